@@ -1,0 +1,393 @@
+//! The report of `shared/design/report-schema.md`, version 1, as Rust types.
+
+use crate::{Article, Caption, OffsetMap, Removed, Span, SCHEMA};
+use serde::{Deserialize, Serialize};
+
+/// Where a document came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// File name, URL or `-`.
+    pub name: String,
+    /// `text | html | jsonl`.
+    pub format: String,
+    /// Size of the input in bytes.
+    pub bytes: usize,
+    /// The character encoding the input was decoded from (an addition to schema v1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// The URL of the page, when the input named one (an addition to schema v1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextSpan {
+    pub text: String,
+    pub span: Span,
+}
+
+/// The document date and how it was found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Published {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// `metadata | given | inferred`.
+    pub origin: String,
+    pub evidence: Vec<String>,
+    /// How sure we are, 0..1 (an addition to schema v1; 1 for metadata and given dates).
+    #[serde(default = "one")]
+    pub confidence: f32,
+}
+
+fn one() -> f32 {
+    1.0
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    pub headline: Option<TextSpan>,
+    pub kicker: Option<String>,
+    pub lead: Option<TextSpan>,
+    pub published: Option<Published>,
+    pub authors: Vec<String>,
+    pub agencies: Vec<String>,
+    pub outlet: Option<String>,
+    pub captions: Vec<Caption>,
+    pub removed: Vec<Removed>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mention {
+    pub span: Span,
+    pub text: String,
+    /// `name | alias | title | derived`.
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Geo {
+    pub lat: f64,
+    pub lon: f64,
+    pub country: Option<String>,
+    pub geonames: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature_class: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entity {
+    pub id: String,
+    /// `PER | ORG | LOC | MISC`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+    pub mentions: Vec<Mention>,
+    pub geo: Option<Geo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Time {
+    pub id: String,
+    pub span: Span,
+    pub text: String,
+    /// `DATE | TIME | DURATION | SET`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub value: Option<String>,
+    /// `dct | T<n> | none`.
+    pub anchor: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cue {
+    pub span: Span,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quote {
+    pub id: String,
+    /// `direct | indirect | mixed`.
+    pub kind: String,
+    pub span: Span,
+    pub content: String,
+    pub cue: Option<Cue>,
+    pub speaker: Option<String>,
+    pub speaker_text: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChainLink {
+    pub entity: Option<String>,
+    pub text: String,
+    pub cue: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attribution {
+    pub id: String,
+    pub claim: TextSpan,
+    pub chain: Vec<ChainLink>,
+    /// `asserted | reported | alleged | planned | hoped | denied | hypothetical`.
+    pub stance: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub mode: String,
+    pub actors: Vec<String>,
+    pub targets: Vec<String>,
+    pub time: Option<String>,
+    pub place: Option<String>,
+    pub span: Span,
+    pub attribution: Option<String>,
+    pub confidence: f32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Check {
+    pub kind: String,
+    pub span: Span,
+    #[serde(flatten)]
+    pub detail: serde_json::Map<String, serde_json::Value>,
+    pub verdict: String,
+}
+
+/// One report: the cleaned text and every layer the pipeline adds to it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Document {
+    pub schema: String,
+    pub id: String,
+    pub source: Source,
+    pub language: String,
+    pub text: String,
+    pub meta: Meta,
+    pub sentences: Vec<Span>,
+    /// Token spans (an addition to schema v1): the segmentation layer later stages read.
+    pub tokens: Vec<Span>,
+    pub entities: Vec<Entity>,
+    pub times: Vec<Time>,
+    pub quotes: Vec<Quote>,
+    pub attributions: Vec<Attribution>,
+    pub events: Vec<Event>,
+    pub checks: Vec<Check>,
+    #[serde(skip)]
+    offsets: OffsetMap,
+}
+
+/// The separator between paragraphs in `text`.
+pub const PARAGRAPH_BREAK: &str = "\n\n";
+
+impl Document {
+    /// Lays out an article as one `text` (headline, lead, body paragraphs, separated by a blank
+    /// line) and fills `meta` with spans into it.
+    pub fn from_article(id: String, source: Source, article: Article) -> Self {
+        let mut text = String::new();
+        let mut headline_bytes = None;
+        let mut lead_bytes = None;
+        let mut push = |text: &mut String, part: &str| -> Option<(usize, usize)> {
+            let part = part.trim();
+            if part.is_empty() {
+                return None;
+            }
+            if !text.is_empty() {
+                text.push_str(PARAGRAPH_BREAK);
+            }
+            let start = text.len();
+            text.push_str(part);
+            Some((start, text.len()))
+        };
+        if let Some(h) = &article.headline {
+            headline_bytes = push(&mut text, h);
+        }
+        if let Some(l) = &article.lead {
+            lead_bytes = push(&mut text, l);
+        }
+        for p in &article.paragraphs {
+            push(&mut text, p);
+        }
+        let offsets = OffsetMap::new(&text);
+        let text_span = |r: Option<(usize, usize)>| {
+            r.map(|(s, e)| TextSpan {
+                text: text[s..e].to_string(),
+                span: [offsets.char(s), offsets.char(e)],
+            })
+        };
+        let published = article.published.map(|date| Published {
+            date,
+            origin: "metadata".into(),
+            evidence: article.published_evidence.into_iter().collect(),
+            confidence: 1.0,
+        });
+        let meta = Meta {
+            headline: text_span(headline_bytes),
+            kicker: article.kicker,
+            lead: text_span(lead_bytes),
+            published,
+            authors: article.authors,
+            agencies: article.agencies,
+            outlet: article.outlet,
+            captions: article.captions,
+            removed: article.removed,
+        };
+        let source = Source {
+            url: source.url.or(article.url),
+            ..source
+        };
+        Document {
+            schema: SCHEMA.into(),
+            id,
+            source,
+            language: "und".into(),
+            text,
+            meta,
+            sentences: Vec::new(),
+            tokens: Vec::new(),
+            entities: Vec::new(),
+            times: Vec::new(),
+            quotes: Vec::new(),
+            attributions: Vec::new(),
+            events: Vec::new(),
+            checks: Vec::new(),
+            offsets,
+        }
+    }
+
+    /// Rebuilds the offset table after deserialising a report.
+    pub fn reindex(&mut self) {
+        self.offsets = OffsetMap::new(&self.text);
+    }
+
+    /// The code-point span of a byte range of `text`.
+    pub fn span_of_bytes(&self, start: usize, end: usize) -> Span {
+        [self.offsets.char(start), self.offsets.char(end)]
+    }
+
+    /// The byte range of a code-point span of `text`.
+    pub fn byte_range(&self, span: Span) -> std::ops::Range<usize> {
+        self.offsets.byte(span[0])..self.offsets.byte(span[1])
+    }
+
+    /// The text a span covers.
+    pub fn slice(&self, span: Span) -> &str {
+        &self.text[self.byte_range(span)]
+    }
+
+    /// Length of `text` in code points.
+    pub fn len_chars(&self) -> usize {
+        self.offsets.len_chars()
+    }
+
+    /// Every span of the report with the text it claims to cover, if any; for validity checks.
+    pub fn all_spans(&self) -> Vec<(&'static str, Span, Option<&str>)> {
+        let mut out: Vec<(&'static str, Span, Option<&str>)> = Vec::new();
+        if let Some(h) = &self.meta.headline {
+            out.push(("meta.headline", h.span, Some(&h.text)));
+        }
+        if let Some(l) = &self.meta.lead {
+            out.push(("meta.lead", l.span, Some(&l.text)));
+        }
+        out.extend(self.sentences.iter().map(|s| ("sentences", *s, None)));
+        out.extend(self.tokens.iter().map(|s| ("tokens", *s, None)));
+        for e in &self.entities {
+            out.extend(
+                e.mentions
+                    .iter()
+                    .map(|m| ("entities.mentions", m.span, Some(m.text.as_str()))),
+            );
+        }
+        out.extend(
+            self.times
+                .iter()
+                .map(|t| ("times", t.span, Some(t.text.as_str()))),
+        );
+        for q in &self.quotes {
+            out.push(("quotes", q.span, None));
+            if let Some(c) = &q.cue {
+                out.push(("quotes.cue", c.span, Some(c.text.as_str())));
+            }
+        }
+        out.extend(self.attributions.iter().map(|a| {
+            (
+                "attributions.claim",
+                a.claim.span,
+                Some(a.claim.text.as_str()),
+            )
+        }));
+        out.extend(self.events.iter().map(|e| ("events", e.span, None)));
+        out.extend(self.checks.iter().map(|c| ("checks", c.span, None)));
+        out
+    }
+
+    /// Checks that every span lies inside `text`, is not inverted, and covers the text it names.
+    pub fn validate_spans(&self) -> Result<(), String> {
+        let n = self.len_chars();
+        for (field, [s, e], claimed) in self.all_spans() {
+            if s > e || e > n {
+                return Err(format!(
+                    "{field}: span [{s}, {e}) outside text of {n} code points"
+                ));
+            }
+            if let Some(claimed) = claimed {
+                let actual = self.slice([s, e]);
+                if actual != claimed {
+                    return Err(format!(
+                        "{field}: span [{s}, {e}) covers {actual:?}, not {claimed:?}"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source() -> Source {
+        Source {
+            name: "t".into(),
+            format: "text".into(),
+            bytes: 0,
+            encoding: None,
+            url: None,
+        }
+    }
+
+    #[test]
+    fn article_layout_gives_code_point_spans() {
+        let article = Article {
+            headline: Some("Über Größe".into()),
+            lead: Some("Lead.".into()),
+            paragraphs: vec!["Body one.".into(), "  ".into(), "Body two.".into()],
+            ..Default::default()
+        };
+        let doc = Document::from_article("x".into(), source(), article);
+        assert_eq!(doc.text, "Über Größe\n\nLead.\n\nBody one.\n\nBody two.");
+        assert_eq!(doc.meta.headline.as_ref().unwrap().span, [0, 10]);
+        assert_eq!(doc.meta.lead.as_ref().unwrap().span, [12, 17]);
+        assert_eq!(doc.slice([12, 17]), "Lead.");
+        assert_eq!(doc.span_of_bytes(0, "Über".len()), [0, 4]);
+        doc.validate_spans().unwrap();
+    }
+
+    #[test]
+    fn offset_map_round_trips() {
+        let m = OffsetMap::new("aé€😀b");
+        assert_eq!(m.len_chars(), 5);
+        for c in 0..=5 {
+            assert_eq!(m.char(m.byte(c)), c);
+        }
+        assert_eq!(m.char(2), 1, "a byte inside 'é' maps to 'é'");
+    }
+
+    #[test]
+    fn id_is_16_hex_digits() {
+        let id = crate::document_id(b"abc");
+        assert_eq!(id, "ba7816bf8f01cfea");
+    }
+}

@@ -1,0 +1,44 @@
+//! The `dossier` command line: a thin front-end over the pipeline crates.
+
+mod cmd;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "dossier",
+    version,
+    about = "Reads news reports and writes down what they say, with evidence spans"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyse news pages (files, directories, or - for stdin) and print their reports.
+    Analyze(cmd::analyze::Args),
+    /// Measure a stage against a benchmark corpus.
+    #[command(subcommand)]
+    Eval(cmd::EvalCommand),
+    /// Measure throughput of the pipeline and its stages.
+    Bench(cmd::bench::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Analyze(args) => cmd::analyze::run(args),
+        Command::Eval(eval) => cmd::run_eval(eval),
+        Command::Bench(args) => cmd::bench::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("dossier: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
