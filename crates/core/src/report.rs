@@ -188,7 +188,7 @@ impl Document {
         let mut text = String::new();
         let mut headline_bytes = None;
         let mut lead_bytes = None;
-        let mut push = |text: &mut String, part: &str| -> Option<(usize, usize)> {
+        let push = |text: &mut String, part: &str| -> Option<(usize, usize)> {
             let part = part.trim();
             if part.is_empty() {
                 return None;
