@@ -1,4 +1,6 @@
 //! The readable text format: a summary of one report for a person at a terminal.
+//!
+//! Every layer gets a section only when it has something in it, so a short report stays short.
 
 use dossier_core::Document;
 use std::fmt::Write;
@@ -6,70 +8,178 @@ use std::fmt::Write;
 /// Renders a report as plain text.
 pub fn text_summary(doc: &Document) -> String {
     let mut out = String::new();
+    // Writing into a String cannot fail.
+    let _ = write_summary(doc, &mut out);
+    out
+}
+
+fn write_summary(doc: &Document, out: &mut String) -> std::fmt::Result {
     let m = &doc.meta;
-    let _ = writeln!(
+    writeln!(
         out,
         "== {} ({}, {} bytes, id {})",
         doc.source.name, doc.source.format, doc.source.bytes, doc.id
-    );
-    let _ = writeln!(out, "language:  {}", doc.language);
+    )?;
+    writeln!(out, "language:  {}", doc.language)?;
     if let Some(k) = &m.kicker {
-        let _ = writeln!(out, "kicker:    {k}");
+        writeln!(out, "kicker:    {k}")?;
     }
     if let Some(h) = &m.headline {
-        let _ = writeln!(out, "headline:  {}", h.text);
+        writeln!(out, "headline:  {}", h.text)?;
     }
     match &m.published {
-        Some(p) => {
-            let _ = writeln!(
-                out,
-                "published: {} ({}; {})",
-                p.date,
-                p.origin,
-                p.evidence.join("; ")
-            );
-        }
-        None => {
-            let _ = writeln!(out, "published: unknown");
-        }
+        Some(p) => writeln!(
+            out,
+            "published: {} ({}, confidence {:.2}){}",
+            p.date,
+            p.origin,
+            p.confidence,
+            if p.evidence.is_empty() {
+                String::new()
+            } else {
+                format!("\n           because {}", p.evidence.join("; "))
+            }
+        )?,
+        None => writeln!(out, "published: unknown")?,
     }
     if !m.authors.is_empty() {
-        let _ = writeln!(out, "authors:   {}", m.authors.join(", "));
+        writeln!(out, "authors:   {}", m.authors.join(", "))?;
     }
     if !m.agencies.is_empty() {
-        let _ = writeln!(out, "agencies:  {}", m.agencies.join(", "));
+        writeln!(out, "agencies:  {}", m.agencies.join(", "))?;
     }
     if let Some(o) = &m.outlet {
-        let _ = writeln!(out, "outlet:    {o}");
+        writeln!(out, "outlet:    {o}")?;
     }
     for c in &m.captions {
         match &c.credit {
-            Some(credit) => {
-                let _ = writeln!(out, "caption:   {} [{credit}]", c.text);
-            }
-            None => {
-                let _ = writeln!(out, "caption:   {}", c.text);
-            }
+            Some(credit) => writeln!(out, "caption:   {} [{credit}]", c.text)?,
+            None => writeln!(out, "caption:   {}", c.text)?,
         }
     }
-    let _ = writeln!(
+    writeln!(
         out,
         "sentences: {}   tokens: {}",
         doc.sentences.len(),
         doc.tokens.len()
-    );
-    if let Some(l) = &m.lead {
-        let _ = writeln!(out, "\n{}", l.text);
-    }
-    let _ = writeln!(out);
+    )?;
+
+    writeln!(out)?;
     for (i, s) in doc.sentences.iter().enumerate() {
-        let _ = writeln!(out, "  [{:>3}] {}", i + 1, doc.slice(*s).replace('\n', " "));
+        writeln!(out, "  [{:>3}] {}", i + 1, doc.slice(*s).replace('\n', " "))?;
     }
-    if !m.removed.is_empty() {
-        let _ = writeln!(out, "\nremoved:");
-        for r in &m.removed {
-            let _ = writeln!(out, "  - {:?} ({})", r.text, r.reason);
+
+    if !doc.entities.is_empty() {
+        writeln!(out, "\nentities:")?;
+        for e in &doc.entities {
+            let mut forms: Vec<String> = Vec::new();
+            for mention in &e.mentions {
+                let form = if mention.kind == "name" {
+                    mention.text.clone()
+                } else {
+                    format!("{} ({})", mention.text, mention.kind)
+                };
+                if !forms.contains(&form) {
+                    forms.push(form);
+                }
+            }
+            let geo = e
+                .geo
+                .as_ref()
+                .map(|g| {
+                    format!(
+                        "  @ {:.2},{:.2} {}",
+                        g.lat,
+                        g.lon,
+                        g.country.as_deref().unwrap_or("")
+                    )
+                })
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  {:<3} {:<4} {}: {}{geo}",
+                e.id,
+                e.kind,
+                e.name,
+                forms.join(", ")
+            )?;
         }
     }
-    out
+    if !doc.times.is_empty() {
+        writeln!(out, "\ntimes:")?;
+        for t in &doc.times {
+            writeln!(
+                out,
+                "  {:<3} {:<30} {:<8} {:<24} anchor {}",
+                t.id,
+                format!("{:?}", t.text),
+                t.kind,
+                t.value.as_deref().unwrap_or("?"),
+                t.anchor
+            )?;
+        }
+    }
+    if !doc.quotes.is_empty() {
+        writeln!(out, "\nquotes:")?;
+        for q in &doc.quotes {
+            let speaker = q.speaker_text.as_deref().unwrap_or("unknown speaker");
+            let cue = q.cue.as_ref().map(|c| c.text.as_str()).unwrap_or("-");
+            writeln!(
+                out,
+                "  {:<3} {:<8} {speaker} ({cue}): {}",
+                q.id, q.kind, q.content
+            )?;
+        }
+    }
+    if !doc.attributions.is_empty() {
+        writeln!(out, "\nclaims:")?;
+        for a in &doc.attributions {
+            let mut line = format!("  {:<3} [{}] {}", a.id, a.stance, a.claim.text);
+            for (i, link) in a.chain.iter().enumerate() {
+                line.push_str(if i == 0 {
+                    " — according to "
+                } else {
+                    ", citing "
+                });
+                line.push_str(&link.text);
+            }
+            writeln!(out, "{line}")?;
+        }
+    }
+    if !doc.events.is_empty() {
+        writeln!(out, "\nevents:")?;
+        for e in &doc.events {
+            writeln!(
+                out,
+                "  {:<3} {:<12} {:<10} {} → {}: {}",
+                e.id,
+                e.kind,
+                e.mode,
+                e.actors.join(","),
+                e.targets.join(","),
+                doc.slice(e.span)
+            )?;
+        }
+    }
+    if !doc.checks.is_empty() {
+        writeln!(out, "\nchecks:")?;
+        for c in &doc.checks {
+            let detail: Vec<String> = c.detail.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            writeln!(
+                out,
+                "  {:<10} {:<12} {}: {}",
+                c.kind,
+                c.verdict,
+                detail.join(" "),
+                doc.slice(c.span)
+            )?;
+        }
+    }
+    if !m.removed.is_empty() {
+        writeln!(out, "\nremoved:")?;
+        for r in &m.removed {
+            writeln!(out, "  - {:?} ({})", r.text, r.reason)?;
+        }
+    }
+    Ok(())
 }
