@@ -20,7 +20,9 @@ pub struct Args {
 fn files(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     fn walk(p: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
         if p.is_dir() {
-            let mut entries: Vec<_> = std::fs::read_dir(p)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            let mut entries: Vec<_> = std::fs::read_dir(p)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .collect();
             entries.sort();
             for e in entries {
                 walk(&e, out)?;
@@ -30,8 +32,15 @@ fn files(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
         }
         Ok(())
     }
-    let defaults = [PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/examples"))];
-    let inputs = if inputs.is_empty() { &defaults[..] } else { inputs };
+    let defaults = [PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples"
+    ))];
+    let inputs = if inputs.is_empty() {
+        &defaults[..]
+    } else {
+        inputs
+    };
     let mut out = Vec::new();
     for p in inputs {
         walk(p, &mut out).with_context(|| format!("cannot read {}", p.display()))?;
@@ -79,7 +88,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
     let text_bytes: usize = texts.iter().map(|t| t.len()).sum();
 
-    println!("dossier bench: {} inputs, {} bytes in, {} bytes of cleaned text, one thread", inputs.len(), total_bytes, text_bytes);
+    println!(
+        "dossier bench: {} inputs, {} bytes in, {} bytes of cleaned text, one thread",
+        inputs.len(),
+        total_bytes,
+        text_bytes
+    );
     let report = |stage: &str, passes: usize, elapsed: Duration, bytes: usize, docs: usize| {
         let secs = elapsed.as_secs_f64();
         println!(
