@@ -1,0 +1,689 @@
+//! Lines of a page dump and what each one is on its own (before the article's structure is known).
+
+use crate::agency::{agencies_named_in, is_sign_off, parse_agency_line_parts, AgencyLine};
+use crate::dates::{find_dates, is_date_line, FoundDate};
+use crate::rules::{rules, Phrase};
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// Lines longer than this are article text: no furniture rule looks at them (this also keeps the
+/// cost linear on a 50 MB single-line input).
+pub(crate) const MAX_RULE_LINE: usize = 500;
+
+/// One non-blank line of the dump, whitespace-normalised.
+#[derive(Debug, Clone)]
+pub(crate) struct Line {
+    pub text: String,
+    /// Index of the blank-line-separated block the line belongs to.
+    pub block: usize,
+    pub chars: usize,
+}
+
+impl Line {
+    fn new(text: String, block: usize) -> Self {
+        let chars = text.chars().count();
+        Line { text, block, chars }
+    }
+}
+
+/// A byline: "Von Anna Muster und Max Beispiel", "By John Smith | Updated …", "Reporting by …".
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Byline {
+    pub authors: Vec<String>,
+    pub agencies: Vec<String>,
+    pub dates: Vec<FoundDate>,
+}
+
+/// What a line is on its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Class {
+    /// Article text, headline, kicker or something not recognised.
+    Content,
+    Furniture(String),
+    Agency(AgencyLine),
+    SignOff,
+    Byline(Byline),
+    Date(Vec<FoundDate>),
+    Caption {
+        text: String,
+        credit: Option<String>,
+    },
+    /// A credit alone on its line ("Foto: dpa/Kay Nietfeld", "© Reuters").
+    Credit(String),
+    Teaser(String),
+    Tail(String),
+    Box(String),
+    Copyright(String, Vec<String>),
+}
+
+/// Splits a dump into normalised lines with block numbers; rejoins hard-wrapped paragraphs.
+pub(crate) fn split_lines(text: &str) -> Vec<Line> {
+    let mut out = Vec::new();
+    let mut block = 0;
+    let mut blank = false;
+    for raw in text.split(['\n', '\r']) {
+        let line = normalise_whitespace(raw);
+        if line.is_empty() {
+            blank = true;
+            continue;
+        }
+        if blank && !out.is_empty() {
+            block += 1;
+        }
+        blank = false;
+        out.push(Line::new(line, block));
+    }
+    unwrap_hard_wrapped(out)
+}
+
+/// Collapses every run of Unicode whitespace (NBSP, thin space, tab) into one space and drops
+/// invisible characters (zero-width space, soft hyphen, BOM) and control characters, so words stay
+/// intact.
+pub(crate) fn normalise_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = true;
+        } else if matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{00AD}' | '\u{2060}') || c.is_control()
+        {
+            continue;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A dump wrapped at a fixed width (all long lines end near the same column, none much longer)
+/// has its paragraphs rejoined: a line that reaches the wrap column continues on the next line of
+/// its block.
+fn unwrap_hard_wrapped(lines: Vec<Line>) -> Vec<Line> {
+    let longest = lines.iter().map(|l| l.chars).max().unwrap_or(0);
+    let long = lines.iter().filter(|l| l.chars >= 30).count();
+    let near = lines
+        .iter()
+        .filter(|l| l.chars + 15 >= longest && l.chars >= 30)
+        .count();
+    // Lines cut at a wrap column mostly end inside a sentence.
+    let cut = lines
+        .iter()
+        .filter(|l| l.chars + 15 >= longest && l.chars >= 30 && !ends_sentence(&l.text))
+        .count();
+    if longest > 100 || near < 5 || near * 2 < long || cut * 5 < near * 3 {
+        return lines;
+    }
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    let mut last_len = 0;
+    for line in lines {
+        let joins = last_len + 20 >= longest
+            && out.last().is_some_and(|prev: &Line| prev.block == line.block);
+        last_len = line.chars;
+        match out.last_mut() {
+            Some(prev) if joins => {
+                let next_lower = line.text.chars().next().is_some_and(char::is_lowercase);
+                if prev.text.ends_with('-') && next_lower {
+                    prev.text.pop(); // a word split at the wrap column
+                } else if !prev.text.ends_with('-') {
+                    prev.text.push(' ');
+                }
+                prev.text.push_str(&line.text);
+                prev.chars = prev.text.chars().count();
+            }
+            _ => out.push(line),
+        }
+    }
+    out
+}
+
+/// Lower case, leading bullets and separators and trailing ":", "…", "." stripped: the form the
+/// phrase tables are matched against.
+pub(crate) fn norm(line: &str) -> String {
+    let lower = line.to_lowercase();
+    let t = lower.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '•' | '·' | '|' | '-' | '–' | '—' | '*' | '>' | '›' | '»' | '+')
+    });
+    let t = t.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ':' | '…' | '.' | '-' | '–' | '—' | '›' | '»' | '>' | '|')
+    });
+    t.to_string()
+}
+
+/// Whether `s` starts with `phrase` as whole words.
+fn starts_with_phrase(s: &str, phrase: &str) -> bool {
+    s.starts_with(phrase)
+        && s[phrase.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '-') || !phrase.ends_with(char::is_alphanumeric))
+}
+
+fn first_match<'a>(s: &str, phrases: &'a [Phrase]) -> Option<&'a Phrase> {
+    phrases.iter().find(|p| starts_with_phrase(s, &p.text))
+}
+
+/// Whether a line ends a sentence: `.`, `!`, `?` or `…`, possibly inside closing quotes.
+pub(crate) fn ends_sentence(s: &str) -> bool {
+    let t = s.trim_end_matches(['"', '”', '“', '\'', '’', '»', '«', ')', ']', ' ']);
+    t.ends_with(['.', '!', '?', '…'])
+}
+
+/// Whether a line ends with a full stop (headlines may end with `?` or `!`, seldom with `.`).
+pub(crate) fn ends_full_stop(s: &str) -> bool {
+    let t = s.trim_end_matches(['"', '”', '“', '\'', '’', '»', '«', ')', ']', ' ']);
+    t.ends_with(['.', '…', ',', ';'])
+}
+
+pub(crate) fn word_count(s: &str) -> usize {
+    s.split_whitespace().count()
+}
+
+/// A line that reads like a title (headline, kicker, subheading, teaser), not like running text.
+pub(crate) fn is_title_like(s: &str) -> bool {
+    let chars = s.chars().count();
+    chars <= 200
+        && word_count(s) <= 30
+        && !ends_full_stop(s)
+        && !s.chars().next().is_some_and(char::is_lowercase)
+}
+
+/// Classifies one line on its own.
+pub(crate) fn classify(line: &Line) -> Class {
+    if line.chars > MAX_RULE_LINE {
+        return Class::Content;
+    }
+    let r = rules();
+    let text = line.text.as_str();
+    if let Some(parts) = parse_agency_line_parts(text) {
+        return Class::Agency(parts);
+    }
+    if is_sign_off(text) {
+        return Class::SignOff;
+    }
+    let n = norm(text);
+    if n.is_empty() {
+        return Class::Furniture("page furniture: separator".into());
+    }
+    if let Some(reason) = r.lines.get(&n) {
+        return Class::Furniture(reason.clone());
+    }
+    if line.chars <= 120 {
+        if let Some(reason) = button_line(&n) {
+            return Class::Furniture(reason);
+        }
+    }
+    if let Some(b) = parse_byline(text) {
+        return Class::Byline(b);
+    }
+    if is_crumb(text) {
+        return Class::Furniture("page furniture: breadcrumb navigation".into());
+    }
+    let header_like = |p: &Phrase| {
+        let rest = n[p.text.len()..].trim_start();
+        rest.is_empty()
+            || rest.starts_with(':')
+            || (text.trim_end().ends_with(':') && line.chars <= 60)
+            || line.chars <= 40
+    };
+    if line.chars <= 160 {
+        if let Some(p) = first_match(&n, &r.teasers).filter(|p| header_like(p)) {
+            return Class::Teaser(p.reason.clone());
+        }
+        if let Some(p) = first_match(&n, &r.tails).filter(|p| header_like(p)) {
+            return Class::Tail(p.reason.clone());
+        }
+    }
+    if line.chars <= 250 {
+        if let Some(p) = first_match(&n, &r.boxes) {
+            return Class::Box(p.reason.clone());
+        }
+        if let Some(p) = first_match(&n, &r.prefixes) {
+            return Class::Furniture(p.reason.clone());
+        }
+    }
+    if let Some((caption, credit)) = split_credit(text) {
+        return if caption.is_empty() {
+            Class::Credit(credit)
+        } else {
+            Class::Caption {
+                text: caption,
+                credit: Some(credit),
+            }
+        };
+    }
+    if line.chars <= 250 {
+        if let Some(p) = r
+            .copyrights
+            .iter()
+            .find(|p| starts_with_phrase(&n, &p.text) || (p.text.len() > 12 && n.contains(&p.text)))
+        {
+            return Class::Copyright(p.reason.clone(), agencies_named_in(text));
+        }
+    }
+    if is_date_line(text) {
+        return Class::Date(find_dates(text));
+    }
+    Class::Content
+}
+
+/// The reason when a line is made only of button phrases, counts and durations
+/// ("Teilen Twittern WhatsApp E-Mail", "Kommentare (12)", "Artikel anhören • 4 Min").
+fn button_line(n: &str) -> Option<String> {
+    let words: Vec<&str> = n
+        .split(|c: char| c.is_whitespace() || matches!(c, '•' | '·' | '|' | '/' | ',' | '(' | ')' | '[' | ']'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let buttons = &rules().buttons;
+    let mut reason: Option<&str> = None;
+    let mut i = 0;
+    while i < words.len() {
+        let word = words[i];
+        if word.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            i += 1;
+            // "4 Min", "12 comments": a count or duration belongs to the button next to it.
+            if let Some(unit) = words.get(i) {
+                if matches!(*unit, "min" | "min." | "minuten" | "minutes" | "mins" | "sek" | "sec") {
+                    i += 1;
+                }
+            }
+            continue;
+        }
+        let matched = buttons.iter().find_map(|p| {
+            let parts: Vec<&str> = p.text.split(' ').collect();
+            (words.len() >= i + parts.len() && words[i..i + parts.len()] == parts[..])
+                .then_some((p, parts.len()))
+        });
+        match matched {
+            Some((p, len)) => {
+                reason.get_or_insert(p.reason.as_str());
+                i += len;
+            }
+            None => return None,
+        }
+    }
+    reason.map(str::to_string)
+}
+
+/// "Startseite > Politik > Ausland", "Home | World | Europe", "News › Welt".
+fn is_crumb(line: &str) -> bool {
+    if line.chars().count() > 150 || line.contains('«') {
+        return false;
+    }
+    let seps = ['>', '›', '»', '|', '→'];
+    let segments: Vec<&str> = line.split(seps).map(str::trim).collect();
+    let short = |s: &&str| {
+        !s.is_empty() && s.chars().count() <= 40 && word_count(s) <= 5 && !ends_sentence(s)
+    };
+    let first_is_home = segments
+        .first()
+        .is_some_and(|s| rules().homes.contains(&s.to_lowercase()));
+    if segments.len() >= 2 && segments.iter().all(short) {
+        let only_pipes = !line.contains(['>', '›', '»', '→']);
+        return !only_pipes
+            || first_is_home
+            || segments.len() >= 3
+            || segments.iter().all(|s| word_count(s) <= 3);
+    }
+    // "Home / World / Europe": slashes only after a home item.
+    let slashed: Vec<&str> = line.split('/').map(str::trim).collect();
+    slashed.len() >= 2
+        && slashed
+            .first()
+            .is_some_and(|s| rules().homes.contains(&s.to_lowercase()))
+        && slashed.iter().all(short)
+}
+
+/// Parses a byline; `None` when the line is not one.
+pub(crate) fn parse_byline(line: &str) -> Option<Byline> {
+    if line.chars().count() > 200 {
+        return None;
+    }
+    let r = rules();
+    let mut out = Byline::default();
+    let mut first = true;
+    for segment in line.split(['|', '•', '·', ';']).map(str::trim) {
+        if segment.is_empty() {
+            continue;
+        }
+        let lower = segment.to_lowercase();
+        if let Some(prefix) = r.bylines.iter().find(|p| byline_prefix(&lower, p)) {
+            let names = segment[prefix.len()..].trim_start_matches([':', ' ']);
+            parse_names(names, &mut out)?;
+        } else if r.byline_skips.iter().any(|p| byline_prefix(&lower, p)) {
+            // Editors and photographers are credited, but they are not the authors.
+        } else if first {
+            return None;
+        } else if is_date_line(segment) {
+            out.dates.extend(find_dates(segment));
+        } else if word_count(segment) > 5 {
+            return None;
+        }
+        first = false;
+    }
+    if out.authors.is_empty() && out.agencies.is_empty() {
+        return None;
+    }
+    if line.trim_end().ends_with('.') && out.dates.is_empty() && !ends_with_initial(line) {
+        return None;
+    }
+    Some(out)
+}
+
+fn byline_prefix(lower: &str, prefix: &str) -> bool {
+    lower.starts_with(prefix)
+        && (prefix.ends_with(':') || lower[prefix.len()..].starts_with([' ', ':']))
+}
+
+fn ends_with_initial(line: &str) -> bool {
+    line.split_whitespace()
+        .last()
+        .is_some_and(|w| w.chars().count() == 2 && w.starts_with(char::is_uppercase))
+}
+
+/// Splits "Anna Muster und Max Beispiel, Berlin" into names; `None` when a piece reads like
+/// running text (so "Von Montag an gilt …" is no byline).
+fn parse_names(names: &str, out: &mut Byline) -> Option<()> {
+    let mut pieces = vec![names];
+    for sep in [",", " und ", " and ", " & ", " sowie ", " with "] {
+        pieces = pieces.iter().flat_map(|p| p.split(sep)).collect();
+    }
+    let table = &rules().agencies;
+    for piece in pieces {
+        let piece = piece.trim();
+        let piece = match piece.find(" (") {
+            Some(i) if piece.ends_with(')') => piece[..i].trim(),
+            _ => piece,
+        };
+        if piece.is_empty() {
+            continue;
+        }
+        if let Some(agency) = table.get(&piece.to_lowercase()) {
+            push_unique(&mut out.agencies, agency.clone());
+        } else if is_date_line(piece) {
+            out.dates.extend(find_dates(piece));
+        } else if let Some(name) = person_name(piece) {
+            push_unique(&mut out.authors, name);
+        } else if word_count(piece) == 1 && piece.starts_with(char::is_uppercase) {
+            // A place or an outlet after the name ("Anna Muster, Moskau").
+        } else {
+            return None;
+        }
+    }
+    Some(())
+}
+
+const NAME_PARTICLES: &[&str] = &[
+    "von", "van", "der", "den", "de", "da", "di", "du", "al", "el", "bin", "ibn", "la", "le", "zu",
+    "ten", "ter", "y", "dos", "del",
+];
+
+/// A person's name: two to five words, capitalised (particles like "von" allowed), no digits.
+/// Names printed in capitals are title-cased.
+fn person_name(piece: &str) -> Option<String> {
+    let words: Vec<&str> = piece.split_whitespace().collect();
+    if !(2..=5).contains(&words.len()) || piece.chars().count() > 60 {
+        return None;
+    }
+    let mut capitalised = 0;
+    let mut out = Vec::with_capacity(words.len());
+    for w in &words {
+        if w.chars().any(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        if w.starts_with(char::is_uppercase) {
+            capitalised += 1;
+            let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
+            if letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) {
+                out.push(title_case(w));
+            } else {
+                out.push((*w).to_string());
+            }
+        } else if NAME_PARTICLES.contains(&w.to_lowercase().as_str()) {
+            out.push((*w).to_string());
+        } else {
+            return None;
+        }
+    }
+    (capitalised >= 2).then(|| out.join(" "))
+}
+
+fn title_case(w: &str) -> String {
+    let mut out = String::with_capacity(w.len());
+    let mut start = true;
+    for c in w.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start = !c.is_alphabetic();
+    }
+    out
+}
+
+pub(crate) fn push_unique(v: &mut Vec<String>, s: String) {
+    if !v.contains(&s) {
+        v.push(s);
+    }
+}
+
+/// A caption line's text and credit: "… Foto: dpa/Kay Nietfeld", "… (Photo by X/Getty Images)",
+/// "… © Reuters", "… REUTERS/Name", and a credit glued to the caption ("…begegnet.Reuters / Pool").
+/// The caption text is empty when the line is a credit alone.
+pub(crate) fn split_credit(line: &str) -> Option<(String, String)> {
+    let d = &rules().dates;
+    let finish = |caption: &str, credit: &str| -> Option<(String, String)> {
+        let credit = credit.trim().trim_end_matches(')').trim();
+        credit_like(credit).then(|| (caption.trim().to_string(), credit.to_string()))
+    };
+    if let Some(c) = d.credit_paren.captures(line) {
+        let whole = c.get(0)?;
+        let inner = c.get(1)?.as_str();
+        return finish(&line[..whole.start()], &strip_credit_marker(inner));
+    }
+    if let Some(c) = d.credit_tail.captures(line) {
+        let credit = c.get(1)?;
+        let caption = line[..credit.start()].trim_end_matches(['(', ' ']);
+        return finish(caption, &strip_credit_marker(credit.as_str()));
+    }
+    if let Some(i) = line.find('©') {
+        let credit = &line[i + '©'.len_utf8()..];
+        if credit.chars().count() <= 80 {
+            return finish(&line[..i], credit);
+        }
+    }
+    if let Some(c) = agency_credit().captures(line) {
+        let credit = c.get(1)?;
+        let caption = &line[..credit.start()];
+        if ends_sentence(caption) {
+            return finish(caption, credit.as_str());
+        }
+    }
+    // A credit glued to the caption's last full stop: "…begegnet.Reuters / Pool".
+    if let Some(c) = glued_credit().captures(line) {
+        let credit = c.get(2)?.as_str();
+        if names_credit(credit) {
+            return finish(c.get(1)?.as_str(), credit);
+        }
+    }
+    None
+}
+
+/// "Foto: dpa" → "dpa"; "Photo by X/Getty Images" → "X/Getty Images"; "AP Photo/X" stays.
+fn strip_credit_marker(s: &str) -> String {
+    let s = s.trim();
+    for marker in &rules().credits {
+        for form in [format!("{marker}s"), marker.clone()] {
+            let Some(head) = s.get(..form.len()) else {
+                continue;
+            };
+            if head.to_lowercase() != form {
+                continue;
+            }
+            let rest = s[form.len()..].trim_start();
+            if let Some(after) = rest.strip_prefix(':') {
+                return after.trim().to_string();
+            }
+            for by in ["by ", "von "] {
+                if rest.len() > by.len() && rest[..by.len()].eq_ignore_ascii_case(by) {
+                    return rest[by.len()..].trim().to_string();
+                }
+            }
+        }
+    }
+    s.to_string()
+}
+
+/// A credit is short and is not a sentence.
+fn credit_like(credit: &str) -> bool {
+    let chars = credit.chars().count();
+    (2..=80).contains(&chars)
+        && word_count(credit) <= 10
+        && !credit.trim_end().ends_with(['.', '!', '?', ':', ','])
+}
+
+/// Whether a glued tail names a credit: a picture or news agency, a credit word, or a "/" list.
+fn names_credit(credit: &str) -> bool {
+    let r = rules();
+    let lower = credit.to_lowercase();
+    let first = lower.split(['/', ' ']).next().unwrap_or("");
+    credit.contains('/')
+        || r.agencies.contains_key(first)
+        || r.photo_agencies.contains_key(first)
+        || r.credits.contains(first)
+}
+
+fn agency_credit() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        let r = rules();
+        let mut names: Vec<&String> = r.agencies.keys().chain(r.photo_agencies.keys()).collect();
+        names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        let alts: Vec<String> = names.iter().map(|n| regex::escape(n)).collect();
+        Regex::new(&format!(
+            r"(?i)(?:^|\s)((?:{})\s*/\s*[^/\s][^/]{{1,50}}(?:/[^/]{{2,30}})?)$",
+            alts.join("|")
+        ))
+        .unwrap_or_else(|e| panic!("bad agency credit pattern: {e}"))
+    })
+}
+
+fn glued_credit() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r#"^(.{15,}?[\p{Ll}\d][.!?…"“”)])(\p{Lu}[^.!?]{1,60})$"#)
+            .unwrap_or_else(|e| panic!("bad glued credit pattern: {e}"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn class(s: &str) -> Class {
+        classify(&Line::new(s.to_string(), 0))
+    }
+
+    #[test]
+    fn whitespace_is_normalised_and_words_kept() {
+        assert_eq!(
+            normalise_whitespace("  Russland\u{a0}und\u{a0} Nord\u{ad}korea\t"),
+            "Russland und Nordkorea"
+        );
+    }
+
+    #[test]
+    fn buttons_and_share_bars() {
+        assert_eq!(
+            class("  • Drucken"),
+            Class::Furniture("page furniture: print button".into())
+        );
+        assert!(matches!(class("Teilen Twittern WhatsApp E-Mail"), Class::Furniture(_)));
+        assert!(matches!(class("Kommentare (12)"), Class::Furniture(_)));
+        assert!(matches!(class("12 comments"), Class::Furniture(_)));
+        assert!(matches!(class("Artikel anhören • 4 Min"), Class::Furniture(_)));
+        assert_eq!(class("Drucken Sie das Formular aus."), Class::Content);
+    }
+
+    #[test]
+    fn crumbs_notices_and_markers() {
+        assert!(matches!(class("Startseite > Politik > Ausland"), Class::Furniture(_)));
+        assert!(matches!(class("Home | World"), Class::Furniture(_)));
+        assert!(matches!(class("Anzeige"), Class::Furniture(_)));
+        assert!(matches!(class("ADVERTISEMENT"), Class::Furniture(_)));
+        assert!(matches!(
+            class("Dieser Browser wird nicht mehr unterstützt"),
+            Class::Furniture(_)
+        ));
+        assert!(matches!(class("Lesen Sie mehr zu diesen Themen:"), Class::Teaser(_)));
+        assert!(matches!(class("Mehr zum Thema"), Class::Teaser(_)));
+        assert!(matches!(class("Related: Why prices rise"), Class::Teaser(_)));
+        assert_eq!(
+            class("Zum Thema Migration sagte der Minister am Montag, es gebe keine Pläne."),
+            Class::Content
+        );
+        assert!(matches!(class("Jetzt abonnieren"), Class::Box(_)));
+    }
+
+    #[test]
+    fn bylines() {
+        let b = parse_byline("Von Anna Muster und Max Beispiel").unwrap();
+        assert_eq!(b.authors, vec!["Anna Muster", "Max Beispiel"]);
+        let b = parse_byline("By JOHN SMITH | Updated 6:12 AM GMT, Thu May 16, 2024").unwrap();
+        assert_eq!(b.authors, vec!["John Smith"]);
+        assert_eq!(b.dates.len(), 1);
+        let b = parse_byline("Autorin: Lena Graf, Moskau").unwrap();
+        assert_eq!(b.authors, vec!["Lena Graf"]);
+        let b = parse_byline("Reporting by Jane Doe; Editing by Tom Roe").unwrap();
+        assert_eq!(b.authors, vec!["Jane Doe"]);
+        assert!(parse_byline("Von Montag an gilt die neue Regel.").is_none());
+        assert!(parse_byline("By the end of the year, prices rose.").is_none());
+        assert!(parse_byline("Von Berlin").is_none());
+    }
+
+    #[test]
+    fn captions_with_credits() {
+        assert_eq!(
+            split_credit("Scholz in Berlin. Foto: dpa/Kay Nietfeld"),
+            Some(("Scholz in Berlin.".into(), "dpa/Kay Nietfeld".into()))
+        );
+        assert_eq!(
+            split_credit("Officials meet on Monday. (Photo by Jane Roe/Getty Images)"),
+            Some(("Officials meet on Monday.".into(), "Jane Roe/Getty Images".into()))
+        );
+        assert_eq!(
+            split_credit("Die Stadt am Abend (Bild: Keystone)"),
+            Some(("Die Stadt am Abend".into(), "Keystone".into()))
+        );
+        assert_eq!(
+            split_credit("Ein Bagger auf der Baustelle.Reuters / Pool"),
+            Some(("Ein Bagger auf der Baustelle.".into(), "Reuters / Pool".into()))
+        );
+        assert_eq!(
+            split_credit("A man walks past a shop in Paris, France. REUTERS/Jean Dupont"),
+            Some((
+                "A man walks past a shop in Paris, France.".into(),
+                "REUTERS/Jean Dupont".into()
+            ))
+        );
+        assert_eq!(split_credit("Foto: dpa"), Some((String::new(), "dpa".into())));
+        assert_eq!(split_credit("Er sagte: Das ist gut."), None);
+        assert_eq!(split_credit("Die Partei wächst.Die Umfrage zeigt es."), None);
+    }
+
+    #[test]
+    fn hard_wrapped_paragraphs_are_rejoined() {
+        let text = "Titel\n\nDies ist ein langer Absatz, der an einer festen Spalte umbrochen\n\
+                    wurde, wie es manche Textexporte tun. Die Zeilen enden alle etwa an\n\
+                    derselben Stelle, und der Absatz geht in der nächsten Zeile weiter,\n\
+                    bis er schließlich mit einer kurzen Zeile endet, wie hier zu sehen\n\
+                    ist.\n\nZweiter Absatz mit einer Zeile, die ebenfalls recht lang wird und\nendet.";
+        let lines = split_lines(text);
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        assert!(lines[1].text.contains("umbrochen wurde"));
+    }
+}
