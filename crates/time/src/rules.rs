@@ -1,0 +1,292 @@
+//! The rule format: word classes, tense cues and patterns of one language, read from a data file
+//! and compiled once.
+//!
+//! A rule file is line-based (`#` starts a comment):
+//!
+//! ```text
+//! @MONTH = januar:01, jan:01, februar:02        word class: words (with optional values)
+//! @DAY ~ 3[01]|[12]\d|0?[1-9]                   regex alternative of a class (value = the text)
+//! anniversary ~ (?P<N>\d{1,3})\.\s+jahrestag    anniversary cue; group N is the count
+//! PATTERN => TYPE TEMPLATE [mod=M] [;; TYPE TEMPLATE [mod=M]] [!next REGEX] [!prev REGEX]
+//! ```
+//!
+//! In a PATTERN (a case-insensitive regex), `@NAME` or `@NAME:tag` becomes a capture group of the
+//! class's alternatives, named `NAME` or `NAME_tag`; `<<` … `>>` marks the extent of one output
+//! (without markers the whole match is the extent). A TEMPLATE refers to groups as `{NAME}` or
+//! `{NAME|filter}` (filters: `pad2`, `pad4`, `dec`, `cut`, `num`, `yy`); an absent group renders
+//! as `?` (to be inferred from context). `!next`/`!prev` reject a match followed/preceded by text
+//! matching REGEX. Classes the engine reads itself: `CUE_PAST`, `CUE_FUTURE`, `CUE_RECUR`,
+//! `EVENT_END`, `EVENT_BEGIN`, `LANG_HINT`.
+
+use regex::Regex;
+use std::collections::HashMap;
+
+/// One output of a rule: an extent group (or the whole match), a type and a value template.
+#[derive(Debug, Clone)]
+pub(crate) struct Output {
+    pub extent: Option<String>,
+    pub kind: &'static str,
+    pub template: String,
+    pub modifier: Option<String>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Rule {
+    pub re: Regex,
+    pub outputs: Vec<Output>,
+    pub not_next: Option<Regex>,
+    pub not_prev: Option<Regex>,
+    /// Capture-group name → class name, for value look-up.
+    pub group_class: HashMap<String, String>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Class {
+    /// Lower-cased word (single spaces) → value.
+    pub words: HashMap<String, String>,
+    pub regexes: Vec<String>,
+}
+
+impl Class {
+    fn alternation(&self) -> String {
+        let mut words: Vec<&String> = self.words.keys().collect();
+        // Longest first, so that a regex alternation prefers "januar" over "jan".
+        words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        let mut alts: Vec<String> = words
+            .iter()
+            .map(|w| {
+                w.split(' ')
+                    .map(regex::escape)
+                    .collect::<Vec<_>>()
+                    .join(r"\s+")
+            })
+            .collect();
+        alts.extend(self.regexes.iter().map(|r| format!("(?:{r})")));
+        alts.join("|")
+    }
+
+    /// The value of a matched word: its listed value, or the text itself.
+    pub fn value(&self, matched: &str) -> String {
+        let key = matched
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        self.words
+            .get(&key)
+            .cloned()
+            .unwrap_or_else(|| matched.trim().to_string())
+    }
+}
+
+/// Every rule and class of one language.
+#[derive(Debug)]
+pub(crate) struct Language {
+    pub code: String,
+    pub classes: HashMap<String, Class>,
+    pub rules: Vec<Rule>,
+    pub anniversary: Vec<Regex>,
+    /// Tense cues: (regex, is_future).
+    pub cue_past: Option<Regex>,
+    pub cue_future: Option<Regex>,
+    pub cue_recur: Option<Regex>,
+    pub lang_hint: Option<Regex>,
+}
+
+impl Language {
+    pub fn class_has(&self, class: &str, word: &str) -> bool {
+        self.classes
+            .get(class)
+            .is_some_and(|c| c.words.contains_key(&word.to_lowercase()))
+    }
+}
+
+fn kind_of(s: &str) -> Option<&'static str> {
+    match s {
+        "DATE" => Some("DATE"),
+        "TIME" => Some("TIME"),
+        "DURATION" => Some("DURATION"),
+        "SET" => Some("SET"),
+        _ => None,
+    }
+}
+
+/// Expands `@NAME[:tag]` and `<<`/`>>` in a pattern.
+fn expand(
+    pattern: &str,
+    classes: &HashMap<String, Class>,
+    group_class: &mut HashMap<String, String>,
+    extents: &mut usize,
+) -> Result<String, String> {
+    let mut out = String::with_capacity(pattern.len() * 4);
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '@' && i + 1 < chars.len() && chars[i + 1].is_ascii_uppercase() {
+            let mut j = i + 1;
+            while j < chars.len() && (chars[j].is_ascii_uppercase() || chars[j] == '_') {
+                j += 1;
+            }
+            let name: String = chars[i + 1..j].iter().collect();
+            let mut group = name.clone();
+            if j + 1 < chars.len() && chars[j] == ':' && chars[j + 1].is_ascii_lowercase() {
+                let mut k = j + 1;
+                while k < chars.len() && chars[k].is_ascii_alphanumeric() {
+                    k += 1;
+                }
+                let tag: String = chars[j + 1..k].iter().collect();
+                group = format!("{name}_{tag}");
+                j = k;
+            }
+            let class = classes
+                .get(&name)
+                .ok_or_else(|| format!("unknown class @{name}"))?;
+            group_class.insert(group.clone(), name);
+            out.push_str(&format!("(?P<{group}>{})", class.alternation()));
+            i = j;
+        } else if c == '<' && chars.get(i + 1) == Some(&'<') {
+            out.push_str(&format!("(?P<t{}>", *extents));
+            *extents += 1;
+            i += 2;
+        } else if c == '>' && chars.get(i + 1) == Some(&'>') {
+            out.push(')');
+            i += 2;
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    Ok(out)
+}
+
+fn words_regex(class: Option<&Class>) -> Option<Regex> {
+    let class = class?;
+    if class.words.is_empty() && class.regexes.is_empty() {
+        return None;
+    }
+    Regex::new(&format!(r"(?i)\b(?:{})\b", class.alternation())).ok()
+}
+
+/// Parses and compiles one rule file. Errors name the line.
+pub(crate) fn compile(code: &str, source: &str) -> Result<Language, String> {
+    let mut classes: HashMap<String, Class> = HashMap::new();
+    let mut pending_rules: Vec<(usize, String)> = Vec::new();
+    let mut anniversary = Vec::new();
+    for (n, raw) in source.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let err = |m: &str| format!("{code} rules line {}: {m}", n + 1);
+        if let Some(rest) = line.strip_prefix('@') {
+            if let Some((name, words)) = rest.split_once(" = ") {
+                let class = classes.entry(name.trim().to_string()).or_default();
+                for entry in words.split(',') {
+                    let entry = entry.trim();
+                    if entry.is_empty() {
+                        continue;
+                    }
+                    let (word, value) = match entry.rsplit_once(':') {
+                        Some((w, v)) => (w.trim(), v.trim()),
+                        None => (entry, entry),
+                    };
+                    let key = word
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .to_lowercase();
+                    class.words.insert(key, value.to_string());
+                }
+            } else if let Some((name, re)) = rest.split_once(" ~ ") {
+                Regex::new(re.trim()).map_err(|e| err(&e.to_string()))?;
+                classes
+                    .entry(name.trim().to_string())
+                    .or_default()
+                    .regexes
+                    .push(re.trim().to_string());
+            } else {
+                return Err(err("a class line is `@NAME = words` or `@NAME ~ regex`"));
+            }
+        } else if let Some(re) = line.strip_prefix("anniversary ~ ") {
+            anniversary
+                .push(Regex::new(&format!("(?i){}", re.trim())).map_err(|e| err(&e.to_string()))?);
+        } else if line.contains(" => ") {
+            pending_rules.push((n + 1, line.to_string()));
+        } else {
+            return Err(err("unrecognised line"));
+        }
+    }
+    let mut rules = Vec::with_capacity(pending_rules.len());
+    for (n, line) in pending_rules {
+        let err = |m: String| format!("{code} rules line {n}: {m}");
+        let (pattern, rest) = line.split_once(" => ").ok_or_else(|| err("no =>".into()))?;
+        let (rest, not_prev) = match rest.split_once(" !prev ") {
+            Some((a, b)) => (a, Some(b.trim())),
+            None => (rest, None),
+        };
+        let (rest, not_next) = match rest.split_once(" !next ") {
+            Some((a, b)) => (a, Some(b.trim())),
+            None => (rest, None),
+        };
+        let mut group_class = HashMap::new();
+        let mut extents = 0;
+        let expanded =
+            expand(pattern.trim(), &classes, &mut group_class, &mut extents).map_err(err)?;
+        let re = Regex::new(&format!("(?i){expanded}")).map_err(|e| err(e.to_string()))?;
+        let mut outputs = Vec::new();
+        for (i, out) in rest.split(" ;; ").enumerate() {
+            let mut parts = out.split_whitespace();
+            let kind = parts
+                .next()
+                .and_then(kind_of)
+                .ok_or_else(|| err("output needs DATE|TIME|DURATION|SET".into()))?;
+            let template = parts
+                .next()
+                .ok_or_else(|| err("output needs a value template".into()))?
+                .to_string();
+            let mut modifier = None;
+            for p in parts {
+                if let Some(m) = p.strip_prefix("mod=") {
+                    modifier = Some(m.to_string());
+                }
+            }
+            let extent = (extents > 0).then(|| format!("t{i}"));
+            outputs.push(Output {
+                extent,
+                kind,
+                template,
+                modifier,
+            });
+        }
+        let anchored = |r: Option<&str>, next: bool| -> Result<Option<Regex>, String> {
+            r.map(|r| {
+                // Case-sensitive: "followed by a capitalised word" must mean what it says.
+                let full = if next {
+                    format!("^(?:{r})")
+                } else {
+                    format!("(?:{r})$")
+                };
+                Regex::new(&full).map_err(|e| err(e.to_string()))
+            })
+            .transpose()
+        };
+        rules.push(Rule {
+            re,
+            outputs,
+            not_next: anchored(not_next, true)?,
+            not_prev: anchored(not_prev, false)?,
+            group_class,
+        });
+    }
+    Ok(Language {
+        code: code.to_string(),
+        cue_past: words_regex(classes.get("CUE_PAST")),
+        cue_future: words_regex(classes.get("CUE_FUTURE")),
+        cue_recur: words_regex(classes.get("CUE_RECUR")),
+        lang_hint: words_regex(classes.get("LANG_HINT")),
+        classes,
+        rules,
+        anniversary,
+    })
+}
