@@ -1,3 +1,4 @@
 //! The one integration-test binary: every integration test module is declared here.
 
+mod clean_examples;
 mod spans;

@@ -107,6 +107,12 @@ impl Assembly {
                     Class::SignOff | Class::Date(_) if *credits_open => {
                         self.remove(text, "sign-off after the article");
                     }
+                    Class::Teaser(r) => {
+                        // The lines after a read-more header are its teasers.
+                        *credits_open = false;
+                        self.remove(text, r.clone());
+                        tail = Some(("page furniture: teaser in a read-more list".into(), false));
+                    }
                     other => {
                         *credits_open = false;
                         let own = own_reason(other);
@@ -148,13 +154,13 @@ impl Assembly {
                     self.add_agencies(&a.agencies);
                     self.remove(text, agency_reason(a));
                     if running_text >= BODY_BEFORE_END {
-                        tail = Some(("after the article's closing agency line".into(), true));
+                        tail = Some(("after the end of the article (closing agency line)".into(), true));
                     }
                 }
                 Class::SignOff => {
                     self.remove(text, "editor's sign-off (initials, not an author)");
                     if running_text >= BODY_BEFORE_END {
-                        tail = Some(("after the editor's sign-off".into(), true));
+                        tail = Some(("after the end of the article (editor's sign-off)".into(), true));
                     }
                 }
                 Class::Byline(b) => {
@@ -168,7 +174,7 @@ impl Assembly {
                     }
                     self.remove(text, "byline");
                     if running_text > BODY_BEFORE_END {
-                        tail = Some(("after the closing credits".into(), true));
+                        tail = Some(("after the end of the article (closing credits)".into(), true));
                     }
                 }
                 Class::Date(found) => {
@@ -190,7 +196,7 @@ impl Assembly {
                 Class::Tail(reason) => {
                     self.remove(text, reason.clone());
                     if running_text >= BODY_BEFORE_END {
-                        tail = Some((reason.clone(), false));
+                        tail = Some((format!("after the end of the article ({reason})"), false));
                     }
                 }
                 Class::Box(reason) => {
@@ -201,7 +207,7 @@ impl Assembly {
                     self.add_agencies(agencies);
                     self.remove(text, reason.clone());
                     if running_text >= BODY_BEFORE_END {
-                        tail = Some((reason.clone(), false));
+                        tail = Some((format!("after the end of the article ({reason})"), false));
                     }
                 }
             }
@@ -216,7 +222,7 @@ impl Assembly {
             .position(|u| !is_title_like(&u.text))
             .unwrap_or(units.len());
         let head = &units[..first_text];
-        let mut body_start = first_text;
+        let body_start;
         if let Some(h) = choose_headline(head) {
             self.article.headline = Some(head[h].text.clone());
             let mut above = h;
