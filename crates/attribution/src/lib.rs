@@ -1,0 +1,51 @@
+//! Attribution stage: who says what, and how the text stands to each claim.
+//!
+//! Input: a `Document` with `text`, `sentences`, `tokens` (either may be empty: the stage then
+//! segments by a simple rule) and `entities`; output: `quotes` and `attributions`.
+//!
+//! * Direct quotations in every mark style („…“ “…” »…« «…» "…" ‚…‘), nested, across sentences and
+//!   partial, each with the cue and speaker of its sentence's speech frame.
+//! * Speech frames, by rule over a few sentence shapes: trailing ("…, sagte Kirby am Montag"),
+//!   "…, wie X berichteten", "…, so X", leading ("X berichtete, …", "X sagte, dass …", "X said
+//!   (that) …"), and source markers ("laut X", "nach Angaben X", "unter Berufung auf X", "X
+//!   zufolge", "nach X-Informationen", "according to X", "citing X").
+//! * German reported speech runs on over following sentences in the Konjunktiv (or with "demnach")
+//!   until the text returns to the indicative or names a new source. Konjunktiv I/II forms come
+//!   from a morphology artifact built from the shared lemma table and UD (`compile.rs`), not from a
+//!   hand list.
+//! * Chains run from the nearest source outwards ([New York Times, US sources]); the document's
+//!   own agencies (`meta.agencies`) are left out. Stances: denied (cue verb), alleged ("sollen" +
+//!   perfect infinitive, "angeblich"), hoped, planned ("will", "plant", "werde … reisen"),
+//!   hypothetical (Konjunktiv II or a condition outside reported speech), reported, asserted.
+//!   Sentences the text asserts without any of these marks get no attribution.
+//!
+//! Word lists live in `data/de.txt` and `data/en.txt`; the German verb forms in
+//! `data/de.morph.tsv.gz` (rebuild: `dossier build attribution-lexicon`).
+
+mod analyze;
+pub mod compile;
+pub mod lexicon;
+mod text;
+mod wordlists;
+
+use dossier_core::{Attribution, Document, Quote};
+
+/// Quotations and attributions of a document, computed from its text, sentences, tokens and
+/// entities.
+pub fn attribute(doc: &Document) -> (Vec<Quote>, Vec<Attribution>) {
+    if doc.text.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let found = analyze::Analyzer::new(doc).run();
+    (found.quotes, found.attributions)
+}
+
+/// Fills `doc.quotes` and `doc.attributions`.
+pub fn annotate(doc: &mut Document) {
+    let (quotes, attributions) = attribute(doc);
+    doc.quotes = quotes;
+    doc.attributions = attributions;
+}
+
+#[cfg(test)]
+mod tests;

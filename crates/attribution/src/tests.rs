@@ -1,0 +1,340 @@
+//! Unit tests on hand-built Documents.
+
+#[test]
+#[ignore = "writes data/de.morph.tsv.gz from ../shared; the real command is `dossier build attribution-lexicon`"]
+fn rebuild_artifact() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data");
+    let lemmas = format!("{root}/lexicon/de_lemma_lookup.json.gz");
+    let ud = format!("{root}/ud/de_gsd-ud-dev.conllu");
+    let (bytes, stats) =
+        crate::compile::compile_german(lemmas.as_ref(), &[ud.as_ref()]).expect("inputs");
+    eprintln!("{stats:?}");
+    std::fs::write(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/data/de.morph.tsv.gz"),
+        bytes,
+    )
+    .unwrap();
+}
+
+use crate::{annotate, attribute};
+use dossier_core::{Article, Document, Entity, Mention, Source};
+
+fn doc(lang: &str, paragraphs: &[&str]) -> Document {
+    let article = Article {
+        paragraphs: paragraphs.iter().map(|p| p.to_string()).collect(),
+        ..Default::default()
+    };
+    let source = Source {
+        name: "t".into(),
+        format: "text".into(),
+        bytes: 0,
+        encoding: None,
+        url: None,
+    };
+    let mut d = Document::from_article("t".into(), source, article);
+    d.language = lang.into();
+    d
+}
+
+/// Adds an entity with a mention at every occurrence of each of `names`.
+fn entity(d: &mut Document, kind: &str, names: &[&str]) -> String {
+    let id = format!("E{}", d.entities.len() + 1);
+    let mut mentions = Vec::new();
+    for name in names {
+        for (b, _) in d.text.match_indices(name) {
+            mentions.push(Mention {
+                span: d.span_of_bytes(b, b + name.len()),
+                text: name.to_string(),
+                kind: "name".into(),
+            });
+        }
+    }
+    d.entities.push(Entity {
+        id: id.clone(),
+        kind: kind.into(),
+        name: names[0].into(),
+        mentions,
+        geo: None,
+    });
+    id
+}
+
+fn run(d: &mut Document) {
+    annotate(d);
+    d.validate_spans().expect("valid spans");
+}
+
+fn chain_texts(a: &dossier_core::Attribution) -> Vec<&str> {
+    a.chain.iter().map(|l| l.text.as_str()).collect()
+}
+
+#[test]
+fn trailing_direct_quote_with_entity_speaker() {
+    let mut d = doc(
+        "de",
+        &["„Wir werden die Grenze nicht schließen“, sagte Innenministerin Anna Berger am Dienstag in Bern."],
+    );
+    let e = entity(&mut d, "PER", &["Anna Berger"]);
+    run(&mut d);
+    assert_eq!(d.quotes.len(), 1, "{:#?}", d.quotes);
+    let q = &d.quotes[0];
+    assert_eq!(q.kind, "direct");
+    assert_eq!(q.content, "Wir werden die Grenze nicht schließen");
+    assert_eq!(q.cue.as_ref().unwrap().text, "sagte");
+    assert_eq!(q.speaker.as_deref(), Some(e.as_str()));
+    assert!(q.speaker_text.as_deref().unwrap().ends_with("Anna Berger"));
+}
+
+#[test]
+fn leading_report_with_citation_chain_and_plan() {
+    let mut d = doc(
+        "de",
+        &["Die Zeitung „Tagesbote“ berichtete am Freitag unter Berufung auf Regierungskreise, dass der Minister zurücktreten wolle."],
+    );
+    let e = entity(&mut d, "ORG", &["Tagesbote"]);
+    run(&mut d);
+    assert!(
+        d.quotes.iter().all(|q| q.content != "Tagesbote"),
+        "a name in quotation marks is no quote"
+    );
+    let a = d
+        .attributions
+        .iter()
+        .find(|a| a.claim.text.contains("zurücktreten"))
+        .expect("claim");
+    assert_eq!(a.chain[0].entity.as_deref(), Some(e.as_str()));
+    assert_eq!(chain_texts(a)[1], "Regierungskreise");
+    assert_eq!(a.stance, "planned");
+    let q = d
+        .quotes
+        .iter()
+        .find(|q| q.kind == "indirect")
+        .expect("indirect speech");
+    assert_eq!(q.content, "der Minister zurücktreten wolle");
+}
+
+#[test]
+fn subjunctive_scope_runs_until_the_indicative() {
+    let mut d = doc(
+        "de",
+        &["Der Konzern prüfe den Abbau von 500 Stellen, berichtete das Wirtschaftsblatt. Betroffen seien vor allem Werke im Süden. Die Aktie fiel am Nachmittag um drei Prozent."],
+    );
+    run(&mut d);
+    let texts: Vec<&str> = d
+        .attributions
+        .iter()
+        .map(|a| a.claim.text.as_str())
+        .collect();
+    assert!(
+        texts.iter().any(|t| t.starts_with("Betroffen seien")),
+        "{texts:?}"
+    );
+    assert!(!texts.iter().any(|t| t.contains("Aktie")), "{texts:?}");
+    for a in &d.attributions {
+        assert_eq!(chain_texts(a), vec!["Wirtschaftsblatt"]);
+        assert_eq!(a.stance, "reported");
+    }
+}
+
+#[test]
+fn so_and_wie_frames_with_partial_quote() {
+    let mut d = doc(
+        "de",
+        &["Die Verhandlungen seien vorerst gescheitert, so die Gewerkschaft. Die Regierung habe „alle Optionen auf dem Tisch“, wie örtliche Medien meldeten."],
+    );
+    run(&mut d);
+    let so = d
+        .attributions
+        .iter()
+        .find(|a| a.claim.text.contains("Verhandlungen"))
+        .unwrap();
+    assert_eq!(chain_texts(so), vec!["Gewerkschaft"]);
+    let direct = d
+        .quotes
+        .iter()
+        .find(|q| q.kind == "direct")
+        .expect("partial quote");
+    assert_eq!(direct.content, "alle Optionen auf dem Tisch");
+    assert_eq!(direct.speaker_text.as_deref(), Some("örtliche Medien"));
+    assert!(d.quotes.iter().any(|q| q.kind == "mixed"));
+}
+
+#[test]
+fn pronoun_speaker_is_the_last_person() {
+    let mut d = doc(
+        "de",
+        &["Bürgermeister Paul Kern sagte, die Brücke sei sicher. Man werde sie dennoch prüfen lassen, erklärte er weiter."],
+    );
+    let e = entity(&mut d, "PER", &["Paul Kern"]);
+    run(&mut d);
+    let q = d
+        .quotes
+        .iter()
+        .find(|q| q.content.starts_with("Man werde"))
+        .expect("second report");
+    assert_eq!(q.speaker.as_deref(), Some(e.as_str()));
+    assert_eq!(q.cue.as_ref().unwrap().text, "erklärte");
+}
+
+#[test]
+fn stances_alleged_denied_hoped() {
+    let mut d = doc(
+        "de",
+        &["Bei dem Brand sollen mehr als 40 Menschen ums Leben gekommen sein. Das Ministerium bestritt, Daten weitergegeben zu haben. Die Firma hofft auf eine Einigung bis zum Monatsende."],
+    );
+    run(&mut d);
+    let stance = |needle: &str| {
+        d.attributions
+            .iter()
+            .find(|a| a.claim.text.contains(needle))
+            .map(|a| a.stance.clone())
+    };
+    assert_eq!(stance("Brand").as_deref(), Some("alleged"));
+    assert_eq!(stance("Daten").as_deref(), Some("denied"));
+    assert_eq!(stance("Einigung").as_deref(), Some("hoped"));
+}
+
+#[test]
+fn source_markers() {
+    let mut d = doc(
+        "de",
+        &["Laut Polizei wurden zwei Personen festgenommen. Dem Bericht zufolge war der Schaden gering. Das Treffen fand nach EU-Angaben in Brüssel statt. Schoigu reiste nach Angaben der Regierung Ende Mai ab."],
+    );
+    run(&mut d);
+    let chain = |needle: &str| {
+        d.attributions
+            .iter()
+            .find(|a| a.claim.text.contains(needle))
+            .map(|a| a.chain.iter().map(|l| l.text.clone()).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    assert_eq!(chain("festgenommen"), vec!["Polizei"]);
+    assert_eq!(chain("Schaden"), vec!["Bericht"]);
+    assert_eq!(chain("Brüssel"), vec!["EU"]);
+    assert_eq!(chain("reiste"), vec!["Regierung"]);
+}
+
+#[test]
+fn nested_and_multi_sentence_quotes() {
+    let mut d = doc(
+        "de",
+        &["„Er rief ‚Halt‘ und rannte weg. Dann war es still“, sagte die Zeugin vor Gericht."],
+    );
+    run(&mut d);
+    assert_eq!(d.quotes.len(), 1, "{:#?}", d.quotes);
+    assert_eq!(d.quotes[0].speaker_text.as_deref(), Some("Zeugin"));
+    assert!(d.quotes[0].content.contains("‚Halt‘"));
+}
+
+#[test]
+fn agencies_are_not_in_chains() {
+    let mut d = doc(
+        "de",
+        &["Die Preise seien erneut gestiegen, meldete die Agentur DPX."],
+    );
+    d.meta.agencies = vec!["DPX".into()];
+    run(&mut d);
+    assert!(
+        d.attributions.iter().all(|a| a.chain.is_empty()),
+        "{:#?}",
+        d.attributions
+    );
+}
+
+#[test]
+fn english_quotes_and_reported_speech() {
+    let mut d = doc(
+        "en",
+        &[
+            "“We will not back down,” Mayor Jane Ruiz said on Monday.",
+            "The company plans to cut 200 jobs, according to two people familiar with the matter. Officials said the bridge would reopen next week. The minister denied that any data had been shared.",
+        ],
+    );
+    let e = entity(&mut d, "PER", &["Jane Ruiz"]);
+    run(&mut d);
+    let q = d
+        .quotes
+        .iter()
+        .find(|q| q.kind == "direct")
+        .expect("direct quote");
+    assert_eq!(q.speaker.as_deref(), Some(e.as_str()));
+    let a = d
+        .attributions
+        .iter()
+        .find(|a| a.claim.text.contains("200 jobs"))
+        .unwrap();
+    assert_eq!(chain_texts(a), vec!["two people familiar with the matter"]);
+    assert_eq!(a.stance, "planned");
+    let b = d
+        .attributions
+        .iter()
+        .find(|a| a.claim.text.contains("bridge"))
+        .unwrap();
+    assert_eq!(chain_texts(b), vec!["Officials"]);
+    let c = d
+        .attributions
+        .iter()
+        .find(|a| a.claim.text.contains("data"))
+        .unwrap();
+    assert_eq!(c.stance, "denied");
+}
+
+#[test]
+fn robust_on_odd_input() {
+    for text in [
+        "",
+        "„",
+        "\"\"\"\"",
+        "sagte, sagte, so so so, laut laut zufolge",
+        "» « » « „ “ ‚ ‘ ’",
+        "\u{0}\u{1}\u{fffd}",
+    ] {
+        let mut d = doc("de", &[text]);
+        run(&mut d);
+        let mut d = doc("en", &[text]);
+        run(&mut d);
+    }
+    let long = "„Das ist ein Satz“, sagte er, und so weiter ".repeat(2000);
+    let mut d = doc("de", &[&long]);
+    let (q, _) = attribute(&d);
+    assert!(!q.is_empty());
+    run(&mut d);
+}
+
+#[test]
+#[ignore = "prints the stage's output on ../shared/corpus/seed-kim-russland.txt"]
+fn print_seed() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/seed-kim-russland.txt"
+    );
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    let paras: Vec<&str> = text
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let mut d = doc("de", &paras);
+    run(&mut d);
+    for q in &d.quotes {
+        eprintln!(
+            "{} {} [{:?} / {:?}] {}",
+            q.id,
+            q.kind,
+            q.speaker_text,
+            q.cue.as_ref().map(|c| &c.text),
+            q.content
+        );
+    }
+    for a in &d.attributions {
+        eprintln!(
+            "{} [{}] {:?} :: {}",
+            a.id,
+            a.stance,
+            chain_texts(a),
+            a.claim.text
+        );
+    }
+}
