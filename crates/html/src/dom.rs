@@ -1,0 +1,916 @@
+//! A small, forgiving HTML parser that builds just the tree extraction needs.
+//!
+//! Why not html5ever: a full HTML5 tree builder costs several milliseconds on a 170 kB news page,
+//! and main-content extraction needs far less: elements, a few attributes, text. This parser makes
+//! one linear pass (memchr for `<`), keeps only the attributes extraction reads, treats script,
+//! style and similar elements as raw text, and repairs the common breakage the way browsers do
+//! (implied `</p>`, `</li>`, `</td>`, stray end tags ignored, unclosed elements closed at the end).
+//!
+//! Nodes live in one arena in document order, so a parent always has a smaller index than its
+//! descendants: a reverse sweep over the arena is a bottom-up pass.
+
+use crate::entities::decode_entities;
+
+pub type NodeId = usize;
+
+#[derive(Debug)]
+pub struct Node {
+    pub parent: NodeId,
+    pub children: Vec<NodeId>,
+    pub data: NodeData,
+}
+
+#[derive(Debug)]
+pub enum NodeData {
+    Document,
+    Element(Element),
+    Text(String),
+}
+
+#[derive(Debug)]
+pub struct Element {
+    /// Lower-case tag name; unknown tags share one name (`"*"`), custom elements keep theirs.
+    pub tag: &'static str,
+    pub attrs: Vec<(&'static str, String)>,
+    /// Properties of the tag (`BLOCK`, `VOID`, ...), looked up once when parsing.
+    pub flags: u8,
+    /// The raw content of a raw-text element we keep (`<title>`, JSON-LD `<script>`).
+    pub raw: Option<String>,
+}
+
+pub const BLOCK: u8 = 1;
+const VOID_TAG: u8 = 2;
+const RAW_TAG: u8 = 4;
+const CLOSES_P_TAG: u8 = 8;
+const SCOPE_TAG: u8 = 16;
+
+impl Element {
+    pub fn is_block(&self) -> bool {
+        self.flags & BLOCK != 0
+    }
+
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+pub struct Dom {
+    pub nodes: Vec<Node>,
+}
+
+/// Elements whose attributes extraction reads; all other attributes are skipped while parsing.
+const KEPT_ATTRS: &[&str] = &[
+    "class",
+    "id",
+    "role",
+    "itemprop",
+    "itemtype",
+    "property",
+    "name",
+    "content",
+    "rel",
+    "datetime",
+    "type",
+    "hidden",
+    "aria-hidden",
+    "style",
+    "lang",
+    "http-equiv",
+    "data-testid",
+];
+
+/// Tags we distinguish; everything else is `"*"`.
+const KNOWN_TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "address",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "base",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "canvas",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "i",
+    "iframe",
+    "img",
+    "input",
+    "ins",
+    "label",
+    "legend",
+    "li",
+    "link",
+    "main",
+    "map",
+    "mark",
+    "math",
+    "menu",
+    "meta",
+    "nav",
+    "noscript",
+    "object",
+    "ol",
+    "optgroup",
+    "option",
+    "p",
+    "picture",
+    "pre",
+    "q",
+    "s",
+    "script",
+    "section",
+    "select",
+    "small",
+    "source",
+    "span",
+    "strong",
+    "style",
+    "sub",
+    "summary",
+    "sup",
+    "svg",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "title",
+    "tr",
+    "track",
+    "u",
+    "ul",
+    "video",
+    "wbr",
+    "area",
+    "param",
+    "frameset",
+    "frame",
+    "noembed",
+    "noframes",
+    "xmp",
+    "object",
+];
+
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "param", "frame",
+];
+
+/// Elements whose content is not markup; we skip to their end tag.
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "textarea", "title", "noscript", "xmp", "iframe", "noembed", "noframes",
+    "template", "svg", "math",
+];
+
+/// Start tags that close an open `<p>` (HTML's "close a p element" rule).
+const CLOSES_P: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "ul",
+    "li",
+    "dd",
+    "dt",
+];
+
+/// Elements that stop the search for an element to close ("scope" in the HTML spec).
+const SCOPE: &[&str] = &[
+    "html", "table", "td", "th", "caption", "object", "template", "button",
+];
+
+/// Deeper nesting than this is flattened: no page needs it, and it bounds every walk.
+const MAX_DEPTH: usize = 256;
+
+fn tag_flags(tag: &str) -> u8 {
+    let mut f = 0;
+    for (set, flag) in [
+        (VOID, VOID_TAG),
+        (RAW_TEXT, RAW_TAG),
+        (CLOSES_P, CLOSES_P_TAG),
+        (SCOPE, SCOPE_TAG),
+    ] {
+        if set.contains(&tag) {
+            f |= flag;
+        }
+    }
+    if is_block(tag) {
+        f |= BLOCK;
+    }
+    f
+}
+
+/// The interned name of a tag and its flags.
+fn intern_tag(name: &str) -> (&'static str, u8) {
+    static SORTED: std::sync::OnceLock<Vec<(&'static str, u8)>> = std::sync::OnceLock::new();
+    let sorted = SORTED.get_or_init(|| {
+        let mut v: Vec<(&'static str, u8)> =
+            KNOWN_TAGS.iter().map(|t| (*t, tag_flags(t))).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    });
+    if name.len() > 10 {
+        return ("*", 0);
+    }
+    let mut buf = [0u8; 10];
+    let lower = &mut buf[..name.len()];
+    lower.copy_from_slice(name.as_bytes());
+    lower.make_ascii_lowercase();
+    sorted
+        .binary_search_by(|(t, _)| t.as_bytes().cmp(lower))
+        .map_or(("*", 0), |i| sorted[i])
+}
+
+fn intern_attr(name: &str) -> Option<&'static str> {
+    KEPT_ATTRS
+        .iter()
+        .find(|a| a.eq_ignore_ascii_case(name))
+        .copied()
+}
+
+impl Dom {
+    pub fn parse(html: &str) -> Dom {
+        Builder::new(html).run()
+    }
+
+    pub fn element(&self, id: NodeId) -> Option<&Element> {
+        match &self.nodes[id].data {
+            NodeData::Element(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn tag(&self, id: NodeId) -> &'static str {
+        self.element(id).map_or("", |e| e.tag)
+    }
+
+    /// All element ids in document order.
+    pub fn elements(&self) -> impl Iterator<Item = (NodeId, &Element)> {
+        self.nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| match &n.data {
+                NodeData::Element(e) => Some((i, e)),
+                _ => None,
+            })
+    }
+
+    /// Concatenated text of a subtree with whitespace collapsed.
+    pub fn text_of(&self, id: NodeId) -> String {
+        let mut out = String::new();
+        self.collect_text(id, &mut out, 0);
+        collapse_ws(&out)
+    }
+
+    fn collect_text(&self, id: NodeId, out: &mut String, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match &self.nodes[id].data {
+            NodeData::Text(t) => out.push_str(t),
+            NodeData::Element(e) if e.tag == "br" => out.push(' '),
+            _ => {
+                for &c in &self.nodes[id].children {
+                    if let NodeData::Element(e) = &self.nodes[c].data {
+                        if e.is_block() {
+                            out.push(' ');
+                            self.collect_text(c, out, depth + 1);
+                            out.push(' ');
+                            continue;
+                        }
+                    }
+                    self.collect_text(c, out, depth + 1);
+                }
+            }
+        }
+    }
+
+    pub fn is_ancestor(&self, ancestor: NodeId, mut node: NodeId) -> bool {
+        while node != 0 {
+            if node == ancestor {
+                return true;
+            }
+            node = self.nodes[node].parent;
+        }
+        ancestor == 0
+    }
+}
+
+/// Elements that start a new line of text.
+pub fn is_block(tag: &str) -> bool {
+    matches!(
+        tag,
+        "p" | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "ul"
+            | "ol"
+            | "li"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "blockquote"
+            | "pre"
+            | "table"
+            | "tbody"
+            | "thead"
+            | "tfoot"
+            | "tr"
+            | "td"
+            | "th"
+            | "caption"
+            | "figure"
+            | "figcaption"
+            | "header"
+            | "footer"
+            | "aside"
+            | "nav"
+            | "form"
+            | "fieldset"
+            | "hr"
+            | "br"
+            | "address"
+            | "details"
+            | "summary"
+            | "center"
+            | "menu"
+            | "body"
+            | "html"
+            | "dialog"
+            | "legend"
+            | "select"
+            | "option"
+            | "textarea"
+    )
+}
+
+/// Collapses runs of whitespace (including no-break spaces) to one space and trims.
+pub fn collapse_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+        } else if c == '\u{ad}' || c == '\u{200b}' || c == '\u{feff}' {
+            // soft hyphen, zero-width space: invisible, and they split words
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+struct Builder<'a> {
+    src: &'a str,
+    pos: usize,
+    nodes: Vec<Node>,
+    stack: Vec<NodeId>,
+    seen_body: bool,
+}
+
+impl<'a> Builder<'a> {
+    fn new(src: &'a str) -> Self {
+        Builder {
+            src,
+            pos: 0,
+            nodes: vec![Node {
+                parent: 0,
+                children: Vec::new(),
+                data: NodeData::Document,
+            }],
+            stack: vec![0],
+            seen_body: false,
+        }
+    }
+
+    fn current(&self) -> NodeId {
+        *self.stack.last().unwrap_or(&0)
+    }
+
+    fn push_node(&mut self, data: NodeData) -> NodeId {
+        let parent = self.current();
+        let id = self.nodes.len();
+        self.nodes.push(Node {
+            parent,
+            children: Vec::new(),
+            data,
+        });
+        self.nodes[parent].children.push(id);
+        id
+    }
+
+    fn add_text(&mut self, raw: &str) {
+        if raw.is_empty() {
+            return;
+        }
+        let text = if raw.contains('&') {
+            decode_entities(raw)
+        } else {
+            raw.to_string()
+        };
+        // Text in <head> that is not whitespace means the body has started.
+        if self.top_tag() == "head" && !text.trim().is_empty() {
+            self.stack.pop();
+        }
+        let parent = self.current();
+        if let Some(&last) = self.nodes[parent].children.last() {
+            if let NodeData::Text(t) = &mut self.nodes[last].data {
+                t.push_str(&text);
+                return;
+            }
+        }
+        self.push_node(NodeData::Text(text));
+    }
+
+    fn top_tag(&self) -> &'static str {
+        match &self.nodes[self.current()].data {
+            NodeData::Element(e) => e.tag,
+            _ => "",
+        }
+    }
+
+    fn tag_at(&self, stack_index: usize) -> &'static str {
+        self.el_at(stack_index).0
+    }
+
+    fn el_at(&self, stack_index: usize) -> (&'static str, u8) {
+        match &self.nodes[self.stack[stack_index]].data {
+            NodeData::Element(e) => (e.tag, e.flags),
+            _ => ("", 0),
+        }
+    }
+
+    /// Pops up to and including the nearest open `tag`, if it is open within scope.
+    fn close_in_scope(&mut self, tag: &str, extra_scope: &[&str]) -> bool {
+        for i in (1..self.stack.len()).rev() {
+            let (t, flags) = self.el_at(i);
+            if t == tag {
+                self.stack.truncate(i);
+                return true;
+            }
+            if flags & SCOPE_TAG != 0 || extra_scope.contains(&t) {
+                return false;
+            }
+        }
+        false
+    }
+
+    fn run(mut self) -> Dom {
+        let bytes = self.src.as_bytes();
+        while self.pos < bytes.len() {
+            let Some(off) = memchr::memchr(b'<', &bytes[self.pos..]) else {
+                let rest = &self.src[self.pos..];
+                self.add_text(rest);
+                break;
+            };
+            let lt = self.pos + off;
+            if lt > self.pos {
+                let text = &self.src[self.pos..lt];
+                self.add_text(text);
+            }
+            self.pos = lt;
+            let next = bytes.get(lt + 1).copied().unwrap_or(b' ');
+            if next == b'!' {
+                if bytes[lt..].starts_with(b"<!--") {
+                    self.pos = match memchr::memmem::find(&bytes[lt + 4..], b"-->") {
+                        Some(e) => lt + 4 + e + 3,
+                        None => bytes.len(),
+                    };
+                } else if bytes[lt..].starts_with(b"<![CDATA[") {
+                    let end = memchr::memmem::find(&bytes[lt..], b"]]>")
+                        .map_or(bytes.len(), |e| lt + e);
+                    let inner = &self.src[(lt + 9).min(end)..end];
+                    self.add_text(inner);
+                    self.pos = (end + 3).min(bytes.len());
+                } else {
+                    self.skip_past_gt(lt);
+                }
+            } else if next == b'?' {
+                self.skip_past_gt(lt);
+            } else if next == b'/' {
+                let name_start = lt + 2;
+                if bytes.get(name_start).is_some_and(u8::is_ascii_alphabetic) {
+                    let name_end = name_end(bytes, name_start);
+                    let name = &self.src[name_start..name_end];
+                    self.skip_past_gt(name_end);
+                    self.end_tag(name);
+                } else {
+                    self.skip_past_gt(lt);
+                }
+            } else if next.is_ascii_alphabetic() {
+                self.start_tag(lt);
+            } else {
+                self.add_text("<");
+                self.pos = lt + 1;
+            }
+        }
+        Dom { nodes: self.nodes }
+    }
+
+    fn skip_past_gt(&mut self, from: usize) {
+        let bytes = self.src.as_bytes();
+        self.pos = match memchr::memchr(b'>', &bytes[from..]) {
+            Some(e) => from + e + 1,
+            None => bytes.len(),
+        };
+    }
+
+    fn start_tag(&mut self, lt: usize) {
+        let bytes = self.src.as_bytes();
+        let name_start = lt + 1;
+        let name_end = name_end(bytes, name_start);
+        let raw_name = &self.src[name_start..name_end];
+        let (tag, flags) = intern_tag(raw_name);
+        // Attributes.
+        let mut attrs: Vec<(&'static str, String)> = Vec::new();
+        let mut i = name_end;
+        let mut self_closing = false;
+        loop {
+            while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+                if bytes[i] == b'/' {
+                    self_closing = true;
+                }
+                i += 1;
+            }
+            if i >= bytes.len() {
+                break;
+            }
+            if bytes[i] == b'>' {
+                i += 1;
+                break;
+            }
+            self_closing = false;
+            let a_start = i;
+            while i < bytes.len()
+                && !bytes[i].is_ascii_whitespace()
+                && !matches!(bytes[i], b'=' | b'>' | b'/')
+            {
+                i += 1;
+            }
+            if i == a_start {
+                // a lone '=' or similar: skip it
+                i += 1;
+                continue;
+            }
+            let a_name = &self.src[a_start..i];
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            let mut value: Option<&str> = None;
+            if i < bytes.len() && bytes[i] == b'=' {
+                i += 1;
+                while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                if i < bytes.len() && (bytes[i] == b'"' || bytes[i] == b'\'') {
+                    let quote = bytes[i];
+                    let v_start = i + 1;
+                    let v_end = memchr::memchr(quote, &bytes[v_start..])
+                        .map_or(bytes.len(), |e| v_start + e);
+                    value = Some(&self.src[v_start..v_end]);
+                    i = (v_end + 1).min(bytes.len());
+                } else {
+                    let v_start = i;
+                    while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
+                        i += 1;
+                    }
+                    value = Some(&self.src[v_start..i]);
+                }
+            }
+            if let Some(name) = intern_attr(a_name) {
+                if !attrs.iter().any(|(n, _)| *n == name) {
+                    let v = value.unwrap_or("");
+                    let v = if v.contains('&') {
+                        decode_entities(v)
+                    } else {
+                        v.to_string()
+                    };
+                    attrs.push((name, v));
+                }
+            }
+        }
+        self.pos = i.min(bytes.len());
+
+        // Raw-text elements: take everything up to the matching end tag.
+        let raw_text_tag = if flags & RAW_TAG != 0 {
+            Some(tag)
+        } else {
+            None
+        };
+        let raw_name_lower = raw_name.to_ascii_lowercase();
+        let mut raw = None;
+        if raw_text_tag.is_some() && !self_closing {
+            let end = find_end_tag(bytes, self.pos, raw_name_lower.as_bytes());
+            let content = &self.src[self.pos..end.0];
+            let keep = tag == "title"
+                || (tag == "script"
+                    && attrs
+                        .iter()
+                        .any(|(n, v)| *n == "type" && v.to_ascii_lowercase().contains("ld+json")));
+            if keep {
+                raw = Some(content.to_string());
+            }
+            self.pos = end.1;
+        }
+
+        match tag {
+            "html" | "body" | "head" => {
+                // Repeated structural tags are merged by browsers; we drop them.
+                let exists = self
+                    .stack
+                    .iter()
+                    .any(|&n| matches!(&self.nodes[n].data, NodeData::Element(e) if e.tag == tag));
+                if exists || (tag == "head" && self.seen_body) {
+                    return;
+                }
+                if tag == "body" {
+                    self.seen_body = true;
+                    if self.top_tag() == "head" {
+                        self.stack.pop();
+                    }
+                }
+            }
+            _ => {}
+        }
+        if self.top_tag() == "head"
+            && !matches!(
+                tag,
+                "meta"
+                    | "link"
+                    | "title"
+                    | "script"
+                    | "style"
+                    | "base"
+                    | "noscript"
+                    | "template"
+                    | "*"
+            )
+        {
+            self.stack.pop();
+        }
+        // Implied end tags.
+        if flags & CLOSES_P_TAG != 0 {
+            self.close_in_scope("p", &[]);
+        }
+        match tag {
+            "li" => {
+                self.close_in_scope("li", &["ul", "ol"]);
+            }
+            "dt" | "dd" => {
+                if !self.close_in_scope("dd", &["dl"]) {
+                    self.close_in_scope("dt", &["dl"]);
+                }
+            }
+            "tr" => {
+                self.close_in_scope("tr", &["tbody", "thead", "tfoot"]);
+            }
+            "td" | "th" => {
+                for i in (1..self.stack.len()).rev() {
+                    let t = self.tag_at(i);
+                    if t == "td" || t == "th" {
+                        self.stack.truncate(i);
+                        break;
+                    }
+                    if matches!(t, "tr" | "table") {
+                        break;
+                    }
+                }
+            }
+            "option" => {
+                if self.top_tag() == "option" {
+                    self.stack.pop();
+                }
+            }
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                if matches!(self.top_tag(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
+                    self.stack.pop();
+                }
+            }
+            "a" => {
+                self.close_in_scope("a", &[]);
+            }
+            _ => {}
+        }
+        let id = self.push_node(NodeData::Element(Element {
+            tag,
+            attrs,
+            flags,
+            raw,
+        }));
+        let is_void = flags & VOID_TAG != 0 || raw_text_tag.is_some() || self_closing;
+        if !is_void && self.stack.len() < MAX_DEPTH {
+            self.stack.push(id);
+        }
+    }
+
+    fn end_tag(&mut self, name: &str) {
+        let (tag, flags) = intern_tag(name);
+        match tag {
+            "html" | "body" => return,
+            "br" => {
+                self.push_node(NodeData::Element(Element {
+                    tag: "br",
+                    attrs: Vec::new(),
+                    flags,
+                    raw: None,
+                }));
+                return;
+            }
+            "*" => {
+                // Unknown elements are all "*": close only if the top one is one.
+                if self.top_tag() == "*" {
+                    self.stack.pop();
+                }
+                return;
+            }
+            _ => {}
+        }
+        // A stray end tag that is not open is ignored; one that is open closes what it contains.
+        for i in (1..self.stack.len()).rev() {
+            let (t, t_flags) = self.el_at(i);
+            if t == tag {
+                self.stack.truncate(i);
+                return;
+            }
+            // Inline end tags must not close block containers that are still open.
+            if flags & BLOCK == 0 && t_flags & BLOCK != 0 {
+                return;
+            }
+            if t_flags & SCOPE_TAG != 0 && !matches!(tag, "table" | "td" | "th" | "tr" | "tbody")
+            {
+                return;
+            }
+        }
+    }
+}
+
+fn name_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start;
+    while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !matches!(bytes[i], b'>' | b'/') {
+        i += 1;
+    }
+    i
+}
+
+/// Finds `</name` (any case) from `from`; returns (start of the end tag, position after it).
+fn find_end_tag(bytes: &[u8], from: usize, name: &[u8]) -> (usize, usize) {
+    let mut i = from;
+    while let Some(off) = memchr::memmem::find(&bytes[i..], b"</") {
+        let at = i + off;
+        let n_start = at + 2;
+        let n_end = n_start + name.len();
+        if n_end <= bytes.len()
+            && bytes[n_start..n_end].eq_ignore_ascii_case(name)
+            && bytes
+                .get(n_end)
+                .is_none_or(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/')
+        {
+            let after = memchr::memchr(b'>', &bytes[n_end..]).map_or(bytes.len(), |e| n_end + e + 1);
+            return (at, after);
+        }
+        i = at + 2;
+    }
+    (bytes.len(), bytes.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body_text(html: &str) -> String {
+        let dom = Dom::parse(html);
+        dom.text_of(0)
+    }
+
+    #[test]
+    fn parses_basic_structure() {
+        let dom = Dom::parse("<html><head><title>T &amp; U</title></head><body><p class=x>Hi <b>there</b></p></body></html>");
+        let title = dom.elements().find(|(_, e)| e.tag == "title").unwrap().1;
+        assert_eq!(title.raw.as_deref(), Some("T &amp; U"));
+        let p = dom.elements().find(|(_, e)| e.tag == "p").unwrap();
+        assert_eq!(p.1.attr("class"), Some("x"));
+        assert_eq!(dom.text_of(p.0), "Hi there");
+    }
+
+    #[test]
+    fn implied_end_tags() {
+        let dom = Dom::parse("<div><p>one<p>two<ul><li>a<li>b</ul></div>");
+        let ps: Vec<_> = dom.elements().filter(|(_, e)| e.tag == "p").collect();
+        assert_eq!(ps.len(), 2);
+        assert_eq!(dom.text_of(ps[0].0), "one");
+        let lis: Vec<_> = dom.elements().filter(|(_, e)| e.tag == "li").collect();
+        assert_eq!(dom.text_of(lis[0].0), "a");
+    }
+
+    #[test]
+    fn scripts_and_comments_are_not_text() {
+        let t = body_text("<p>a<script>if (x < 3) { document.write('</p>') }</script>b<!-- c --></p><style>p{}</style>");
+        assert_eq!(t, "ab");
+    }
+
+    #[test]
+    fn broken_markup_never_panics() {
+        for s in [
+            "<",
+            "<a",
+            "<a href='x",
+            "</",
+            "<!--",
+            "<![CDATA[",
+            "<p>\u{e4}<",
+            "</div></div><p>x",
+            "<script>",
+            "<<<>>>",
+            "<a =x>",
+        ] {
+            let _ = Dom::parse(s);
+        }
+        let deep = "<div>".repeat(10_000) + "x" + &"</div>".repeat(10_000);
+        assert_eq!(body_text(&deep), "x");
+    }
+
+    #[test]
+    fn stray_end_tags_are_ignored() {
+        let dom = Dom::parse("<div><span>a</div>b</span></p><p>c</p>");
+        assert_eq!(dom.text_of(0), "a b c");
+    }
+}
