@@ -149,13 +149,17 @@ fn meaningful_classes(class: &str) -> std::borrow::Cow<'_, str> {
             .windows(needle.len())
             .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
     };
-    if !(class.contains("--") || lower_has("js-") || lower_has("has-") || lower_has("is-")) {
+    const IGNORED_PREFIXES: &[&str] = &[
+        "js-", "has-", "is-", "category-", "tag-", "tags-", "topic-", "topics-", "post_tag-",
+        "custom_", "format-", "status-",
+    ];
+    if !(class.contains("--") || IGNORED_PREFIXES.iter().any(|p| lower_has(p))) {
         return std::borrow::Cow::Borrowed(class);
     }
     let mut out = String::new();
     for name in class.split_ascii_whitespace() {
         let lower = name.to_ascii_lowercase();
-        if lower.starts_with("js-") || lower.starts_with("has-") || lower.starts_with("is-") {
+        if IGNORED_PREFIXES.iter().any(|p| lower.starts_with(p)) {
             continue;
         }
         let base = lower.split("--").next().unwrap_or("");

@@ -23,8 +23,8 @@ mod entities;
 mod furniture;
 mod meta;
 
-pub use dom::Dom;
-use dom::{collapse_ws, NodeData, NodeId};
+pub use dom::{Dom, NodeData};
+use dom::{collapse_ws, NodeId};
 use dossier_core::{Article, Caption, Removed};
 use furniture::{class_signal, furniture_reason};
 use std::collections::BTreeMap;
@@ -52,6 +52,21 @@ pub fn extract(html: &str, url: Option<&str>) -> Article {
     } = emitter;
 
     let mut paragraphs = filter_paragraphs(paras, &mut removed);
+    if let Some(lead) = analysis.lead_before(&dom, &roots) {
+        let first_is_lead = paragraphs
+            .first()
+            .is_some_and(|p| same_text(&p.text, &lead) || p.lead_mark);
+        if !first_is_lead && !paragraphs.iter().any(|p| same_text(&p.text, &lead)) {
+            paragraphs.insert(
+                0,
+                Para {
+                    text: lead,
+                    lead_mark: true,
+                    ..Para::default()
+                },
+            );
+        }
+    }
     if paragraphs.iter().map(|p| p.text.len()).sum::<usize>() < 200 {
         if let Some(body) = &page.ld_body {
             let ld: Vec<Para> = body
@@ -153,7 +168,10 @@ struct Analysis {
     own_links: Vec<u32>,
     own_commas: Vec<u32>,
     weight: Vec<f32>,
+    /// Inside an element with a lead-like class.
     lead_mark: Vec<bool>,
+    /// Has a lead-like class itself.
+    lead_self: Vec<bool>,
 }
 
 impl Analysis {
@@ -169,6 +187,7 @@ impl Analysis {
             own_commas: vec![0; n],
             weight: vec![0.0; n],
             lead_mark: vec![false; n],
+            lead_self: vec![false; n],
         };
         // Bottom-up: all text, furniture or not, and the prose in it (blocks of 100+ characters
         // that are not mostly links), to know which elements hold the article.
@@ -218,7 +237,8 @@ impl Analysis {
             if e.attr("itemprop").is_some_and(|p| p == "articleBody") {
                 a.weight[i] += 25.0;
             }
-            a.lead_mark[i] = a.lead_mark[parent] || is_lead_class(e);
+            a.lead_self[i] = is_lead_class(e);
+            a.lead_mark[i] = a.lead_mark[parent] || a.lead_self[i];
             if a.dead[parent] {
                 a.dead[i] = true;
                 continue;
@@ -464,6 +484,29 @@ impl Analysis {
             }
         }
         roots
+    }
+
+    /// A lead ("standfirst") that the page sets apart from the body container: an element
+    /// with a lead-like class just before the first chosen container, within a few levels.
+    fn lead_before(&self, dom: &Dom, roots: &[NodeId]) -> Option<String> {
+        let &first = roots.first()?;
+        let mut ancestor = dom.nodes[first].parent;
+        for _ in 0..4 {
+            if ancestor == 0 || matches!(dom.tag(ancestor), "body" | "html") {
+                return None;
+            }
+            // Elements between the ancestor and the first root, in document order.
+            let found = (ancestor + 1..first)
+                .filter(|&i| self.lead_self[i] && !self.dead[i])
+                .filter(|&i| !self.lead_mark[dom.nodes[i].parent])
+                .map(|i| dom.text_of(i))
+                .find(|t| t.chars().count() >= 40 && t.chars().count() <= 1500);
+            if found.is_some() {
+                return found;
+            }
+            ancestor = dom.nodes[ancestor].parent;
+        }
+        None
     }
 
     /// A short label above the headline ("Dachzeile"), when the page marks one.
