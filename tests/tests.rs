@@ -1,4 +1,5 @@
 //! The one integration-test binary: every integration test module is declared here.
 
 mod clean_examples;
+mod html_examples;
 mod spans;

@@ -556,8 +556,8 @@ impl<'a> Builder<'a> {
                         None => bytes.len(),
                     };
                 } else if bytes[lt..].starts_with(b"<![CDATA[") {
-                    let end = memchr::memmem::find(&bytes[lt..], b"]]>")
-                        .map_or(bytes.len(), |e| lt + e);
+                    let end =
+                        memchr::memmem::find(&bytes[lt..], b"]]>").map_or(bytes.len(), |e| lt + e);
                     let inner = &self.src[(lt + 9).min(end)..end];
                     self.add_text(inner);
                     self.pos = (end + 3).min(bytes.len());
@@ -735,10 +735,8 @@ impl<'a> Builder<'a> {
             "li" => {
                 self.close_in_scope("li", &["ul", "ol"]);
             }
-            "dt" | "dd" => {
-                if !self.close_in_scope("dd", &["dl"]) {
-                    self.close_in_scope("dt", &["dl"]);
-                }
+            "dt" | "dd" if !self.close_in_scope("dd", &["dl"]) => {
+                self.close_in_scope("dt", &["dl"]);
             }
             "tr" => {
                 self.close_in_scope("tr", &["tbody", "thead", "tfoot"]);
@@ -755,10 +753,8 @@ impl<'a> Builder<'a> {
                     }
                 }
             }
-            "option" => {
-                if self.top_tag() == "option" {
-                    self.stack.pop();
-                }
+            "option" if self.top_tag() == "option" => {
+                self.stack.pop();
             }
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
                 if matches!(self.top_tag(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
@@ -815,8 +811,7 @@ impl<'a> Builder<'a> {
             if flags & BLOCK == 0 && t_flags & BLOCK != 0 {
                 return;
             }
-            if t_flags & SCOPE_TAG != 0 && !matches!(tag, "table" | "td" | "th" | "tr" | "tbody")
-            {
+            if t_flags & SCOPE_TAG != 0 && !matches!(tag, "table" | "td" | "th" | "tr" | "tbody") {
                 return;
             }
         }
@@ -844,7 +839,8 @@ fn find_end_tag(bytes: &[u8], from: usize, name: &[u8]) -> (usize, usize) {
                 .get(n_end)
                 .is_none_or(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/')
         {
-            let after = memchr::memchr(b'>', &bytes[n_end..]).map_or(bytes.len(), |e| n_end + e + 1);
+            let after =
+                memchr::memchr(b'>', &bytes[n_end..]).map_or(bytes.len(), |e| n_end + e + 1);
             return (at, after);
         }
         i = at + 2;

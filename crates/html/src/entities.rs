@@ -228,10 +228,16 @@ mod tests {
 
     #[test]
     fn decodes_named_and_numeric() {
-        assert_eq!(decode_entities("M&uuml;ller &amp; S&ouml;hne"), "Müller & Söhne");
+        assert_eq!(
+            decode_entities("M&uuml;ller &amp; S&ouml;hne"),
+            "Müller & Söhne"
+        );
         assert_eq!(decode_entities("&#8222;Ja&#8220; &#x20AC;5"), "„Ja“ €5");
         assert_eq!(decode_entities("&#150;"), "–");
-        assert_eq!(decode_entities("a & b &unknown; &#xZZ; &"), "a & b &unknown; &#xZZ; &");
+        assert_eq!(
+            decode_entities("a & b &unknown; &#xZZ; &"),
+            "a & b &unknown; &#xZZ; &"
+        );
         assert_eq!(decode_entities("&amp"), "&");
         assert_eq!(decode_entities("&#99999999999;"), "&#99999999999;");
     }

@@ -150,8 +150,18 @@ fn meaningful_classes(class: &str) -> std::borrow::Cow<'_, str> {
             .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
     };
     const IGNORED_PREFIXES: &[&str] = &[
-        "js-", "has-", "is-", "category-", "tag-", "tags-", "topic-", "topics-", "post_tag-",
-        "custom_", "format-", "status-",
+        "js-",
+        "has-",
+        "is-",
+        "category-",
+        "tag-",
+        "tags-",
+        "topic-",
+        "topics-",
+        "post_tag-",
+        "custom_",
+        "format-",
+        "status-",
     ];
     if !(class.contains("--") || IGNORED_PREFIXES.iter().any(|p| lower_has(p))) {
         return std::borrow::Cow::Borrowed(class);
@@ -181,10 +191,12 @@ pub fn furniture_reason(
 ) -> Option<&'static str> {
     match e.tag {
         "script" | "style" | "noscript" | "template" | "svg" | "math" | "iframe" | "object"
-        | "embed" | "canvas" | "video" | "audio" | "map" | "head" | "title" | "meta"
-        | "link" => return Some("non-text element"),
-        "button" | "select" | "input" | "textarea" | "label" | "option" | "fieldset"
-        | "dialog" => return Some("form control"),
+        | "embed" | "canvas" | "video" | "audio" | "map" | "head" | "title" | "meta" | "link" => {
+            return Some("non-text element")
+        }
+        "button" | "select" | "input" | "textarea" | "label" | "option" | "fieldset" | "dialog" => {
+            return Some("form control")
+        }
         "nav" | "menu" if !bulk => return Some("navigation"),
         "aside" if !bulk => return Some("aside"),
         "footer" if !bulk => return Some("footer"),
@@ -192,7 +204,8 @@ pub fn furniture_reason(
         _ => {}
     }
     if e.attr("hidden").is_some()
-        || e.attr("aria-hidden").is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        || e.attr("aria-hidden")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
     {
         return Some("hidden");
     }
@@ -267,7 +280,13 @@ fn reason_for(pattern: &str) -> &'static str {
         ),
         (&["cookie", "consent", "gdpr"], "cookie banner"),
         (
-            &["newsletter", "subscribe", "signup", "login", "paywall-teaser"],
+            &[
+                "newsletter",
+                "subscribe",
+                "signup",
+                "login",
+                "paywall-teaser",
+            ],
             "sign-up box",
         ),
         (
@@ -287,7 +306,15 @@ fn reason_for(pattern: &str) -> &'static str {
         (&["footer", "legal", "copyright"], "footer"),
         (&["header", "masthead"], "page header"),
         (
-            &["byline", "author", "author-bio", "authorbio", "date", "meta", "metadata"],
+            &[
+                "byline",
+                "author",
+                "author-bio",
+                "authorbio",
+                "date",
+                "meta",
+                "metadata",
+            ],
             "byline and meta line",
         ),
         (

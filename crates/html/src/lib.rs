@@ -23,8 +23,8 @@ mod entities;
 mod furniture;
 mod meta;
 
-pub use dom::{Dom, NodeData};
 use dom::{collapse_ws, NodeId};
+pub use dom::{Dom, NodeData};
 use dossier_core::{Article, Caption, Removed};
 use furniture::{class_signal, furniture_reason};
 use std::collections::BTreeMap;
@@ -45,11 +45,16 @@ pub fn extract(html: &str, url: Option<&str>) -> Article {
     emitter.flush();
     let Emitter {
         paras,
-        figures,
+        mut figures,
         mut removed,
         h1,
         ..
     } = emitter;
+    for caption in analysis.captions_near(&dom, &roots) {
+        if !figures.iter().any(|f| f.text == caption.text) {
+            figures.push(caption);
+        }
+    }
 
     let mut paragraphs = filter_paragraphs(paras, &mut removed);
     if let Some(lead) = analysis.lead_before(&dom, &roots) {
@@ -324,8 +329,8 @@ impl Analysis {
             }
             let own = self.own[i] as f32;
             let link_share = self.own_links[i] as f32 / own;
-            let content =
-                (1.0 + self.own_commas[i] as f32 + (own / 100.0).floor().min(3.0)) * (1.0 - link_share);
+            let content = (1.0 + self.own_commas[i] as f32 + (own / 100.0).floor().min(3.0))
+                * (1.0 - link_share);
             // Text directly in a container scores for the container itself too.
             let mut targets = Vec::with_capacity(6);
             if tag != "p" && tag != "pre" && !tag.starts_with('h') {
@@ -509,6 +514,62 @@ impl Analysis {
         None
     }
 
+    /// Captions in the article's region but outside the chosen containers (a lead picture above
+    /// the body): figures, and blocks with caption-like classes.
+    fn captions_near(&self, dom: &Dom, roots: &[NodeId]) -> Vec<Caption> {
+        let Some(&first) = roots.first() else {
+            return Vec::new();
+        };
+        let mut region = dom.nodes[first].parent;
+        let mut up = region;
+        for _ in 0..4 {
+            if up == 0 || matches!(dom.tag(up), "body" | "html") {
+                break;
+            }
+            if matches!(dom.tag(up), "article" | "main") {
+                region = up;
+                break;
+            }
+            up = dom.nodes[up].parent;
+        }
+        if region == 0 || matches!(dom.tag(region), "body" | "html") {
+            return Vec::new();
+        }
+        let root_ranges: Vec<(NodeId, NodeId)> = roots
+            .iter()
+            .map(|&r| (r, last_descendant(dom, r)))
+            .collect();
+        let mut out = Vec::new();
+        let mut skip_until = 0;
+        for d in descendants(dom, region) {
+            if d < skip_until || self.dead[d] {
+                continue;
+            }
+            if root_ranges.iter().any(|&(r, end)| r <= d && d <= end) {
+                continue;
+            }
+            let Some(e) = dom.element(d) else { continue };
+            let class = e.attr("class").unwrap_or("").to_ascii_lowercase();
+            let caption_class = ["caption", "bildunterschrift", "bildtext", "legende"]
+                .iter()
+                .any(|k| class.contains(k));
+            if e.tag == "figure" || e.tag == "figcaption" || caption_class {
+                let caption = if e.tag == "figure" {
+                    descendants(dom, d)
+                        .into_iter()
+                        .find(|&c| dom.tag(c) == "figcaption")
+                } else {
+                    Some(d)
+                };
+                if let Some(c) = caption.and_then(|c| caption_of(dom, c, d)) {
+                    out.push(c);
+                }
+                skip_until = last_descendant(dom, d) + 1;
+            }
+        }
+        out
+    }
+
     /// A short label above the headline ("Dachzeile"), when the page marks one.
     fn kicker(&self, dom: &Dom) -> Option<String> {
         dom.elements()
@@ -665,9 +726,8 @@ impl<'a> Emitter<'a> {
                 if self.link_depth > 0 {
                     self.buf_links += t.len();
                 }
-                if self.bold_depth > 0 {
-                    self.buf_bold += t.len();
-                } else if t.trim().is_empty() {
+                // Spaces between bold runs do not make a paragraph less bold.
+                if self.bold_depth > 0 || t.trim().is_empty() {
                     self.buf_bold += t.len();
                 }
                 return;
@@ -682,7 +742,8 @@ impl<'a> Emitter<'a> {
         };
         if let Some(reason) = self.a.junk[id] {
             if self.a.text[id] > 0 || reason != "non-text element" {
-                *self.removed.entry(reason).or_default() += usize::from(reason != "non-text element");
+                *self.removed.entry(reason).or_default() +=
+                    usize::from(reason != "non-text element");
             }
             return;
         }
@@ -781,6 +842,14 @@ impl<'a> Emitter<'a> {
     }
 }
 
+/// The highest node id inside `id`'s subtree (ids are in document order).
+fn last_descendant(dom: &Dom, mut id: NodeId) -> NodeId {
+    while let Some(&last) = dom.nodes[id].children.last() {
+        id = last;
+    }
+    id
+}
+
 fn descendants(dom: &Dom, id: NodeId) -> Vec<NodeId> {
     let mut out = Vec::new();
     let mut stack = vec![id];
@@ -803,9 +872,16 @@ fn caption_of(dom: &Dom, caption: NodeId, figure: NodeId) -> Option<Caption> {
         let Some(e) = dom.element(d) else { continue };
         let class = e.attr("class").unwrap_or("").to_ascii_lowercase();
         let marked = e.tag == "small"
-            || ["credit", "copyright", "source", "author", "photographer", "urheber"]
-                .iter()
-                .any(|k| class.contains(k));
+            || [
+                "credit",
+                "copyright",
+                "source",
+                "author",
+                "photographer",
+                "urheber",
+            ]
+            .iter()
+            .any(|k| class.contains(k));
         if marked && d != caption && d != figure {
             let t = dom.text_of(d);
             if !t.is_empty() {
@@ -862,7 +938,10 @@ fn split_credit(text: &str) -> Option<(String, String)> {
         .min_by_key(|(p, _)| *p)
         .map(|(p, _)| {
             let body = text[..p].trim_end_matches(['(', ' ', '|', '/']).trim();
-            (body.to_string(), text[p..].trim_end_matches(')').to_string())
+            (
+                body.to_string(),
+                text[p..].trim_end_matches(')').to_string(),
+            )
         })
 }
 
@@ -1017,7 +1096,10 @@ mod tests {
         assert_eq!(a.outlet.as_deref(), Some("Tagesblatt"));
         assert_eq!(a.agencies, vec!["dpa"]);
         assert_eq!(a.captions.len(), 1);
-        assert_eq!(a.captions[0].text, "Die gesperrte Talbrücke am Montagmorgen.");
+        assert_eq!(
+            a.captions[0].text,
+            "Die gesperrte Talbrücke am Montagmorgen."
+        );
         assert_eq!(a.captions[0].credit.as_deref(), Some("Foto: Max Muster"));
         assert!(!a.removed.is_empty());
     }
@@ -1040,14 +1122,27 @@ mod tests {
     #[test]
     fn agencies() {
         let p = |s: &str| vec![s.to_string()];
-        assert_eq!(agencies_of(&p("Der Rest folgt. (AFP/Reuters)")), vec!["AFP", "Reuters"]);
-        assert_eq!(agencies_of(&p("Berlin (dpa) - Der Bund plant.")), vec!["dpa"]);
+        assert_eq!(
+            agencies_of(&p("Der Rest folgt. (AFP/Reuters)")),
+            vec!["AFP", "Reuters"]
+        );
+        assert_eq!(
+            agencies_of(&p("Berlin (dpa) - Der Bund plant.")),
+            vec!["dpa"]
+        );
         assert!(agencies_of(&p("Er lachte (kurz).")).is_empty());
     }
 
     #[test]
     fn garbage_never_panics() {
-        for s in ["", "<", "<html>", "\u{0}\u{1}<p>", "<p>ä</p><p>", "<figure><figcaption>"] {
+        for s in [
+            "",
+            "<",
+            "<html>",
+            "\u{0}\u{1}<p>",
+            "<p>ä</p><p>",
+            "<figure><figcaption>",
+        ] {
             let _ = extract(s, None);
         }
         let big = "<p>".to_string() + &"Wort, ".repeat(200_000) + "</p>";

@@ -50,6 +50,7 @@ pub fn collect(dom: &Dom) -> PageMeta {
     let mut time_date: Option<(String, String)> = None;
     let mut rel_authors = Vec::new();
     let mut meta_authors = Vec::new();
+    let mut byline_authors: Vec<String> = Vec::new();
     for (id, e) in dom.elements() {
         match e.tag {
             "title" if m.title.is_none() => {
@@ -137,6 +138,19 @@ pub fn collect(dom: &Dom) -> PageMeta {
                 }
             }
         }
+        if byline_authors.is_empty() && is_byline_class(e.attr("class").unwrap_or("")) {
+            let t = dom.text_of(id);
+            // A byline often goes on with a role or a date after a comma or a dot.
+            let name = t
+                .split([',', '·', '|'])
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            if !name.is_empty() && name.chars().count() < 80 {
+                byline_authors.push(name);
+            }
+        }
         if e.tag == "time" && time_date.is_none() {
             if let Some(dt) = e.attr("datetime") {
                 time_date = Some((dt.to_string(), "<time datetime>".into()));
@@ -160,8 +174,20 @@ pub fn collect(dom: &Dom) -> PageMeta {
     let mut authors = std::mem::take(&mut m.authors);
     authors.extend(meta_authors);
     authors.extend(rel_authors);
+    if authors.is_empty() {
+        authors = byline_authors;
+    }
     m.authors = clean_authors(authors);
     m
+}
+
+/// Class names of the element that holds an author's name.
+fn is_byline_class(class: &str) -> bool {
+    class.split(|c: char| !c.is_ascii_alphanumeric()).any(|t| {
+        ["author", "byline", "autor", "autorin", "verfasser"]
+            .iter()
+            .any(|k| t.eq_ignore_ascii_case(k))
+    })
 }
 
 fn read_json_ld(v: &Value, m: &mut PageMeta, depth: usize) {
@@ -380,7 +406,10 @@ mod tests {
     #[test]
     fn titles() {
         assert_eq!(
-            strip_site("Flut im Tal: Helfer im Einsatz | Tagesblatt", Some("Tagesblatt")),
+            strip_site(
+                "Flut im Tal: Helfer im Einsatz | Tagesblatt",
+                Some("Tagesblatt")
+            ),
             "Flut im Tal: Helfer im Einsatz"
         );
         assert_eq!(

@@ -145,7 +145,10 @@ fn magic_kind(bytes: &[u8]) -> Option<&'static str> {
         (b"\x28\xb5\x2f\xfd", "zstd"),
         (b"\x7fELF", "executable"),
         (b"MZ", "Windows executable"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "legacy Office document"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+            "legacy Office document",
+        ),
         (b"RIFF", "RIFF media (WebP, WAV, AVI)"),
         (b"OggS", "Ogg media"),
         (b"ID3", "MP3 audio"),
@@ -442,10 +445,14 @@ mod tests {
 
     #[test]
     fn declared_html_charset_wins() {
-        let bytes = b"<html><head><meta charset=\"iso-8859-1\"></head><body><p>K\xf6ln</p></body></html>";
+        let bytes =
+            b"<html><head><meta charset=\"iso-8859-1\"></head><body><p>K\xf6ln</p></body></html>";
         let doc = one(bytes);
         assert_eq!(doc.format, Format::Html);
-        assert_eq!(doc.encoding, "windows-1252", "iso-8859-1 maps to windows-1252");
+        assert_eq!(
+            doc.encoding, "windows-1252",
+            "iso-8859-1 maps to windows-1252"
+        );
         assert!(doc.content.contains("Köln"));
     }
 
@@ -494,7 +501,11 @@ mod tests {
         assert_eq!(docs[1].format, Format::Html);
         assert!(docs[1].error.is_none());
         assert_eq!(docs[2].name, "f.jsonl:4");
-        assert!(docs[2].error.as_deref().unwrap().contains("not a JSON record"));
+        assert!(docs[2]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("not a JSON record"));
         assert!(docs[3].error.as_deref().unwrap().contains("no non-empty"));
     }
 
