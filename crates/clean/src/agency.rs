@@ -94,7 +94,7 @@ pub(crate) fn is_sign_off(line: &str) -> bool {
 pub(crate) fn dateline_agencies(paragraph: &str) -> Option<Vec<String>> {
     static DATELINE: OnceLock<Regex> = OnceLock::new();
     let re = DATELINE.get_or_init(|| {
-        Regex::new(r"^\p{Lu}[\p{L}\p{M}'’.\- /]{1,40}?(?:,[^()]{1,30})?\s*\(([^()]{2,40})\)\s*[-–—:]\s")
+        Regex::new(r"^\p{Lu}[\p{L}\p{M}'’.\- /]+?(?:,[^()]+)?\s*\(([^()]+)\)\s*[-–—:]\s")
             .unwrap_or_else(|e| panic!("bad dateline pattern: {e}"))
     });
     let head: String = paragraph.chars().take(120).collect();
@@ -149,7 +149,10 @@ mod tests {
             Some(vec!["AFP".to_string(), "dpa".to_string()])
         );
         assert_eq!(parse_agency_line("(dpa)"), Some(vec!["dpa".to_string()]));
-        assert_eq!(parse_agency_line("(Reuters)"), Some(vec!["Reuters".to_string()]));
+        assert_eq!(
+            parse_agency_line("(Reuters)"),
+            Some(vec!["Reuters".to_string()])
+        );
         assert_eq!(
             parse_agency_line("dpa/afp/kle"),
             Some(vec!["dpa".to_string(), "AFP".to_string()])
@@ -162,7 +165,10 @@ mod tests {
     fn other_lines_are_not_agency_lines() {
         assert_eq!(parse_agency_line("(red)"), None);
         assert_eq!(parse_agency_line("jhe/dpa"), None);
-        assert_eq!(parse_agency_line("Reuters / Pool und noch mehr Text hier"), None);
+        assert_eq!(
+            parse_agency_line("Reuters / Pool und noch mehr Text hier"),
+            None
+        );
         assert_eq!(parse_agency_line("Die Regierung (dpa) sagt"), None);
         assert_eq!(parse_agency_line(""), None);
         assert!(is_sign_off("(red)"));

@@ -107,7 +107,11 @@ fn label_before(before: &str) -> DateLabel {
 /// Whether a line is only a date, time or relative timestamp (with labels such as "Updated",
 /// "Veröffentlicht am", weekday names and time zones): page furniture in the body.
 pub(crate) fn is_date_line(line: &str) -> bool {
-    if line.chars().count() > 120 {
+    // Every date, time and count has a digit.
+    if line.len() > 480
+        || line.chars().count() > 120
+        || !line.contains(|c: char| c.is_ascii_digit())
+    {
         return false;
     }
     let d = &rules().dates;
@@ -144,7 +148,10 @@ mod tests {
     use super::*;
 
     fn dates(s: &str) -> Vec<(String, DateLabel)> {
-        find_dates(s).into_iter().map(|f| (f.date, f.label)).collect()
+        find_dates(s)
+            .into_iter()
+            .map(|f| (f.date, f.label))
+            .collect()
     }
 
     #[test]
@@ -161,7 +168,10 @@ mod tests {
             dates("5. September 2023"),
             vec![("2023-09-05".into(), DateLabel::None)]
         );
-        assert_eq!(dates("2023-09-05"), vec![("2023-09-05".into(), DateLabel::None)]);
+        assert_eq!(
+            dates("2023-09-05"),
+            vec![("2023-09-05".into(), DateLabel::None)]
+        );
         assert!(dates("Er kam am 45.13.2023 an").is_empty());
     }
 
@@ -171,7 +181,9 @@ mod tests {
         assert!(is_date_line("Published 10:48 AM UTC, April 9, 2024"));
         assert!(is_date_line("vor 2 Stunden"));
         assert!(is_date_line("Stand: 05.09.2023 14:32 Uhr"));
-        assert!(!is_date_line("Der Gipfel beginnt am 5. September 2023 in Berlin."));
+        assert!(!is_date_line(
+            "Der Gipfel beginnt am 5. September 2023 in Berlin."
+        ));
         assert!(!is_date_line("Mai"));
     }
 }

@@ -113,6 +113,11 @@ impl Assembly {
                         self.remove(text, r.clone());
                         tail = Some(("page furniture: teaser in a read-more list".into(), false));
                     }
+                    Class::Tail(r) => {
+                        *credits_open = false;
+                        self.remove(text, r.clone());
+                        tail = Some((format!("after the end of the article ({r})"), false));
+                    }
                     other => {
                         *credits_open = false;
                         let own = own_reason(other);
@@ -154,13 +159,19 @@ impl Assembly {
                     self.add_agencies(&a.agencies);
                     self.remove(text, agency_reason(a));
                     if running_text >= BODY_BEFORE_END {
-                        tail = Some(("after the end of the article (closing agency line)".into(), true));
+                        tail = Some((
+                            "after the end of the article (closing agency line)".into(),
+                            true,
+                        ));
                     }
                 }
                 Class::SignOff => {
                     self.remove(text, "editor's sign-off (initials, not an author)");
                     if running_text >= BODY_BEFORE_END {
-                        tail = Some(("after the end of the article (editor's sign-off)".into(), true));
+                        tail = Some((
+                            "after the end of the article (editor's sign-off)".into(),
+                            true,
+                        ));
                     }
                 }
                 Class::Byline(b) => {
@@ -174,7 +185,10 @@ impl Assembly {
                     }
                     self.remove(text, "byline");
                     if running_text > BODY_BEFORE_END {
-                        tail = Some(("after the end of the article (closing credits)".into(), true));
+                        tail = Some((
+                            "after the end of the article (closing credits)".into(),
+                            true,
+                        ));
                     }
                 }
                 Class::Date(found) => {
@@ -453,6 +467,12 @@ fn merge_captions(lines: &[Line], classes: &mut [Class]) {
                 credit: Some(credit),
             };
             classes[j] = Class::Furniture("photo credit of the caption above".into());
+        } else if lines[j].text.starts_with('©') {
+            // "© dpa-infocom, dpa:…" under no caption is the article's copyright notice.
+            classes[j] = Class::Copyright(
+                "page furniture: copyright notice".into(),
+                agency::agencies_named_in(&lines[j].text),
+            );
         }
     }
 }
@@ -470,7 +490,8 @@ fn is_credit_rest(rest: &str) -> bool {
 mod tests {
     use super::*;
 
-    const DUMP: &str = "Wahlrecht\n\nKoalition einigt sich auf neues Wahlrecht für den Bundestag\n\n\
+    const DUMP: &str =
+        "Wahlrecht\n\nKoalition einigt sich auf neues Wahlrecht für den Bundestag\n\n\
         Abgeordnete im Plenarsaal des Bundestages in Berlin.\n\
         Abgeordnete im Plenarsaal des Bundestages in Berlin.dpa / Michael Kappeler\n  • Drucken\n\n\
         Die Koalition hat sich auf eine Reform geeinigt. Der Bundestag soll kleiner werden.\n\n\
@@ -490,10 +511,17 @@ mod tests {
             Some("Koalition einigt sich auf neues Wahlrecht für den Bundestag")
         );
         assert_eq!(a.captions.len(), 1);
-        assert_eq!(a.captions[0].credit.as_deref(), Some("dpa / Michael Kappeler"));
+        assert_eq!(
+            a.captions[0].credit.as_deref(),
+            Some("dpa / Michael Kappeler")
+        );
         assert_eq!(a.agencies, vec!["AFP", "dpa"]);
         assert!(a.authors.is_empty(), "editor initials are not authors");
-        assert!(a.lead.as_deref().unwrap().starts_with("Die Koalition hat sich"));
+        assert!(a
+            .lead
+            .as_deref()
+            .unwrap()
+            .starts_with("Die Koalition hat sich"));
         assert_eq!(a.paragraphs.len(), 3);
         assert_eq!(a.paragraphs[1], "Streit um Direktmandate");
         assert!(a.paragraphs[2].ends_with("verfassungswidrig."));
@@ -540,6 +568,28 @@ mod tests {
         let long = "Wort ".repeat(200_000);
         let a = clean_page_dump(&long);
         assert!(a.lead.is_some());
+    }
+
+    #[test]
+    fn crlf_hard_wrap_and_copyright_lines() {
+        let a = clean_page_dump(
+            "Politik\r\n\r\nBundesrat stoppt die Reform der Grundsteuer\r\n\r\n\
+             Berlin (dpa) - Der Bundesrat hat die geplante Reform der Grundsteuer\r\n\
+             gestoppt. Die Länder verweigerten am Freitag ihre Zustimmung zu dem\r\n\
+             Gesetz, das die Regierung im Frühjahr vorgelegt hatte. Nun muss der\r\n\
+             Vermittlungsausschuss beraten, wie es weitergeht. Eine Einigung ist\r\n\
+             nicht vor dem Herbst zu erwarten.\r\n\r\n\
+             Die Kommunen warnten vor Ausfällen in Milliardenhöhe, sagte ein Sprecher.\r\n\r\n\
+             © dpa-infocom, dpa:240205-99-1234/2\r\n\r\nDas könnte Sie auch interessieren\r\n\
+             So funktioniert die Grundsteuer\r\n",
+        );
+        assert_eq!(a.kicker.as_deref(), Some("Politik"));
+        let lead = a.lead.unwrap_or_default();
+        assert!(lead.contains("Grundsteuer gestoppt."), "{lead}");
+        assert!(lead.ends_with("zu erwarten."), "{lead}");
+        assert_eq!(a.paragraphs.len(), 1);
+        assert_eq!(a.agencies, vec!["dpa"]);
+        assert!(a.removed.iter().any(|r| r.text.starts_with('©')));
     }
 
     #[test]

@@ -61,7 +61,11 @@ pub(crate) fn split_lines(text: &str) -> Vec<Line> {
     let mut out = Vec::new();
     let mut block = 0;
     let mut blank = false;
-    for raw in text.split(['\n', '\r']) {
+    // "\r\n" is one break; a lone "\r" (old Mac files) is one too.
+    for raw in text
+        .split('\n')
+        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
+    {
         let line = normalise_whitespace(raw);
         if line.is_empty() {
             blank = true;
@@ -85,8 +89,7 @@ pub(crate) fn normalise_whitespace(s: &str) -> String {
     for c in s.chars() {
         if c.is_whitespace() {
             space = true;
-        } else if matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{00AD}' | '\u{2060}') || c.is_control()
-        {
+        } else if matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{00AD}' | '\u{2060}') || c.is_control() {
             continue;
         } else {
             if space && !out.is_empty() {
@@ -121,7 +124,9 @@ fn unwrap_hard_wrapped(lines: Vec<Line>) -> Vec<Line> {
     let mut last_len = 0;
     for line in lines {
         let joins = last_len + 20 >= longest
-            && out.last().is_some_and(|prev: &Line| prev.block == line.block);
+            && out
+                .last()
+                .is_some_and(|prev: &Line| prev.block == line.block);
         last_len = line.chars;
         match out.last_mut() {
             Some(prev) if joins => {
@@ -145,7 +150,11 @@ fn unwrap_hard_wrapped(lines: Vec<Line>) -> Vec<Line> {
 pub(crate) fn norm(line: &str) -> String {
     let lower = line.to_lowercase();
     let t = lower.trim_start_matches(|c: char| {
-        c.is_whitespace() || matches!(c, '•' | '·' | '|' | '-' | '–' | '—' | '*' | '>' | '›' | '»' | '+')
+        c.is_whitespace()
+            || matches!(
+                c,
+                '•' | '·' | '|' | '-' | '–' | '—' | '*' | '>' | '›' | '»' | '+'
+            )
     });
     let t = t.trim_end_matches(|c: char| {
         c.is_whitespace() || matches!(c, ':' | '…' | '.' | '-' | '–' | '—' | '›' | '»' | '>' | '|')
@@ -156,10 +165,9 @@ pub(crate) fn norm(line: &str) -> String {
 /// Whether `s` starts with `phrase` as whole words.
 fn starts_with_phrase(s: &str, phrase: &str) -> bool {
     s.starts_with(phrase)
-        && s[phrase.len()..]
-            .chars()
-            .next()
-            .is_none_or(|c| !(c.is_alphanumeric() || c == '-') || !phrase.ends_with(char::is_alphanumeric))
+        && s[phrase.len()..].chars().next().is_none_or(|c| {
+            !(c.is_alphanumeric() || c == '-') || !phrase.ends_with(char::is_alphanumeric)
+        })
 }
 
 fn first_match<'a>(s: &str, phrases: &'a [Phrase]) -> Option<&'a Phrase> {
@@ -274,7 +282,9 @@ pub(crate) fn classify(line: &Line) -> Class {
 /// ("Teilen Twittern WhatsApp E-Mail", "Kommentare (12)", "Artikel anhören • 4 Min").
 fn button_line(n: &str) -> Option<String> {
     let words: Vec<&str> = n
-        .split(|c: char| c.is_whitespace() || matches!(c, '•' | '·' | '|' | '/' | ',' | '(' | ')' | '[' | ']'))
+        .split(|c: char| {
+            c.is_whitespace() || matches!(c, '•' | '·' | '|' | '/' | ',' | '(' | ')' | '[' | ']')
+        })
         .filter(|w| !w.is_empty())
         .collect();
     let buttons = &rules().buttons;
@@ -286,16 +296,23 @@ fn button_line(n: &str) -> Option<String> {
             i += 1;
             // "4 Min", "12 comments": a count or duration belongs to the button next to it.
             if let Some(unit) = words.get(i) {
-                if matches!(*unit, "min" | "min." | "minuten" | "minutes" | "mins" | "sek" | "sec") {
+                if matches!(
+                    *unit,
+                    "min" | "min." | "minuten" | "minutes" | "mins" | "sek" | "sec"
+                ) {
                     i += 1;
                 }
             }
             continue;
         }
         let matched = buttons.iter().find_map(|p| {
-            let parts: Vec<&str> = p.text.split(' ').collect();
-            (words.len() >= i + parts.len() && words[i..i + parts.len()] == parts[..])
-                .then_some((p, parts.len()))
+            let len = p.text.split(' ').count();
+            (words.len() >= i + len
+                && p.text
+                    .split(' ')
+                    .zip(&words[i..i + len])
+                    .all(|(a, b)| a == *b))
+            .then_some((p, len))
         });
         match matched {
             Some((p, len)) => {
@@ -480,15 +497,21 @@ pub(crate) fn split_credit(line: &str) -> Option<(String, String)> {
         let credit = credit.trim().trim_end_matches(')').trim();
         credit_like(credit).then(|| (caption.trim().to_string(), credit.to_string()))
     };
-    if let Some(c) = d.credit_paren.captures(line) {
-        let whole = c.get(0)?;
-        let inner = c.get(1)?.as_str();
-        return finish(&line[..whole.start()], &strip_credit_marker(inner));
+    if line.ends_with(')') {
+        if let Some(c) = d.credit_paren.captures(line) {
+            let whole = c.get(0)?;
+            let inner = c.get(1)?.as_str();
+            if inner.chars().count() <= 120 {
+                return finish(&line[..whole.start()], &strip_credit_marker(inner));
+            }
+        }
     }
-    if let Some(c) = d.credit_tail.captures(line) {
-        let credit = c.get(1)?;
-        let caption = line[..credit.start()].trim_end_matches(['(', ' ']);
-        return finish(caption, &strip_credit_marker(credit.as_str()));
+    if line.contains(':') {
+        if let Some(c) = d.credit_tail.captures(line) {
+            let credit = c.get(1)?;
+            let caption = line[..credit.start()].trim_end_matches(['(', ' ']);
+            return finish(caption, &strip_credit_marker(credit.as_str()));
+        }
     }
     if let Some(i) = line.find('©') {
         let credit = &line[i + '©'.len_utf8()..];
@@ -496,19 +519,19 @@ pub(crate) fn split_credit(line: &str) -> Option<(String, String)> {
             return finish(&line[..i], credit);
         }
     }
-    if let Some(c) = agency_credit().captures(line) {
-        let credit = c.get(1)?;
-        let caption = &line[..credit.start()];
-        if ends_sentence(caption) {
-            return finish(caption, credit.as_str());
+    if line.contains('/') {
+        if let Some(c) = agency_credit().captures(line) {
+            let credit = c.get(1)?;
+            let caption = &line[..credit.start()];
+            if ends_sentence(caption) {
+                return finish(caption, credit.as_str());
+            }
         }
     }
     // A credit glued to the caption's last full stop: "…begegnet.Reuters / Pool".
-    if let Some(c) = glued_credit().captures(line) {
-        let credit = c.get(2)?.as_str();
-        if names_credit(credit) {
-            return finish(c.get(1)?.as_str(), credit);
-        }
+    let (caption, credit) = glued_credit(line)?;
+    if names_credit(credit) {
+        return finish(caption, credit);
     }
     None
 }
@@ -565,19 +588,38 @@ fn agency_credit() -> &'static Regex {
         names.sort_by_key(|n| std::cmp::Reverse(n.len()));
         let alts: Vec<String> = names.iter().map(|n| regex::escape(n)).collect();
         Regex::new(&format!(
-            r"(?i)(?:^|\s)((?:{})\s*/\s*[^/\s][^/]{{1,50}}(?:/[^/]{{2,30}})?)$",
+            r"(?i)(?:^|\s)((?:{})\s*/\s*[^/\s][^/]+(?:/[^/]+)?)$",
             alts.join("|")
         ))
         .unwrap_or_else(|e| panic!("bad agency credit pattern: {e}"))
     })
 }
 
-fn glued_credit() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r#"^(.{15,}?[\p{Ll}\d][.!?…"“”)])(\p{Lu}[^.!?]{1,60})$"#)
-            .unwrap_or_else(|e| panic!("bad glued credit pattern: {e}"))
-    })
+/// Splits "…begegnet.Reuters / Pool" after the last sentence mark that is glued to a capital
+/// letter (a lower-case letter or digit before the mark, at least 15 characters of caption, at
+/// most 60 of credit, no sentence mark in the credit).
+fn glued_credit(line: &str) -> Option<(&str, &str)> {
+    let mut prev: Option<char> = None;
+    // Walk backwards over at most 61 characters of credit.
+    for (taken, (i, c)) in line.char_indices().rev().enumerate() {
+        if taken > 61 {
+            return None;
+        }
+        let is_mark = matches!(c, '.' | '!' | '?' | '…' | '"' | '“' | '”' | ')');
+        if is_mark && prev.is_some_and(char::is_uppercase) {
+            let caption = &line[..i + c.len_utf8()];
+            let before = line[..i].chars().next_back();
+            let credit = &line[i + c.len_utf8()..];
+            return (before.is_some_and(|b| b.is_lowercase() || b.is_ascii_digit())
+                && caption.chars().count() >= 16)
+                .then_some((caption, credit));
+        }
+        if matches!(c, '.' | '!' | '?') {
+            return None;
+        }
+        prev = Some(c);
+    }
+    None
 }
 
 #[cfg(test)]
@@ -602,16 +644,25 @@ mod tests {
             class("  • Drucken"),
             Class::Furniture("page furniture: print button".into())
         );
-        assert!(matches!(class("Teilen Twittern WhatsApp E-Mail"), Class::Furniture(_)));
+        assert!(matches!(
+            class("Teilen Twittern WhatsApp E-Mail"),
+            Class::Furniture(_)
+        ));
         assert!(matches!(class("Kommentare (12)"), Class::Furniture(_)));
         assert!(matches!(class("12 comments"), Class::Furniture(_)));
-        assert!(matches!(class("Artikel anhören • 4 Min"), Class::Furniture(_)));
+        assert!(matches!(
+            class("Artikel anhören • 4 Min"),
+            Class::Furniture(_)
+        ));
         assert_eq!(class("Drucken Sie das Formular aus."), Class::Content);
     }
 
     #[test]
     fn crumbs_notices_and_markers() {
-        assert!(matches!(class("Startseite > Politik > Ausland"), Class::Furniture(_)));
+        assert!(matches!(
+            class("Startseite > Politik > Ausland"),
+            Class::Furniture(_)
+        ));
         assert!(matches!(class("Home | World"), Class::Furniture(_)));
         assert!(matches!(class("Anzeige"), Class::Furniture(_)));
         assert!(matches!(class("ADVERTISEMENT"), Class::Furniture(_)));
@@ -619,9 +670,15 @@ mod tests {
             class("Dieser Browser wird nicht mehr unterstützt"),
             Class::Furniture(_)
         ));
-        assert!(matches!(class("Lesen Sie mehr zu diesen Themen:"), Class::Teaser(_)));
+        assert!(matches!(
+            class("Lesen Sie mehr zu diesen Themen:"),
+            Class::Teaser(_)
+        ));
         assert!(matches!(class("Mehr zum Thema"), Class::Teaser(_)));
-        assert!(matches!(class("Related: Why prices rise"), Class::Teaser(_)));
+        assert!(matches!(
+            class("Related: Why prices rise"),
+            Class::Teaser(_)
+        ));
         assert_eq!(
             class("Zum Thema Migration sagte der Minister am Montag, es gebe keine Pläne."),
             Class::Content
@@ -653,7 +710,10 @@ mod tests {
         );
         assert_eq!(
             split_credit("Officials meet on Monday. (Photo by Jane Roe/Getty Images)"),
-            Some(("Officials meet on Monday.".into(), "Jane Roe/Getty Images".into()))
+            Some((
+                "Officials meet on Monday.".into(),
+                "Jane Roe/Getty Images".into()
+            ))
         );
         assert_eq!(
             split_credit("Die Stadt am Abend (Bild: Keystone)"),
@@ -661,7 +721,10 @@ mod tests {
         );
         assert_eq!(
             split_credit("Ein Bagger auf der Baustelle.Reuters / Pool"),
-            Some(("Ein Bagger auf der Baustelle.".into(), "Reuters / Pool".into()))
+            Some((
+                "Ein Bagger auf der Baustelle.".into(),
+                "Reuters / Pool".into()
+            ))
         );
         assert_eq!(
             split_credit("A man walks past a shop in Paris, France. REUTERS/Jean Dupont"),
@@ -670,9 +733,15 @@ mod tests {
                 "REUTERS/Jean Dupont".into()
             ))
         );
-        assert_eq!(split_credit("Foto: dpa"), Some((String::new(), "dpa".into())));
+        assert_eq!(
+            split_credit("Foto: dpa"),
+            Some((String::new(), "dpa".into()))
+        );
         assert_eq!(split_credit("Er sagte: Das ist gut."), None);
-        assert_eq!(split_credit("Die Partei wächst.Die Umfrage zeigt es."), None);
+        assert_eq!(
+            split_credit("Die Partei wächst.Die Umfrage zeigt es."),
+            None
+        );
     }
 
     #[test]

@@ -65,8 +65,19 @@ pub(crate) struct DatePatterns {
 }
 
 impl Default for DatePatterns {
+    /// Placeholders that match nothing; `load` replaces them.
     fn default() -> Self {
-        build_date_patterns(&HashMap::new(), &HashSet::new())
+        let never = || Regex::new(r"[^\s\S]").unwrap_or_else(|e| panic!("{e}"));
+        DatePatterns {
+            months: HashMap::new(),
+            numeric: never(),
+            iso: never(),
+            day_month: never(),
+            month_day: never(),
+            time: never(),
+            credit_tail: never(),
+            credit_paren: never(),
+        }
     }
 }
 
@@ -173,21 +184,26 @@ fn alternation<'a>(words: impl Iterator<Item = &'a String>) -> String {
 fn build_date_patterns(months: &HashMap<String, u32>, credits: &HashSet<String>) -> DatePatterns {
     let month = alternation(months.keys());
     let credit = alternation(credits.iter());
-    let compile = |p: &str| Regex::new(p).unwrap_or_else(|e| panic!("bad built-in pattern {p}: {e}"));
+    let compile =
+        |p: &str| Regex::new(p).unwrap_or_else(|e| panic!("bad built-in pattern {p}: {e}"));
     DatePatterns {
         months: HashMap::new(),
         numeric: compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4}|\d{2})\b"),
         iso: compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"),
-        day_month: compile(&format!(r"(?i)\b(\d{{1,2}})\.?\s+({month})\.?\s+(\d{{4}})\b")),
+        day_month: compile(&format!(
+            r"(?i)\b(\d{{1,2}})\.?\s+({month})\.?\s+(\d{{4}})\b"
+        )),
         month_day: compile(&format!(
             r"(?i)\b({month})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"
         )),
-        time: compile(r"(?i)\b\d{1,2}(?:[:.]\d{2})?\s?(?:[ap]\.?m\.?)(?:\W|$)|\b\d{1,2}[:.]\d{2}\b"),
+        time: compile(
+            r"(?i)\b\d{1,2}(?:[:.]\d{2})?\s?(?:[ap]\.?m\.?)(?:\W|$)|\b\d{1,2}[:.]\d{2}\b",
+        ),
+        // Unbounded repetitions (lengths are checked in code): a bounded repetition of a
+        // Unicode class multiplies the automaton and costs milliseconds to compile.
         credit_tail: compile(&format!(
-            r"(?i)(?:^|[\s.!?…)\]“”„]|[^\s\w])\(?((?:{credit})s?\s*:\s*[^:()]{{2,80}}?)\)?$"
+            r#"(?i)(?:^|[\s.!?…)\]"“”„])\(?((?:{credit})s?\s*:\s*[^:()]+?)\)?$"#
         )),
-        credit_paren: compile(&format!(
-            r"(?i)\(([^()]{{0,40}}\b(?:{credit})s?\b[^()]{{1,80}})\)$"
-        )),
+        credit_paren: compile(&format!(r"(?i)\(([^()]*\b(?:{credit})s?\b[^()]+)\)$")),
     }
 }
