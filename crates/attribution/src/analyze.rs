@@ -15,6 +15,8 @@ pub(crate) struct Source {
     pub entity: Option<String>,
     pub person: bool,
     pub cue: String,
+    /// Byte range of the noun phrase in this sentence (the pronoun itself, for "erklärte er").
+    pub np: (usize, usize),
 }
 
 /// A sentence's speech frame: who says it (chain), with what cue, and which tokens are the content.
@@ -94,6 +96,7 @@ fn is_cap(s: &str) -> bool {
 pub(crate) struct Found {
     pub quotes: Vec<Quote>,
     pub attributions: Vec<Attribution>,
+    pub events: Vec<crate::SpeechEvent>,
 }
 
 impl<'a> Analyzer<'a> {
@@ -324,17 +327,23 @@ impl<'a> Analyzer<'a> {
     /// Turns a noun phrase into a source: strips leading articles and quotation marks, narrows an
     /// apposition to its name, resolves a pronoun to the last person, links an entity.
     fn source(&self, np: (usize, usize), cue: &str, last_person: Option<&Source>) -> Source {
-        let (mut a, mut b) = np;
+        let (mut a, mut b) = (np.0, np.1.max(np.0 + 1));
+        let np_bytes = (self.v.toks[a].b0, self.v.toks[b - 1].b1);
         if b == a + 1 && self.lex.person_pronouns.contains(self.lower(a)) {
             if let Some(p) = last_person {
                 return Source {
                     cue: cue.to_string(),
+                    np: np_bytes,
                     ..p.clone()
                 };
             }
         }
         // An apposition: the part after the last comma when it is a person's name.
-        if let Some(c) = (a..b).rev().find(|&k| self.tok(k) == ",") {
+        if let Some(c) = (a..b)
+            .rev()
+            .find(|&k| self.tok(k) == ",")
+            .filter(|&c| c + 1 < b)
+        {
             let name = (c + 1, b);
             let (nb0, nb1) = (self.v.toks[name.0].b0, self.v.toks[name.1 - 1].b1);
             let person = self
@@ -372,6 +381,7 @@ impl<'a> Analyzer<'a> {
             entity: entity.map(|e| self.doc.entities[e].id.clone()),
             person,
             cue: cue.to_string(),
+            np: np_bytes,
         }
     }
 
@@ -410,6 +420,7 @@ impl<'a> Analyzer<'a> {
                                 entity: entity.map(|e| self.doc.entities[e].id.clone()),
                                 person: false,
                                 cue: self.span_text(k, k + 2),
+                                np: (t.b0, b1),
                             },
                         ));
                         k += 2;
@@ -542,8 +553,12 @@ impl<'a> Analyzer<'a> {
                 }
                 let content_stop =
                     prev_real(c + 1).map_or(c, |p| if self.tok(p) == "," { p } else { c });
-                let after_words = (i + 1..self.content_end(i + 1, b)).any(|k| self.tok(k) == ",");
-                if after_words {
+                // Only adverbials may follow: "Kirby said on Monday." / "she said in a statement."
+                let tail = self.content_end(i + 1, b);
+                let after_words = tail > i + 7
+                    || (i + 1..tail)
+                        .any(|k| self.tok(k) == "," || !self.outside(k) || self.is_verbish(k));
+                if after_words || self.stop(np_start) {
                     continue;
                 }
                 return Some(finish(
@@ -667,7 +682,8 @@ impl<'a> Analyzer<'a> {
     }
 
     /// The subject before a leading cue: from the first noun-phrase word of the sentence to the
-    /// verb, at most 12 tokens, without a clause boundary.
+    /// first verb (the cue, or an auxiliary/modal before it: "Ich möchte betonen, dass …"), at most
+    /// 12 tokens, without a clause boundary.
     fn np_leading(&self, a: usize, i: usize) -> Option<(usize, usize)> {
         let mut s = a;
         while s < i
@@ -677,18 +693,27 @@ impl<'a> Analyzer<'a> {
         {
             s += 1;
         }
-        if s >= i || i - s > 12 {
+        if s >= i {
             return None;
         }
-        let ok = (s..i).all(|k| {
+        let v = (s..i)
+            .find(|&k| self.is_verbish(k) && self.outside(k))
+            .unwrap_or(i);
+        if v == s || v - s > 12 || i - v > 8 {
+            return None;
+        }
+        if (v..i).any(|k| matches!(self.tok(k), "," | ";" | ":") || !self.outside(k)) {
+            return None;
+        }
+        let ok = (s..v).all(|k| {
             let w = self.tok(k);
             (is_word(w) || w == "," || w == "-" || self.v.toks[k].qmark)
                 && (self.v.toks[k].quote.is_none() || self.short_quote_covering(k))
-                && !self.is_verbish(k)
         });
-        let head = (s..i).any(|k| is_cap(self.tok(k)) || self.english && is_word(self.tok(k)))
-            || (i == s + 1 && self.lex.person_pronouns.contains(self.lower(s)));
-        (ok && head).then_some((s, i))
+        let pronoun = v == s + 1 && self.lex.subject_pronouns.contains(self.lower(s));
+        let head =
+            pronoun || (s..v).any(|k| is_cap(self.tok(k)) || self.english && is_word(self.tok(k)));
+        (ok && head).then_some((s, v))
     }
 
     fn short_quote_covering(&self, k: usize) -> bool {
@@ -717,8 +742,11 @@ impl<'a> Analyzer<'a> {
     /// How the text presents the claim in tokens `[a, b)` (quoted words count only when the claim
     /// is the quotation itself).
     fn stance(&self, a: usize, b: usize, cue_stance: Option<&str>, reported: bool) -> &'static str {
-        if cue_stance == Some("denied") {
-            return "denied";
+        match cue_stance {
+            Some("denied") => return "denied",
+            Some("hoped") => return "hoped",
+            Some("planned") => return "planned",
+            _ => {}
         }
         let whole_quote = (a..b).all(|k| self.v.toks[k].quote.is_some());
         let (mut alleged, mut hoped, mut planned, mut hypothetical) = (false, false, false, false);
@@ -739,7 +767,10 @@ impl<'a> Analyzer<'a> {
             if self.has_class(k, VerbClass::Planned) {
                 planned = true;
             }
-            if self.lex.future_auxiliaries.contains(l) && self.infinitive_near(k, b) {
+            if self.lex.future_auxiliaries.contains(l)
+                && !is_cap(self.tok(k))
+                && self.infinitive_near(k, b)
+            {
                 planned = true;
             }
             if !reported
@@ -893,6 +924,16 @@ impl<'a> Analyzer<'a> {
                 })
                 .collect()
         };
+        let mut events = Vec::new();
+        let event = |f: Option<&Frame>, content: (usize, usize), direct: bool| crate::SpeechEvent {
+            cue: f.filter(|f| !f.inherited).and_then(|f| f.cue),
+            source: f
+                .filter(|f| !f.inherited && f.speaker_np.is_some())
+                .and_then(|f| f.chain.first())
+                .map(|s| s.np),
+            content,
+            direct,
+        };
         let mut last_quote_frame: Option<(usize, Frame)> = None;
         let mut direct_claims: Vec<(usize, usize)> = Vec::new();
         for (qi, q) in self.v.quotes.iter().enumerate() {
@@ -987,6 +1028,7 @@ impl<'a> Analyzer<'a> {
                 },
             ));
             direct_claims.push((c0, c1));
+            events.push(event(frame.as_ref(), (c0, c1), true));
             if let Some(f) = frame {
                 last_quote_frame = Some((para, f));
             }
@@ -1012,6 +1054,7 @@ impl<'a> Analyzer<'a> {
                 let speaker = f.chain.first();
                 let chain = chain_links(f);
                 if f.cue.is_some() || !f.chain.is_empty() {
+                    events.push(event(Some(f), (b0, b1), false));
                     quotes.push(Quote {
                         id: String::new(),
                         kind: if has_quote { "mixed" } else { "indirect" }.into(),
@@ -1074,6 +1117,7 @@ impl<'a> Analyzer<'a> {
         Found {
             quotes,
             attributions,
+            events,
         }
     }
 }

@@ -16,7 +16,7 @@
 //!
 //! The command `dossier build attribution-lexicon` runs this and writes the artifact.
 
-use crate::wordlists::{parse_sections, DE};
+use crate::wordlists::parse_sections;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::{BufRead, Read, Write};
 use std::path::Path;
@@ -34,17 +34,19 @@ pub struct CompileStats {
     pub bytes: usize,
 }
 
-/// Reads the inputs and returns the compressed artifact.
+/// Reads the inputs and returns the compressed artifact. `lists` is the text of `data/de.txt` (read
+/// from disk by the command, so that a list edit needs no recompilation before the rebuild).
 pub fn compile_german(
     lemma_lookup_gz: &Path,
     ud_files: &[&Path],
+    lists: &str,
 ) -> std::io::Result<(Vec<u8>, CompileStats)> {
     let table = read_lemma_table(lemma_lookup_gz)?;
     let mut ud = UdForms::default();
     for path in ud_files {
         ud.read(path)?;
     }
-    let lines = build_lines(&table, &ud);
+    let lines = build_lines(&table, &ud, lists);
     let mut stats = lines.1;
     let mut text = String::from(
         "# dossier-attribution German morphology; rebuild: dossier build attribution-lexicon\n",
@@ -205,8 +207,12 @@ fn rule_forms(lemma: &str, inseparable: &[String]) -> Vec<String> {
     out
 }
 
-fn build_lines(table: &HashMap<String, String>, ud: &UdForms) -> (Vec<String>, CompileStats) {
-    let lists = parse_sections(DE);
+fn build_lines(
+    table: &HashMap<String, String>,
+    ud: &UdForms,
+    lists: &str,
+) -> (Vec<String>, CompileStats) {
+    let lists = parse_sections(lists);
     let get = |name: &str| lists.get(name).cloned().unwrap_or_default();
     let inseparable = get("inseparable_prefixes");
     let mut particles = get("particles");
@@ -400,6 +406,7 @@ fn subj_forms_for(lemma: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wordlists::DE;
 
     #[test]
     fn stems_and_umlauts() {
@@ -434,7 +441,7 @@ mod tests {
         .collect();
         let mut ud = UdForms::default();
         ud.non_verb.insert("eine".into());
-        let (lines, _) = build_lines(&table, &ud);
+        let (lines, _) = build_lines(&table, &ud, DE);
         let has = |l: &str| lines.iter().any(|x| x == l);
         assert!(has("S\tsage\tI"));
         assert!(has("S\tkomme\tI"));

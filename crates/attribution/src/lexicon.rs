@@ -51,6 +51,7 @@ pub struct Lexicon {
     pub as_marker: HashSet<String>,
     pub complementizers: HashSet<String>,
     pub person_pronouns: HashSet<String>,
+    pub subject_pronouns: HashSet<String>,
     pub alleged_adverbs: HashSet<String>,
     pub conditional_words: HashSet<String>,
     pub determiners: HashSet<String>,
@@ -101,6 +102,7 @@ impl Lexicon {
             as_marker: set("as_marker"),
             complementizers: set("complementizers"),
             person_pronouns: set("person_pronouns"),
+            subject_pronouns: set("subject_pronouns"),
             alleged_adverbs: set("alleged_adverbs"),
             conditional_words: set("conditional_words"),
             determiners: set("determiners"),
@@ -126,13 +128,16 @@ impl Lexicon {
         let sections = parse_sections(lists);
         let mut lex = Lexicon::common(&sections);
         // lemma → (class, stance)
-        let mut classes: HashMap<String, (VerbClass, Option<String>)> = HashMap::new();
+        let mut classes: HashMap<String, Vec<(VerbClass, Option<String>)>> = HashMap::new();
         for (class, name) in Lexicon::verb_classes(&sections) {
             for entry in sections.get(name).into_iter().flatten() {
                 let mut cols = entry.split('\t').map(str::trim);
                 let Some(lemma) = cols.next() else { continue };
                 let stance = cols.next().filter(|s| !s.is_empty()).map(str::to_string);
-                classes.entry(lemma.to_string()).or_insert((class, stance));
+                classes
+                    .entry(lemma.to_string())
+                    .or_default()
+                    .push((class, stance));
             }
         }
         let mut text = String::new();
@@ -155,19 +160,21 @@ impl Lexicon {
                     lex.subjunctive.insert(form.to_string(), mood);
                 }
                 ["V", form, lemma, particle] => {
-                    let Some((class, stance)) = classes.get(*lemma) else {
+                    let Some(readings) = classes.get(*lemma) else {
                         continue;
                     };
                     seen.insert(lemma);
-                    lex.verbs
-                        .entry(form.to_string())
-                        .or_default()
-                        .push(VerbReading {
-                            lemma: lemma.to_string(),
-                            class: *class,
-                            stance: stance.clone(),
-                            particle: (!particle.is_empty()).then(|| particle.to_string()),
-                        });
+                    for (class, stance) in readings {
+                        lex.verbs
+                            .entry(form.to_string())
+                            .or_default()
+                            .push(VerbReading {
+                                lemma: lemma.to_string(),
+                                class: *class,
+                                stance: stance.clone(),
+                                particle: (!particle.is_empty()).then(|| particle.to_string()),
+                            });
+                    }
                 }
                 _ => {}
             }

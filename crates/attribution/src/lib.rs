@@ -40,6 +40,27 @@ pub fn attribute(doc: &Document) -> (Vec<Quote>, Vec<Attribution>) {
     (found.quotes, found.attributions)
 }
 
+/// One speech event in byte offsets into `doc.text`, for evaluation against corpora that annotate
+/// cue, source and message spans.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpeechEvent {
+    pub cue: Option<(usize, usize)>,
+    /// The source's noun phrase where this sentence names it (not for a report's continuation).
+    pub source: Option<(usize, usize)>,
+    /// The message: a quotation's content or the reported clause.
+    pub content: (usize, usize),
+    /// A quotation in quotation marks (else reported speech).
+    pub direct: bool,
+}
+
+/// The speech events behind `attribute`'s quotations.
+pub fn speech_events(doc: &Document) -> Vec<SpeechEvent> {
+    if doc.text.is_empty() {
+        return Vec::new();
+    }
+    analyze::Analyzer::new(doc).run().events
+}
+
 /// Fills `doc.quotes` and `doc.attributions`.
 pub fn annotate(doc: &mut Document) {
     let (quotes, attributions) = attribute(doc);
