@@ -185,6 +185,7 @@ fn is_quote(c: char) -> bool {
     matches!(
         c,
         '"' | '\''
+            | '`'
             | '«'
             | '»'
             | '‘'
@@ -574,10 +575,11 @@ impl<'a> Scanner<'a> {
         if !next.is_uppercase() || !small {
             return false;
         }
-        // A number that opens the text or a paragraph is an enumeration ("1. Punkt").
+        // A number that opens the text, a paragraph or a sentence is an enumeration or a date
+        // ("1. Punkt", "Bonn, 2. Mai. 3. Oktober wird gefeiert").
         let previous = match self.out.tokens.last() {
             None => return true,
-            Some(_) if self.newlines >= 2 => return true,
+            Some(_) if self.newlines >= 2 || self.follows_sentence_end() => return true,
             Some(&(s, e)) => &self.text[s..e],
         };
         let next_word = self.following_word(j);
@@ -588,6 +590,19 @@ impl<'a> Scanner<'a> {
             return false;
         }
         self.lex.is_ordinal_noun(next_word) || self.lex.is_ordinal_determiner(previous)
+    }
+
+    /// The last token ends a sentence mark, possibly followed by closing quotes ("." or ".“").
+    fn follows_sentence_end(&self) -> bool {
+        for &flags in self.flags.iter().rev().take(3) {
+            if flags & TERMINAL != 0 {
+                return true;
+            }
+            if flags & CLOSER == 0 || flags & GAP_SPACE != 0 {
+                return false;
+            }
+        }
+        false
     }
 
     /// The letters and digits from `start`, at most 64 bytes (enough for any lexicon entry).

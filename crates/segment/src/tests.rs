@@ -299,6 +299,7 @@ fn throughput() {
         Donnerstag.\n\n";
     let text = paragraph.repeat(200_000 / paragraph.len() * 100);
     let started = std::time::Instant::now();
+    let cpu_started = thread_cpu_ns();
     let mut tokens = 0;
     let rounds = 5;
     for _ in 0..rounds {
@@ -307,7 +308,91 @@ fn throughput() {
     let secs = started.elapsed().as_secs_f64();
     let mb = (text.len() * rounds) as f64 / 1e6;
     eprintln!(
-        "segment: {mb:.0} MB in {secs:.2} s = {:.0} MB/s, {tokens} tokens",
+        "segment: {mb:.0} MB in {secs:.2} s wall = {:.0} MB/s, {tokens} tokens",
         mb / secs
     );
+    // The machine may be shared: CPU time of this thread is the per-core figure.
+    if let (Some(a), Some(b)) = (cpu_started, thread_cpu_ns()) {
+        let cpu = (b - a) as f64 / 1e9;
+        eprintln!(
+            "segment: {cpu:.2} s on the CPU = {:.0} MB/s per core",
+            mb / cpu
+        );
+    }
+}
+
+/// Nanoseconds this thread has run, from Linux's schedstat.
+fn thread_cpu_ns() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    stat.split_whitespace().next()?.parse().ok()
+}
+
+/// Sentence-boundary precision and recall on UD German GSD dev (a dev/tune set), sentences
+/// joined with one space in runs of ten; run with
+/// `cargo test --release -p dossier-segment -- --ignored --nocapture ud_german`.
+#[test]
+#[ignore]
+fn ud_german_sentence_boundaries() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/ud/de_gsd-ud-dev.conllu"
+    );
+    let Ok(conllu) = std::fs::read_to_string(path) else {
+        eprintln!("skipped: {path} not found");
+        return;
+    };
+    let sentences: Vec<&str> = conllu
+        .lines()
+        .filter_map(|l| l.strip_prefix("# text = "))
+        .collect();
+    let (mut tp, mut fp, mut fn_, mut fn_unpunctuated) = (0, 0, 0, 0);
+    let mut misses = Vec::new();
+    for group in sentences.chunks(10) {
+        let text = group.join(" ");
+        let mut gold = std::collections::BTreeSet::new();
+        let mut offset = 0;
+        for s in &group[..group.len() - 1] {
+            offset += s.len();
+            gold.insert(offset);
+            offset += 1;
+        }
+        let predicted: std::collections::BTreeSet<usize> = segment(&text, "de")
+            .sentences
+            .iter()
+            .map(|&(_, e)| e)
+            .filter(|&e| e < text.len())
+            .collect();
+        tp += gold.intersection(&predicted).count();
+        fp += predicted.difference(&gold).count();
+        for &g in gold.difference(&predicted) {
+            fn_ += 1;
+            let before = text[..g].trim_end();
+            if !before.ends_with(['.', '!', '?', '…', '"', '“', '«', '»', ')']) {
+                fn_unpunctuated += 1;
+            } else if misses.len() < 40 {
+                let from = text.floor_char_boundary(g.saturating_sub(40));
+                let to = text.ceil_char_boundary((g + 30).min(text.len()));
+                misses.push(format!("miss: {:?}", &text[from..to]));
+            }
+        }
+        for &p in predicted.difference(&gold).take(2) {
+            if misses.len() < 50 {
+                let from = text.floor_char_boundary(p.saturating_sub(40));
+                let to = text.ceil_char_boundary((p + 30).min(text.len()));
+                misses.push(format!("false: {:?}", &text[from..to]));
+            }
+        }
+    }
+    let precision = tp as f64 / (tp + fp).max(1) as f64;
+    let recall = tp as f64 / (tp + fn_).max(1) as f64;
+    eprintln!(
+        "UD de-GSD dev: {} sentences, boundary precision {:.3}, recall {:.3} \
+         ({fn_} missed, {fn_unpunctuated} of them after no final punctuation)",
+        sentences.len(),
+        precision,
+        recall
+    );
+    for m in misses {
+        eprintln!("  {m}");
+    }
 }
