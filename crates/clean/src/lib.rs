@@ -36,6 +36,7 @@ use lines::{
     classify, ends_full_stop, ends_sentence, is_title_like, push_unique, split_lines, word_count,
     Class, Line,
 };
+use std::collections::HashSet;
 
 /// How many paragraphs of running text must come before a closing agency line or an
 /// end-of-article marker counts as the end of the article (a lead alone is not an article yet).
@@ -278,7 +279,23 @@ impl Assembly {
         } else {
             body_start = 0;
         }
-        let mut rest = units[body_start..].iter().map(|u| u.text.clone());
+        // A line printed again further down (a pull quote, the headline repeated above a
+        // teaser) is read once.
+        let mut seen: HashSet<&str> = HashSet::new();
+        seen.extend(self.article.headline.as_deref());
+        seen.extend(self.article.lead.as_deref());
+        let mut rest = Vec::new();
+        for u in &units[body_start..] {
+            if u.text.chars().count() >= 20 && !seen.insert(u.text.as_str()) {
+                self.article.removed.push(Removed::new(
+                    u.text.as_str(),
+                    "duplicate of an earlier line",
+                ));
+            } else {
+                rest.push(u.text.clone());
+            }
+        }
+        let mut rest = rest.into_iter();
         if self.article.lead.is_none() {
             self.article.lead = rest.next();
         }
@@ -427,22 +444,25 @@ fn merge_captions(lines: &[Line], classes: &mut [Class]) {
             let Some((text_j, credit_j)) = caption_text(&classes[j], &lines[j]) else {
                 continue;
             };
-            let merged = if text_i == text_j {
-                Some((text_i.clone(), credit_i.clone().or(credit_j)))
-            } else if credit_i.is_none() && credit_j.is_none() {
-                // "…begegnet." and "…begegnet.Maria Huber": the longer one carries the credit.
-                let (short, long) = if text_i.len() < text_j.len() {
-                    (&text_i, &text_j)
+            // The same text twice is a caption (image alt text, then the caption) only on
+            // neighbouring lines; further apart it is a repeated line (a pull quote).
+            let merged =
+                if text_i == text_j && (j == i + 1 || credit_i.is_some() || credit_j.is_some()) {
+                    Some((text_i.clone(), credit_i.clone().or(credit_j)))
+                } else if text_i != text_j && credit_i.is_none() && credit_j.is_none() {
+                    // "…begegnet." and "…begegnet.Maria Huber": the longer one carries the credit.
+                    let (short, long) = if text_i.len() < text_j.len() {
+                        (&text_i, &text_j)
+                    } else {
+                        (&text_j, &text_i)
+                    };
+                    long.strip_prefix(short.as_str())
+                        .map(str::trim)
+                        .filter(|rest| is_credit_rest(rest))
+                        .map(|rest| (short.clone(), Some(rest.to_string())))
                 } else {
-                    (&text_j, &text_i)
+                    None
                 };
-                long.strip_prefix(short.as_str())
-                    .map(str::trim)
-                    .filter(|rest| is_credit_rest(rest))
-                    .map(|rest| (short.clone(), Some(rest.to_string())))
-            } else {
-                None
-            };
             if let Some((text, credit)) = merged {
                 classes[i] = Class::Caption { text, credit };
                 classes[j] = Class::Furniture("caption printed a second time".into());
@@ -590,6 +610,102 @@ mod tests {
         assert_eq!(a.paragraphs.len(), 1);
         assert_eq!(a.agencies, vec!["dpa"]);
         assert!(a.removed.iter().any(|r| r.text.starts_with('©')));
+    }
+
+    #[test]
+    fn reading_time_correspondent_bylines_and_repeated_lines() {
+        let a = clean_page_dump(
+            "Streit um die Rente geht in die nächste Runde\n\n\
+             Von unserem Korrespondenten Jan Petersen\n\n5 min read\n\n4 Minuten Lesezeit\n\n\
+             Die Regierung will das Rentenniveau stabil halten. Das kostet Milliarden.\n\n\
+             „Wir halten Wort“, sagte der Minister.\n\n\
+             Die Opposition lehnt den Plan ab. „Wir halten Wort“, sagte der Minister.\n\n\
+             „Wir halten Wort“, sagte der Minister.",
+        );
+        assert_eq!(a.authors, vec!["Jan Petersen"]);
+        assert!(a.removed.iter().any(|r| r.text == "5 min read"));
+        assert!(a.removed.iter().any(|r| r.text == "4 Minuten Lesezeit"));
+        assert_eq!(a.paragraphs.len(), 2, "{:?}", a.paragraphs);
+        assert!(a
+            .removed
+            .iter()
+            .any(|r| r.reason == "duplicate of an earlier line"));
+    }
+
+    /// Random mixtures of furniture fragments, markup-like debris and arbitrary characters never
+    /// panic, and every kept paragraph is text of the input.
+    #[test]
+    fn random_dumps_never_panic_and_keep_only_input_text() {
+        const PIECES: &[&str] = &[
+            "Drucken",
+            "(dpa)",
+            "Von ",
+            "By ",
+            "Foto: ",
+            "©",
+            "Lesen Sie mehr:",
+            "Related:",
+            "\n",
+            "\n\n",
+            "\r\n",
+            " | ",
+            " > ",
+            ".",
+            "Anna Muster",
+            "2024-01-02",
+            "5. Mai 2023",
+            "\u{a0}",
+            "\u{ad}",
+            "é",
+            "😀",
+            "(",
+            ")",
+            "/",
+            "Reuters",
+            "Home",
+            "Share",
+            "Anzeige",
+            "Ein Satz mit mehreren Wörtern.",
+            "Newsletter",
+            "Jetzt abonnieren",
+            ":",
+            "„",
+            "“",
+            "\u{0}",
+            "A",
+            "1",
+            "12:30 Uhr",
+            "(AFP/dpa/jhe)",
+            "Mehr zum Thema",
+            "\t",
+        ];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..500 {
+            let len = (next() % 60) as usize;
+            let dump: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let a = clean_page_dump(&dump);
+            let flat = lines::normalise_whitespace(&dump);
+            for p in a
+                .paragraphs
+                .iter()
+                .chain(a.lead.iter())
+                .chain(a.headline.iter())
+            {
+                assert!(!p.is_empty());
+                // Joined hard-wrapped lines may differ in the join; every word is still input.
+                for word in p.split(' ') {
+                    assert!(flat.contains(word), "{word:?} not in {dump:?}");
+                }
+            }
+        }
     }
 
     #[test]
