@@ -204,6 +204,7 @@ impl Assembly {
                     credit: credit.clone(),
                 }),
                 Class::Credit(_) => self.remove(text, "page furniture: photo credit"),
+                Class::CaptionMarker => self.remove(text, "page furniture: caption label"),
                 Class::Teaser(reason) => {
                     self.remove(text, reason.clone());
                     teaser = Some(reason.clone());
@@ -469,6 +470,30 @@ fn merge_captions(lines: &[Line], classes: &mut [Class]) {
                 break;
             }
         }
+    }
+    // "Image source, X" / "Image caption," / caption text: the line after the marker is the
+    // caption, and a credit line just above the marker is its credit.
+    for m in 0..lines.len() {
+        if !matches!(classes[m], Class::CaptionMarker) {
+            continue;
+        }
+        let Some(Class::Content) = classes.get(m + 1) else {
+            continue;
+        };
+        if lines[m + 1].chars > 400 {
+            continue;
+        }
+        let mut credit = None;
+        if m >= 1 {
+            if let Class::Credit(c) = &classes[m - 1] {
+                credit = Some(c.clone());
+                classes[m - 1] = Class::Furniture("photo credit of the caption below".into());
+            }
+        }
+        classes[m + 1] = Class::Caption {
+            text: lines[m + 1].text.clone(),
+            credit,
+        };
     }
     // A credit alone on its line belongs to the caption sentence right above it in its block.
     for j in 1..lines.len() {

@@ -50,6 +50,8 @@ pub(crate) enum Class {
     },
     /// A credit alone on its line ("Foto: dpa/Kay Nietfeld", "© Reuters").
     Credit(String),
+    /// "Image caption": the next line is a caption.
+    CaptionMarker,
     Teaser(String),
     Tail(String),
     Box(String),
@@ -157,7 +159,11 @@ pub(crate) fn norm(line: &str) -> String {
             )
     });
     let t = t.trim_end_matches(|c: char| {
-        c.is_whitespace() || matches!(c, ':' | '…' | '.' | '-' | '–' | '—' | '›' | '»' | '>' | '|')
+        c.is_whitespace()
+            || matches!(
+                c,
+                ':' | ',' | '…' | '.' | '-' | '–' | '—' | '›' | '»' | '>' | '|'
+            )
     });
     t.to_string()
 }
@@ -219,16 +225,23 @@ pub(crate) fn classify(line: &Line) -> Class {
     if let Some(reason) = r.lines.get(&n) {
         return Class::Furniture(reason.clone());
     }
-    if line.chars <= 120 {
-        if let Some(reason) = button_line(&n) {
-            return Class::Furniture(reason);
+    if r.caption_markers.contains(&n) {
+        return Class::CaptionMarker;
+    }
+    if r.published.contains(&n) || r.updated.contains(&n) {
+        // "Published" alone above its date on the next line.
+        return Class::Furniture("page furniture: timestamp".into());
+    }
+    if line.chars <= 100 {
+        if let Some(prefix) = r.credit_lines.iter().find(|p| starts_with_phrase(&n, p)) {
+            let credit = text
+                .get(prefix.len()..)
+                .unwrap_or("")
+                .trim_start_matches([',', ':', ' ']);
+            if credit_like(credit) {
+                return Class::Credit(credit.to_string());
+            }
         }
-    }
-    if let Some(b) = parse_byline(text) {
-        return Class::Byline(b);
-    }
-    if is_crumb(text) {
-        return Class::Furniture("page furniture: breadcrumb navigation".into());
     }
     let header_like = |p: &Phrase| {
         let rest = n[p.text.len()..].trim_start();
@@ -244,6 +257,17 @@ pub(crate) fn classify(line: &Line) -> Class {
         if let Some(p) = first_match(&n, &r.tails).filter(|p| header_like(p)) {
             return Class::Tail(p.reason.clone());
         }
+    }
+    if line.chars <= 120 {
+        if let Some(reason) = button_line(&n) {
+            return Class::Furniture(reason);
+        }
+    }
+    if let Some(b) = parse_byline(text) {
+        return Class::Byline(b);
+    }
+    if is_crumb(text) {
+        return Class::Furniture("page furniture: breadcrumb navigation".into());
     }
     if line.chars <= 250 {
         if let Some(p) = first_match(&n, &r.boxes) {
@@ -648,7 +672,7 @@ mod tests {
             class("Teilen Twittern WhatsApp E-Mail"),
             Class::Furniture(_)
         ));
-        assert!(matches!(class("Kommentare (12)"), Class::Furniture(_)));
+        assert!(matches!(class("Kommentare (12)"), Class::Tail(_)));
         assert!(matches!(class("12 comments"), Class::Furniture(_)));
         assert!(matches!(
             class("Artikel anhören • 4 Min"),
@@ -742,6 +766,17 @@ mod tests {
             split_credit("Die Partei wächst.Die Umfrage zeigt es."),
             None
         );
+    }
+
+    #[test]
+    fn caption_labels_and_credit_lines() {
+        assert_eq!(class("Image caption,"), Class::CaptionMarker);
+        assert_eq!(class("Bildunterschrift:"), Class::CaptionMarker);
+        assert_eq!(
+            class("Image source, Getty Images"),
+            Class::Credit("Getty Images".into())
+        );
+        assert!(matches!(class("Published"), Class::Furniture(_)));
     }
 
     #[test]

@@ -38,6 +38,10 @@ pub(crate) struct Rules {
     pub datewords: HashSet<String>,
     pub credits: HashSet<String>,
     pub homes: HashSet<String>,
+    /// Prefixes of a line that is a credit alone ("Image source, Getty Images").
+    pub credit_lines: Vec<String>,
+    /// Lines that announce that the next line is a caption ("Image caption").
+    pub caption_markers: HashSet<String>,
     /// Lower-case agency alias → canonical name.
     pub agencies: HashMap<String, String>,
     /// Lower-case picture-agency alias → canonical name.
@@ -122,6 +126,10 @@ fn load() -> Rules {
                 }
                 "home" => {
                     r.homes.insert(phrase);
+                }
+                "credit-line" => r.credit_lines.push(phrase),
+                "caption-marker" => {
+                    r.caption_markers.insert(phrase);
                 }
                 _ => {}
             }
