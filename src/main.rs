@@ -25,6 +25,9 @@ enum Command {
     Eval(cmd::EvalCommand),
     /// Measure throughput of the pipeline and its stages.
     Bench(cmd::bench::Args),
+    /// Train a model or compile a lexicon.
+    #[command(subcommand)]
+    Train(cmd::ner::TrainCommand),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +36,7 @@ fn main() -> ExitCode {
         Command::Analyze(args) => cmd::analyze::run(args),
         Command::Eval(eval) => cmd::run_eval(eval),
         Command::Bench(args) => cmd::bench::run(args),
+        Command::Train(t) => cmd::ner::run_train(t),
     };
     match result {
         Ok(code) => code,

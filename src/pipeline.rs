@@ -75,5 +75,6 @@ pub fn analyze_raw(raw: RawDocument, options: &Options) -> Document {
         .iter()
         .map(|&(s, e)| doc.span_of_bytes(s, e))
         .collect();
+    doc.entities = dossier_ner::entities(&doc);
     doc
 }

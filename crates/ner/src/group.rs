@@ -1,0 +1,695 @@
+//! Grouping tagged mentions into one entity per referent.
+//!
+//! - Name mentions of one type with the same loose key (case-folded words, genitive -s and
+//!   adjective endings removed) join one entity: "Nationalen Sicherheitsrats" and "Nationaler
+//!   Sicherheitsrat", "Nordkoreas" and "Nordkorea".
+//! - A one-word person mention joins the multi-word person name that contains the word,
+//!   wherever in the document that name occurs ("Putin", "Putins" → "Wladimir Putin").
+//! - `deriv` spans become `derived` mentions of the place the adjective names (lexicon table
+//!   from the nationality and CLDR lists), or of an entity whose name the word starts with.
+//! - `part` spans ("Ukraine-Krieg") become `part` mentions covering the embedded name.
+//! - Role nouns (data/roles-<lang>.txt) tied to a person become `title` mentions: directly
+//!   before the name ("der russische Verteidigungsminister Sergej Schoigu"), in an apposition
+//!   closed by commas ("der Sprecher des Ministeriums, Anna Beispiel, sagte"), or standing for a
+//!   person named elsewhere when a country qualifies them ("Nordkoreas Diktator") and exactly one
+//!   named person carries a title of that country.
+//!
+//! Entity ids are E1, E2, … in order of first mention.
+
+use crate::eval::chunks;
+use crate::lexicon::{Lexicon, GAZ_CITY, GAZ_COUNTRY, GAZ_SURNAME};
+use dossier_core::{Document, Entity, Mention, Span};
+use std::collections::{HashMap, HashSet};
+
+/// Role nouns: whole words and compound heads.
+#[derive(Debug, Default)]
+pub struct Roles {
+    pub words: Vec<String>,
+}
+
+impl Roles {
+    pub fn parse(text: &str) -> Roles {
+        let mut words: Vec<String> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_lowercase)
+            .collect();
+        words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        Roles { words }
+    }
+
+    /// The role a capitalised word names ("Verteidigungsministers" → "minister"), if any.
+    pub fn role_of(&self, word: &str) -> Option<&str> {
+        if !word.chars().next().is_some_and(char::is_alphabetic) {
+            return None;
+        }
+        let lower = word.to_lowercase();
+        let mut forms = vec![lower.as_str()];
+        for end in ["innen", "in", "en", "n", "es", "s"] {
+            if let Some(stem) = lower.strip_suffix(end) {
+                forms.push(stem);
+            }
+        }
+        for form in forms {
+            for r in &self.words {
+                if form == r || (r.chars().count() >= 4 && form.ends_with(r.as_str())) {
+                    return Some(r.as_str());
+                }
+            }
+        }
+        None
+    }
+}
+
+/// The language's word lists for grouping and label repair (data/*-<lang>.txt).
+#[derive(Debug, Default)]
+pub struct Rules {
+    pub roles: Roles,
+    /// Institution head nouns: a name compound ending in one is an organisation.
+    pub org_heads: Vec<String>,
+    /// Words after which "Capitalised-adjective Noun" is a name.
+    pub name_context: HashSet<String>,
+}
+
+fn word_list(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_lowercase)
+}
+
+impl Rules {
+    pub fn parse(roles: &str, org_heads: &str, name_context: &str) -> Rules {
+        Rules {
+            roles: Roles::parse(roles),
+            org_heads: word_list(org_heads).collect(),
+            name_context: word_list(name_context).collect(),
+        }
+    }
+}
+
+fn capitalised(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Corrects two systematic tagger errors with general German rules (lists in data files):
+/// a capitalised adjective after an article, followed by a capitalised noun, opens a name
+/// ("des Nationalen Sicherheitsrats"); a `part` compound whose head is an institution noun is
+/// the institution itself ("UN-Sicherheitsrat" → ORG).
+pub fn repair_labels(texts: &[&str], labels: &mut [String], lex: &Lexicon, rules: &Rules) {
+    let n = texts.len().min(labels.len());
+    // Institution compounds.
+    for i in 0..n {
+        let Some(ty) = labels[i].get(2..) else {
+            continue;
+        };
+        if !ty.ends_with("part") || !labels[i].starts_with("B-") {
+            continue;
+        }
+        let single = i + 1 >= n || !labels[i + 1].starts_with("I-");
+        let head = texts[i].rsplit('-').next().unwrap_or("").to_lowercase();
+        if single
+            && texts[i].contains('-')
+            && rules.org_heads.iter().any(|h| head.ends_with(h.as_str()))
+        {
+            labels[i] = "B-ORG".into();
+        }
+    }
+    // Capitalised adjectives opening a name.
+    let adjective = |w: &str| -> bool {
+        let lower = w.to_lowercase();
+        capitalised(w)
+            && w.chars().all(char::is_alphabetic)
+            && ["en", "er", "es", "em", "e"]
+                .iter()
+                .any(|e| lower.ends_with(e))
+            && lower.chars().count() >= 5
+            && lex.get(&lower).cluster != 0
+    };
+    let mut i = 1;
+    while i < n {
+        let context = rules.name_context.contains(&texts[i - 1].to_lowercase());
+        if !context || labels[i] != "O" || !adjective(texts[i]) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < n && labels[j] == "O" && adjective(texts[j]) {
+            j += 1;
+        }
+        // j is the head noun: untagged, or the start of a tagged name.
+        let head_ok = j < n
+            && j > i
+            && capitalised(texts[j])
+            && (labels[j] == "O" || labels[j].starts_with("B-"));
+        if !head_ok {
+            i = j.max(i + 1);
+            continue;
+        }
+        let ty = if labels[j] == "O" {
+            let g = lex.get(texts[j]).gaz;
+            if g & (crate::lexicon::GAZ_COUNTRY_PART | crate::lexicon::GAZ_CITY_PART) != 0 {
+                "LOC".to_string()
+            } else {
+                "ORG".to_string()
+            }
+        } else {
+            labels[j][2..].to_string()
+        };
+        labels[i] = format!("B-{ty}");
+        for l in labels.iter_mut().take(j + 1).skip(i + 1) {
+            *l = format!("I-{ty}");
+        }
+        i = j + 1;
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Found {
+    first: usize,
+    last: usize,
+    base: String,
+    variant: &'static str,
+}
+
+struct Building {
+    kind: String,
+    key: String,
+    words: Vec<String>,
+    /// (display name, preferred) candidates.
+    names: Vec<(String, bool)>,
+    mentions: Vec<Mention>,
+}
+
+fn is_genitive_article(w: &str) -> bool {
+    matches!(
+        w.to_lowercase().as_str(),
+        "des" | "eines" | "dem" | "einem" | "den" | "einen"
+    )
+}
+
+/// Strips a possessive or genitive ending when the document or the lexicon vouches for the
+/// base form.
+fn strip_genitive(w: &str, doc_words: &HashSet<&str>, lex: &Lexicon) -> String {
+    for apo in ["'s", "’s", "'", "’"] {
+        if let Some(b) = w.strip_suffix(apo) {
+            if !b.is_empty() {
+                return b.to_string();
+            }
+        }
+    }
+    let n = w.chars().count();
+    if n >= 4 && w.ends_with('s') && !w.ends_with("ss") {
+        let base = &w[..w.len() - 1];
+        let base_es = w.strip_suffix("es").filter(|b| b.chars().count() >= 3);
+        if doc_words.contains(base) {
+            return base.to_string();
+        }
+        if let Some(b) = base_es {
+            if doc_words.contains(b) {
+                return b.to_string();
+            }
+        }
+        let (lb, lw) = (lex.get(base), lex.get(w));
+        let places = GAZ_COUNTRY | GAZ_CITY | GAZ_SURNAME;
+        if lb.gaz & places != 0 && lw.gaz & places == 0 {
+            return base.to_string();
+        }
+        let (fb, fw) = (
+            lex.get(&base.to_lowercase()).freq,
+            lex.get(&w.to_lowercase()).freq,
+        );
+        // Bins count down from the most frequent: a smaller bin is more frequent.
+        if fb != 0 && fw == 0 {
+            return base.to_string();
+        }
+    }
+    w.to_string()
+}
+
+/// Strips a possessive ending only when the base form occurs in the document.
+fn strip_genitive_in_doc(w: &str, doc_words: &HashSet<&str>) -> String {
+    match w.strip_suffix('s') {
+        Some(base) if doc_words.contains(base) => base.to_string(),
+        _ => w.to_string(),
+    }
+}
+
+/// Loose grouping key: case-folded, adjective endings of non-final words removed.
+fn loose_key(words: &[String]) -> String {
+    let n = words.len();
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let l = w.to_lowercase();
+            if i + 1 < n && l.chars().count() >= 5 {
+                for end in ["en", "er", "es", "em", "e"] {
+                    if let Some(s) = l.strip_suffix(end) {
+                        return s.to_string();
+                    }
+                }
+            }
+            l
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn report_type(base: &str) -> String {
+    match base {
+        "OTH" => "MISC".to_string(),
+        t => t.to_string(),
+    }
+}
+
+/// Builds the entity layer from per-token labels (`labels[i]` for `doc.tokens[i]`).
+pub fn build(
+    doc: &Document,
+    texts: &[&str],
+    labels: &[&str],
+    lex: &Lexicon,
+    rules: &Rules,
+) -> Vec<Entity> {
+    let roles = &rules.roles;
+    let n = texts.len().min(labels.len()).min(doc.tokens.len());
+    let found: Vec<Found> = chunks(&labels[..n])
+        .into_iter()
+        .map(|(s, e, t)| {
+            let (base, variant) = if let Some(b) = t.strip_suffix("deriv") {
+                (b.to_string(), "deriv")
+            } else if let Some(b) = t.strip_suffix("part") {
+                (b.to_string(), "part")
+            } else {
+                (t, "")
+            };
+            Found {
+                first: s,
+                last: e,
+                base,
+                variant,
+            }
+        })
+        .collect();
+    let doc_words: HashSet<&str> = texts[..n].iter().copied().collect();
+    let span_of = |s: usize, e: usize| -> Span { [doc.tokens[s][0], doc.tokens[e - 1][1]] };
+    let mention = |span: Span, kind: &str| Mention {
+        span,
+        text: doc.slice(span).to_string(),
+        kind: kind.to_string(),
+    };
+
+    let mut ents: Vec<Building> = Vec::new();
+    let mut by_key: HashMap<(String, String), usize> = HashMap::new();
+    // entity of each found chunk (name, derived or part), by chunk index
+    let mut chunk_entity: Vec<Option<usize>> = vec![None; found.len()];
+
+    let normalised_words = |f: &Found| -> Vec<String> {
+        let mut words: Vec<String> = texts[f.first..f.last]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        let genitive_context =
+            f.first > 0 && matches!(texts[f.first - 1].to_lowercase().as_str(), "des" | "eines");
+        let multi = words.len() > 1;
+        if let Some(last) = words.last_mut() {
+            *last = if genitive_context && last.ends_with('s') && !last.ends_with("ss") {
+                // After "des": the head noun carries the genitive -s or -es.
+                let head = last.rsplit('-').next().unwrap_or(last).to_lowercase();
+                let es_base = head.strip_suffix("es").filter(|b| lex.get(b).freq != 0);
+                if es_base.is_some() {
+                    last[..last.len() - 2].to_string()
+                } else {
+                    last[..last.len() - 1].to_string()
+                }
+            } else if multi {
+                strip_genitive_in_doc(last, &doc_words)
+            } else {
+                strip_genitive(last, &doc_words, lex)
+            };
+        }
+        // "des Nationalen Sicherheitsrats" → "Nationaler Sicherheitsrat" (masculine default).
+        let after_article = f.first > 0 && is_genitive_article(texts[f.first - 1]);
+        if after_article && words.len() >= 2 {
+            let head = words.len() - 1;
+            for w in words.iter_mut().take(head) {
+                if w.chars().next().is_some_and(char::is_uppercase) && w.ends_with("en") {
+                    w.truncate(w.len() - 1);
+                    w.push('r');
+                }
+            }
+        }
+        words
+    };
+
+    // Pass 1: multi-word person names, then every other name mention.
+    let is_name = |f: &Found| f.variant.is_empty();
+    let mut order: Vec<usize> = (0..found.len())
+        .filter(|&i| {
+            is_name(&found[i]) && found[i].base == "PER" && found[i].last - found[i].first > 1
+        })
+        .collect();
+    order.extend((0..found.len()).filter(|&i| {
+        is_name(&found[i]) && !(found[i].base == "PER" && found[i].last - found[i].first > 1)
+    }));
+    for ci in order {
+        let f = &found[ci];
+        let words = normalised_words(f);
+        let kind = report_type(&f.base);
+        let key = loose_key(&words);
+        let raw: Vec<&str> = texts[f.first..f.last].to_vec();
+        let exact = raw.iter().zip(&words).all(|(a, b)| *a == b.as_str());
+        let preferred = exact && !(f.first > 0 && is_genitive_article(texts[f.first - 1]));
+        let display = words.join(" ");
+        let mut target = by_key.get(&(kind.clone(), key.clone())).copied();
+        if target.is_none() && words.len() == 1 {
+            // A lone word joins the person whose full name contains it.
+            let w = &words[0];
+            let persons: Vec<usize> = (0..ents.len())
+                .filter(|&e| {
+                    ents[e].kind == "PER"
+                        && ents[e].words.len() > 1
+                        && ents[e].words.iter().any(|x| x == w)
+                })
+                .collect();
+            let not_place = lex.get(w).gaz & (GAZ_COUNTRY | GAZ_CITY) == 0;
+            if let Some(&p) = persons.first() {
+                if kind != "LOC" || not_place {
+                    target = Some(p);
+                }
+            }
+        }
+        let e = match target {
+            Some(e) => e,
+            None => {
+                ents.push(Building {
+                    kind: kind.clone(),
+                    key: key.clone(),
+                    words: words.clone(),
+                    names: Vec::new(),
+                    mentions: Vec::new(),
+                });
+                by_key.insert((kind, key), ents.len() - 1);
+                ents.len() - 1
+            }
+        };
+        ents[e].names.push((display, preferred));
+        ents[e]
+            .mentions
+            .push(mention(span_of(f.first, f.last), "name"));
+        chunk_entity[ci] = Some(e);
+    }
+
+    // Pass 2: derived and part mentions.
+    for (ci, f) in found.iter().enumerate() {
+        if f.variant.is_empty() {
+            continue;
+        }
+        let text = texts[f.first..f.last].join(" ");
+        if f.variant == "deriv" {
+            let target = if let Some(place) = lex.place_of_adjective(&text) {
+                let key = loose_key(&[place.to_string()]);
+                let existing = by_key.get(&("LOC".to_string(), key.clone())).copied();
+                Some(existing.unwrap_or_else(|| {
+                    ents.push(Building {
+                        kind: "LOC".into(),
+                        key: key.clone(),
+                        words: vec![place.to_string()],
+                        names: vec![(place.to_string(), true)],
+                        mentions: Vec::new(),
+                    });
+                    by_key.insert(("LOC".into(), key), ents.len() - 1);
+                    ents.len() - 1
+                }))
+            } else {
+                let lower = text.to_lowercase();
+                let lower = lower.rsplit('-').next().unwrap_or(&lower).to_string();
+                (0..ents.len()).find(|&e| {
+                    ents[e].words.iter().any(|w| {
+                        let w = w.to_lowercase();
+                        w.chars().count() >= 4 && lower.starts_with(&w)
+                    })
+                })
+            };
+            if let Some(e) = target {
+                ents[e]
+                    .mentions
+                    .push(mention(span_of(f.first, f.last), "derived"));
+                chunk_entity[ci] = Some(e);
+            }
+        } else {
+            // part: find the embedded name inside the token(s).
+            let tok = f.first;
+            let word = texts[tok];
+            let mut offset = 0usize; // in chars
+            let mut hit: Option<(usize, usize, usize)> = None; // (char start, char len, entity)
+            for part in word.split('-') {
+                let len = part.chars().count();
+                let key = loose_key(&[strip_genitive(part, &doc_words, lex)]);
+                if len >= 2 && part.chars().next().is_some_and(char::is_uppercase) {
+                    let existing = ents.iter().position(|b| {
+                        b.key == key || (b.kind == "PER" && b.words.iter().any(|w| w == part))
+                    });
+                    let known_place = lex.get(part).gaz & (GAZ_COUNTRY | GAZ_CITY) != 0;
+                    if let Some(e) = existing {
+                        hit = Some((offset, len, e));
+                        break;
+                    }
+                    if known_place || f.base != "LOC" {
+                        let kind = report_type(&f.base);
+                        let kind = if known_place { "LOC".to_string() } else { kind };
+                        ents.push(Building {
+                            kind: kind.clone(),
+                            key: key.clone(),
+                            words: vec![part.to_string()],
+                            names: vec![(part.to_string(), true)],
+                            mentions: Vec::new(),
+                        });
+                        by_key.insert((kind, key), ents.len() - 1);
+                        hit = Some((offset, len, ents.len() - 1));
+                        break;
+                    }
+                }
+                offset += len + 1;
+            }
+            if let Some((o, len, e)) = hit {
+                let start = doc.tokens[tok][0] + o;
+                let span = [start, start + len];
+                if span[1] <= doc.tokens[tok][1] {
+                    ents[e].mentions.push(mention(span, "part"));
+                    chunk_entity[ci] = Some(e);
+                }
+            }
+        }
+    }
+
+    // Pass 3: titles.
+    let mut chunk_at: Vec<Option<usize>> = vec![None; n];
+    for (ci, f) in found.iter().enumerate() {
+        for slot in chunk_at.iter_mut().take(f.last).skip(f.first) {
+            *slot = Some(ci);
+        }
+    }
+    // Extends a title leftwards from token `r` (exclusive start) over adjectives, derived
+    // adjectives and a genitive place/organisation; returns (start token, country entity).
+    let extend_left = |r: usize| -> (usize, Option<usize>) {
+        let mut s = r;
+        let mut country = None;
+        while s > 0 {
+            let w = texts[s - 1];
+            if let Some(ci) = chunk_at[s - 1] {
+                let f = &found[ci];
+                let genitive = f.variant.is_empty()
+                    && (f.base == "LOC" || f.base == "ORG")
+                    && texts[f.last - 1].ends_with('s')
+                    && f.last == s;
+                if f.variant == "deriv" || genitive {
+                    country = country.or(chunk_entity[ci]);
+                    s = f.first;
+                    if genitive {
+                        break;
+                    }
+                    continue;
+                }
+                break;
+            }
+            let adjective = w.chars().all(char::is_alphabetic)
+                && w.chars().next().is_some_and(char::is_lowercase)
+                && ["e", "en", "er", "es", "em"].iter().any(|e| w.ends_with(e))
+                && w.chars().count() >= 5;
+            if adjective {
+                s -= 1;
+            } else {
+                break;
+            }
+        }
+        (s, country)
+    };
+    let sentence_end = |w: &str| matches!(w, "." | "!" | "?" | ";" | ":");
+    let mut named_titles: Vec<(usize, Option<usize>, String)> = Vec::new(); // (entity, country, role)
+    let mut used_roles: HashSet<usize> = HashSet::new();
+    let mut title_mentions: Vec<(usize, Span)> = Vec::new();
+    for (ci, f) in found.iter().enumerate() {
+        if f.base != "PER" || !f.variant.is_empty() {
+            continue;
+        }
+        let Some(e) = chunk_entity[ci] else { continue };
+        if f.first == 0 {
+            continue;
+        }
+        // A: role directly before the name.
+        let r = f.first - 1;
+        if chunk_at[r].is_none() {
+            if let Some(role) = roles.role_of(texts[r]) {
+                let (s, country) = extend_left(r);
+                title_mentions.push((e, span_of(s, r + 1)));
+                named_titles.push((e, country, role.to_string()));
+                used_roles.insert(r);
+                continue;
+            }
+        }
+        // B: "ROLE des … , NAME ,"
+        if texts[r] == "," && f.last < n && texts[f.last] == "," {
+            let lo = r.saturating_sub(10);
+            let mut k = r;
+            while k > lo {
+                k -= 1;
+                let w = texts[k];
+                if sentence_end(w) || w == "," {
+                    break;
+                }
+                if chunk_at[k].is_none() {
+                    if let Some(role) = roles.role_of(w) {
+                        let (s, country) = extend_left(k);
+                        // The country may also sit in the genitive complement.
+                        let country = country.or_else(|| {
+                            (k + 1..r).find_map(|j| {
+                                chunk_at[j].and_then(|c| {
+                                    let cf = &found[c];
+                                    (cf.base == "LOC" || cf.variant == "deriv")
+                                        .then_some(chunk_entity[c])
+                                        .flatten()
+                                })
+                            })
+                        });
+                        title_mentions.push((e, span_of(s, r)));
+                        named_titles.push((e, country, role.to_string()));
+                        used_roles.insert(k);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    // C: roles that stand for a person named elsewhere, qualified by a country.
+    for r in 0..n {
+        if used_roles.contains(&r) || chunk_at[r].is_some() {
+            continue;
+        }
+        let Some(role) = roles.role_of(texts[r]) else {
+            continue;
+        };
+        // Not when a person name follows (handled above) or the word is plural-looking.
+        if r + 1 < n && chunk_at[r + 1].is_some_and(|c| found[c].base == "PER") {
+            continue;
+        }
+        let (s, country) = extend_left(r);
+        let Some(country) = country else { continue };
+        let mut candidates: Vec<usize> = named_titles
+            .iter()
+            .filter(|(_, c, _)| *c == Some(country))
+            .map(|(e, _, _)| *e)
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let same_role: Vec<usize> = named_titles
+            .iter()
+            .filter(|(_, c, ro)| *c == Some(country) && ro == role)
+            .map(|(e, _, _)| *e)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let target = if same_role.len() == 1 {
+            Some(same_role[0])
+        } else if candidates.len() == 1 {
+            Some(candidates[0])
+        } else {
+            None
+        };
+        if let Some(e) = target {
+            title_mentions.push((e, span_of(s, r + 1)));
+        }
+    }
+    for (e, span) in title_mentions {
+        ents[e].mentions.push(mention(span, "title"));
+    }
+
+    // Finish: sort mentions, drop duplicates, order entities by first mention, name them.
+    let mut out: Vec<(usize, Entity)> = Vec::new();
+    for b in ents {
+        let mut mentions = b.mentions;
+        mentions.sort_by(|a, b| a.span.cmp(&b.span).then(a.kind.cmp(&b.kind)));
+        mentions.dedup_by(|a, b| a.span == b.span);
+        let Some(first) = mentions.first().map(|m| m.span[0]) else {
+            continue;
+        };
+        let name = b
+            .names
+            .iter()
+            .max_by(|x, y| {
+                (
+                    x.1,
+                    x.0.split_whitespace().count(),
+                    std::cmp::Reverse(x.0.len()),
+                )
+                    .cmp(&(
+                        y.1,
+                        y.0.split_whitespace().count(),
+                        std::cmp::Reverse(y.0.len()),
+                    ))
+            })
+            .map(|x| x.0.clone())
+            .unwrap_or_else(|| b.words.join(" "));
+        out.push((
+            first,
+            Entity {
+                id: String::new(),
+                kind: b.kind,
+                name,
+                mentions,
+                geo: None,
+            },
+        ));
+    }
+    out.sort_by_key(|(first, _)| *first);
+    out.into_iter()
+        .enumerate()
+        .map(|(i, (_, mut e))| {
+            e.id = format!("E{}", i + 1);
+            e
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_match_compounds_and_inflections() {
+        let r = Roles::parse("# comment\nminister\nchef\npräsident\n");
+        assert_eq!(r.role_of("Verteidigungsminister"), Some("minister"));
+        assert_eq!(r.role_of("Präsidenten"), Some("präsident"));
+        assert_eq!(r.role_of("Staatschef"), Some("chef"));
+        assert_eq!(r.role_of("Ministerium"), None);
+        assert_eq!(r.role_of(","), None);
+    }
+
+    #[test]
+    fn loose_keys_ignore_adjective_endings() {
+        let a = loose_key(&["Nationalen".into(), "Sicherheitsrat".into()]);
+        let b = loose_key(&["Nationaler".into(), "Sicherheitsrat".into()]);
+        assert_eq!(a, b);
+    }
+}

@@ -1,0 +1,238 @@
+//! `dossier train ner|lexicon` and `dossier eval ner`: training and scoring the entity tagger.
+
+use anyhow::{anyhow, Context};
+use dossier_ner::data::{read_file, Sentence};
+use dossier_ner::eval::{fold_base, Scores};
+use dossier_ner::lexicon::Lexicon;
+use dossier_ner::model::Model;
+use dossier_ner::Tagger;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(clap::Subcommand)]
+pub enum TrainCommand {
+    /// Train a named-entity model (averaged structured perceptron).
+    Ner(TrainArgs),
+    /// Compile the lexicon (clusters, frequencies, gazetteers) the NER features read.
+    Lexicon(LexiconArgs),
+}
+
+#[derive(clap::Args)]
+pub struct TrainArgs {
+    /// Training corpora (GermEval TSV or CoNLL/BIO; .gz read transparently).
+    #[arg(long, num_args = 1.., required = true)]
+    pub train: Vec<PathBuf>,
+    /// Dev corpus: the best epoch on it is kept.
+    #[arg(long)]
+    pub dev: Option<PathBuf>,
+    /// Where to write the gzipped model.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Language of the lexicon the features read (`de` or `en`).
+    #[arg(long, default_value = "de")]
+    pub lang: String,
+    /// A lexicon file instead of the embedded one.
+    #[arg(long)]
+    pub lexicon: Option<PathBuf>,
+    #[arg(long, default_value_t = 12)]
+    pub epochs: usize,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// log2 of the number of hashed feature rows.
+    #[arg(long, default_value_t = 21)]
+    pub bits: u32,
+    /// Averaged weights below this magnitude are dropped from the model.
+    #[arg(long, default_value_t = 0.02)]
+    pub prune: f32,
+    /// Features seen fewer times in the training data are ignored.
+    #[arg(long, default_value_t = 1)]
+    pub min_count: u32,
+    /// Passive-aggressive step cap (PA-I); 0 = plain perceptron.
+    #[arg(long, default_value_t = 0.0)]
+    pub pa: f32,
+}
+
+#[derive(clap::Args)]
+pub struct LexiconArgs {
+    #[arg(long, default_value = "de")]
+    pub lang: String,
+    /// The shared data directory (holds lexicon/ and gazetteer/).
+    #[arg(long, default_value = "../shared/data")]
+    pub data: PathBuf,
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct EvalArgs {
+    /// Corpus to score (GermEval TSV or CoNLL/BIO).
+    pub file: PathBuf,
+    /// A model file instead of the embedded model of `--lang`.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    #[arg(long, default_value = "de")]
+    pub lang: String,
+    /// A lexicon file instead of the embedded one.
+    #[arg(long)]
+    pub lexicon: Option<PathBuf>,
+}
+
+fn load_lexicon(lang: &str, path: Option<&Path>) -> anyhow::Result<Lexicon> {
+    match path {
+        Some(p) => {
+            let bytes = std::fs::read(p).with_context(|| p.display().to_string())?;
+            Lexicon::from_bytes(&bytes).map_err(|e| anyhow!(e))
+        }
+        None => Ok(dossier_ner::embedded_lexicon(lang)),
+    }
+}
+
+fn read_all(paths: &[PathBuf]) -> anyhow::Result<Vec<Sentence>> {
+    let mut out = Vec::new();
+    for p in paths {
+        out.extend(read_file(p).map_err(|e| anyhow!(e))?);
+    }
+    Ok(out)
+}
+
+pub fn run_train(command: TrainCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        TrainCommand::Lexicon(args) => {
+            let lex =
+                dossier_ner::lexicon::build(&args.lang, &args.data).map_err(|e| anyhow!(e))?;
+            let bytes = lex.to_bytes();
+            std::fs::write(&args.out, &bytes).with_context(|| args.out.display().to_string())?;
+            eprintln!(
+                "{} entries, {} bytes → {}",
+                lex.len(),
+                bytes.len(),
+                args.out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        TrainCommand::Ner(args) => {
+            let lex = load_lexicon(&args.lang, args.lexicon.as_deref())?;
+            if lex.is_empty() {
+                eprintln!("warning: the lexicon is empty; cluster and gazetteer features are off");
+            }
+            let train = read_all(&args.train)?;
+            let dev = match &args.dev {
+                Some(d) => read_file(d).map_err(|e| anyhow!(e))?,
+                None => Vec::new(),
+            };
+            let settings = dossier_ner::train::Settings {
+                epochs: args.epochs,
+                seed: args.seed,
+                bits: args.bits.clamp(8, 26),
+                prune: args.prune,
+                min_count: args.min_count,
+                pa: args.pa,
+            };
+            let t0 = Instant::now();
+            let model = dossier_ner::train::train(&lex, &train, &dev, &settings, &mut |line| {
+                eprintln!("[{:>6.1}s] {line}", t0.elapsed().as_secs_f64())
+            });
+            let bytes = model.to_bytes();
+            std::fs::write(&args.out, &bytes).with_context(|| args.out.display().to_string())?;
+            eprintln!(
+                "model: {} labels, {} rows, {} bytes → {}",
+                model.num_labels(),
+                model.stored_rows(),
+                bytes.len(),
+                args.out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+pub fn run_eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
+    let owned;
+    let tagger: &Tagger = match &args.model {
+        Some(p) => {
+            let bytes = std::fs::read(p).with_context(|| p.display().to_string())?;
+            owned = Tagger {
+                model: Model::from_bytes(&bytes).map_err(|e| anyhow!(e))?,
+                lexicon: load_lexicon(&args.lang, args.lexicon.as_deref())?,
+            };
+            &owned
+        }
+        None => dossier_ner::tagger(&args.lang)
+            .ok_or_else(|| anyhow!("no embedded model for {}", args.lang))?,
+    };
+    let sents = read_file(&args.file).map_err(|e| anyhow!(e))?;
+    let t0 = Instant::now();
+    let cpu0 = cpu_seconds();
+    let mut predicted = Vec::with_capacity(sents.len());
+    let mut n_tokens = 0usize;
+    for s in &sents {
+        let toks: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
+        n_tokens += toks.len();
+        predicted.push(tagger.tag(&toks));
+    }
+    let secs = t0.elapsed().as_secs_f64();
+    let cpu = cpu0.and_then(|c0| cpu_seconds().map(|c1| c1 - c0));
+    let mut full = Scores::default();
+    let mut base = Scores::default();
+    for (s, p) in sents.iter().zip(&predicted) {
+        let gold: Vec<&str> = s.labels.iter().map(String::as_str).collect();
+        full.add(&gold, p, &|t| t.to_string());
+        base.add(&gold, p, &|t| fold_base(t));
+    }
+    println!("{}", args.file.display());
+    println!(
+        "{}",
+        full.table("strict span P/R/F1, outer spans, every type (GermEval official: deriv/part are types of their own)")
+    );
+    println!(
+        "{}",
+        base.table("strict span P/R/F1, 4 classes (deriv/part folded into PER/ORG/LOC/OTH)")
+    );
+    println!(
+        "{} sentences, {} tokens tagged in {:.3}s wall: {:.0} tokens/s (one thread, features + Viterbi)",
+        sents.len(),
+        n_tokens,
+        secs,
+        n_tokens as f64 / secs.max(1e-9)
+    );
+    // Throughput on one thread: tag the corpus again until two CPU seconds have passed
+    // (CPU time, so that other processes on a busy machine do not count).
+    let _ = cpu;
+    let token_lists: Vec<Vec<&str>> = sents
+        .iter()
+        .map(|s| s.tokens.iter().map(String::as_str).collect())
+        .collect();
+    if let Some(c0) = cpu_seconds() {
+        let mut tagged = 0usize;
+        let mut spent = 0.0;
+        while spent < 2.0 {
+            for toks in &token_lists {
+                tagged += tagger.tag(toks).len();
+            }
+            spent = cpu_seconds().map_or(f64::MAX, |c1| c1 - c0);
+            if tagged == 0 {
+                break;
+            }
+        }
+        if spent > 0.0 && spent < f64::MAX {
+            println!(
+                "  throughput: {:.0} tokens per CPU second ({} tokens in {:.2} CPU s, one thread)",
+                tagged as f64 / spent,
+                tagged,
+                spent
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// User + system CPU seconds of this process (Linux `/proc/self/stat`, 100 ticks/s).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
