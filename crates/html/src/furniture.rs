@@ -11,6 +11,8 @@ enum Strength {
     Medium,
     Weak,
     Positive,
+    Lead,
+    Kicker,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -49,6 +51,8 @@ fn patterns() -> &'static Patterns {
                 "[medium]" => strength = Strength::Medium,
                 "[weak]" => strength = Strength::Weak,
                 "[positive]" => strength = Strength::Positive,
+                "[lead]" => strength = Strength::Lead,
+                "[kicker]" => strength = Strength::Kicker,
                 _ => {
                     let (anchor, text) = if let Some(w) = line.strip_prefix('=') {
                         (Anchor::Whole, w)
@@ -68,6 +72,7 @@ fn patterns() -> &'static Patterns {
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(all.iter().map(|p| p.text.as_str()))
             .expect("class patterns compile");
         Patterns { all, automaton }
@@ -82,6 +87,9 @@ pub struct ClassSignal {
     pub medium: Option<&'static str>,
     pub weak: Option<&'static str>,
     pub positive: bool,
+    /// Named like a lead ("standfirst", "intro") or a kicker ("Dachzeile").
+    pub lead: bool,
+    pub kicker: bool,
 }
 
 impl ClassSignal {
@@ -134,6 +142,8 @@ pub fn class_signal(e: &Element) -> ClassSignal {
                     sig.weak.get_or_insert(pat.text.as_str());
                 }
                 Strength::Positive => sig.positive = true,
+                Strength::Lead => sig.lead = !hay.contains("leader"),
+                Strength::Kicker => sig.kicker = true,
             }
         }
     }
@@ -143,12 +153,6 @@ pub fn class_signal(e: &Element) -> ClassSignal {
 /// The class names that say what an element is: without BEM modifiers (`block--modifier`),
 /// behaviour hooks (`js-*`) and state flags (`has-*`, `is-*`).
 fn meaningful_classes(class: &str) -> std::borrow::Cow<'_, str> {
-    let lower_has = |needle: &str| {
-        class
-            .as_bytes()
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-    };
     const IGNORED_PREFIXES: &[&str] = &[
         "js-",
         "has-",
@@ -163,15 +167,20 @@ fn meaningful_classes(class: &str) -> std::borrow::Cow<'_, str> {
         "format-",
         "status-",
     ];
-    if !(class.contains("--") || IGNORED_PREFIXES.iter().any(|p| lower_has(p))) {
+    let ignored = |name: &str| {
+        IGNORED_PREFIXES.iter().any(|p| {
+            name.len() >= p.len() && name.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+        })
+    };
+    if !class.contains("--") && !class.split_ascii_whitespace().any(ignored) {
         return std::borrow::Cow::Borrowed(class);
     }
     let mut out = String::new();
     for name in class.split_ascii_whitespace() {
-        let lower = name.to_ascii_lowercase();
-        if IGNORED_PREFIXES.iter().any(|p| lower.starts_with(p)) {
+        if ignored(name) {
             continue;
         }
+        let lower = name.to_ascii_lowercase();
         let base = lower.split("--").next().unwrap_or("");
         if !out.is_empty() {
             out.push(' ');

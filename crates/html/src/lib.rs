@@ -115,7 +115,8 @@ pub fn extract(html: &str, url: Option<&str>) -> Article {
     }
     // Paragraphs that merely repeat the headline are not body text.
     if let Some(h) = headline.as_deref().or(h1_text.as_deref()) {
-        paragraphs.retain(|p| !same_text(&p.text, h));
+        let key = text_key(h);
+        paragraphs.retain(|p| p.text.len() > 2 * h.len() + 16 || text_key(&p.text) != key);
     }
 
     let texts: Vec<String> = paragraphs.into_iter().map(|p| p.text).collect();
@@ -147,15 +148,22 @@ pub fn extract(html: &str, url: Option<&str>) -> Article {
     }
 }
 
+/// Letters and digits only, lower case: the text two renderings of one string share.
+fn text_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 fn same_text(a: &str, b: &str) -> bool {
-    let norm = |s: &str| -> String {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
-    let (a, b) = (norm(a), norm(b));
-    !a.is_empty() && a == b
+    // Different lengths rarely normalise to the same text; skip the work for long pairs.
+    let (la, lb) = (a.len(), b.len());
+    if la.max(lb) > 2 * la.min(lb) + 16 {
+        return false;
+    }
+    let a = text_key(a);
+    !a.is_empty() && a == text_key(b)
 }
 
 /// Per-node facts, indexed by node id.
@@ -177,6 +185,7 @@ struct Analysis {
     lead_mark: Vec<bool>,
     /// Has a lead-like class itself.
     lead_self: Vec<bool>,
+    kicker_self: Vec<bool>,
 }
 
 impl Analysis {
@@ -193,6 +202,7 @@ impl Analysis {
             weight: vec![0.0; n],
             lead_mark: vec![false; n],
             lead_self: vec![false; n],
+            kicker_self: vec![false; n],
         };
         // Bottom-up: all text, furniture or not, and the prose in it (blocks of 100+ characters
         // that are not mostly links), to know which elements hold the article.
@@ -242,7 +252,8 @@ impl Analysis {
             if e.attr("itemprop").is_some_and(|p| p == "articleBody") {
                 a.weight[i] += 25.0;
             }
-            a.lead_self[i] = is_lead_class(e);
+            a.lead_self[i] = sig.lead || e.attr("itemprop") == Some("description");
+            a.kicker_self[i] = sig.kicker;
             a.lead_mark[i] = a.lead_mark[parent] || a.lead_self[i];
             if a.dead[parent] {
                 a.dead[i] = true;
@@ -572,17 +583,9 @@ impl Analysis {
 
     /// A short label above the headline ("Dachzeile"), when the page marks one.
     fn kicker(&self, dom: &Dom) -> Option<String> {
-        dom.elements()
-            .filter(|(i, _)| !self.dead[*i])
-            .find(|(_, e)| {
-                e.attr("class").is_some_and(|c| {
-                    let c = c.to_ascii_lowercase();
-                    ["kicker", "dachzeile", "overline", "topline", "roofline"]
-                        .iter()
-                        .any(|k| c.contains(k))
-                })
-            })
-            .map(|(i, _)| dom.text_of(i))
+        (1..dom.nodes.len())
+            .find(|&i| self.kicker_self[i] && !self.dead[i])
+            .map(|i| dom.text_of(i))
             .filter(|t| !t.is_empty() && t.chars().count() <= 80)
     }
 }
@@ -606,28 +609,6 @@ fn base_score(tag: &str) -> f32 {
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
         _ => 0.0,
     }
-}
-
-fn is_lead_class(e: &dom::Element) -> bool {
-    let Some(c) = e.attr("class") else {
-        return e.attr("itemprop") == Some("description");
-    };
-    let c = c.to_ascii_lowercase();
-    [
-        "lead",
-        "intro",
-        "standfirst",
-        "summary",
-        "abstract",
-        "teaser-text",
-        "article-teaser",
-        "description",
-        "subline",
-        "deck",
-    ]
-    .iter()
-    .any(|k| c.contains(k))
-        && !c.contains("leader")
 }
 
 /// Non-space characters and commas in a text (ASCII whitespace; a byte loop, this is hot).
@@ -967,11 +948,14 @@ fn filter_paragraphs(paras: Vec<Para>, removed: &mut BTreeMap<&'static str, usiz
             *removed.entry("link").or_default() += 1;
             continue;
         }
-        let lower = p.text.to_lowercase();
-        let key = lower.trim_end_matches([':', '.', '!', ' ', '»', '›', '>']);
-        let boiler = phrases.iter().any(|ph| {
-            key == ph || (chars < 80 && key.starts_with(ph.as_str()) && !p.text.ends_with('.'))
-        });
+        // Boilerplate phrases are short; long blocks need no look-up.
+        let boiler = chars < 120 && {
+            let lower = p.text.to_lowercase();
+            let key = lower.trim_end_matches([':', '.', '!', ' ', '»', '›', '>']);
+            phrases.iter().any(|ph| {
+                key == ph || (chars < 80 && key.starts_with(ph.as_str()) && !p.text.ends_with('.'))
+            })
+        };
         if boiler {
             *removed.entry("boilerplate phrase").or_default() += 1;
             continue;
@@ -981,6 +965,13 @@ fn filter_paragraphs(paras: Vec<Para>, removed: &mut BTreeMap<&'static str, usiz
             continue;
         }
         out.push(p);
+    }
+    // Headings before any text are title material (a repeated headline, a kicker, a section
+    // label), not body subheadings.
+    let leading = out.iter().take_while(|p| p.heading).count();
+    if leading > 0 && leading < out.len() {
+        out.drain(..leading);
+        *removed.entry("heading above the text").or_default() += leading;
     }
     while out.last().is_some_and(|p| p.heading) {
         out.pop();
