@@ -2,4 +2,5 @@
 
 mod clean_examples;
 mod html_examples;
+mod properties;
 mod spans;
