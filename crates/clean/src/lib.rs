@@ -702,6 +702,12 @@ mod tests {
             "12:30 Uhr",
             "(AFP/dpa/jhe)",
             "Mehr zum Thema",
+            "\u{212A}",
+            "EIN \u{212A}OMMENTAR VON ",
+            "Photo by😀",
+            "Image source,",
+            "İ",
+            "ß",
             "\t",
         ];
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;

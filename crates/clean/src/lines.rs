@@ -233,11 +233,9 @@ pub(crate) fn classify(line: &Line) -> Class {
         return Class::Furniture("page furniture: timestamp".into());
     }
     if line.chars <= 100 {
-        if let Some(prefix) = r.credit_lines.iter().find(|p| starts_with_phrase(&n, p)) {
-            let credit = text
-                .get(prefix.len()..)
-                .unwrap_or("")
-                .trim_start_matches([',', ':', ' ']);
+        let bare = text.trim_start_matches(|c: char| !c.is_alphanumeric());
+        if let Some(rest) = r.credit_lines.iter().find_map(|p| strip_prefix_ci(bare, p)) {
+            let credit = rest.trim_start_matches([',', ':', ' ']);
             if credit_like(credit) {
                 return Class::Credit(credit.to_string());
             }
@@ -390,11 +388,14 @@ pub(crate) fn parse_byline(line: &str) -> Option<Byline> {
         if segment.is_empty() {
             continue;
         }
-        let lower = segment.to_lowercase();
-        if let Some(prefix) = r.bylines.iter().find(|p| byline_prefix(&lower, p)) {
-            let names = segment[prefix.len()..].trim_start_matches([':', ' ']);
+        if let Some(rest) = r.bylines.iter().find_map(|p| {
+            byline_prefix(segment, p)
+                .then(|| strip_prefix_ci(segment, p))
+                .flatten()
+        }) {
+            let names = rest.trim_start_matches([':', ' ']);
             parse_names(names, &mut out)?;
-        } else if r.byline_skips.iter().any(|p| byline_prefix(&lower, p)) {
+        } else if r.byline_skips.iter().any(|p| byline_prefix(segment, p)) {
             // Editors and photographers are credited, but they are not the authors.
         } else if first {
             return None;
@@ -414,9 +415,17 @@ pub(crate) fn parse_byline(line: &str) -> Option<Byline> {
     Some(out)
 }
 
-fn byline_prefix(lower: &str, prefix: &str) -> bool {
-    lower.starts_with(prefix)
-        && (prefix.ends_with(':') || lower[prefix.len()..].starts_with([' ', ':']))
+/// Whether `segment` opens with `prefix` (case-insensitively, as whole words).
+fn byline_prefix(segment: &str, prefix: &str) -> bool {
+    strip_prefix_ci(segment, prefix)
+        .is_some_and(|rest| prefix.ends_with(':') || rest.starts_with([' ', ':']))
+}
+
+/// `text` without a lower-case `prefix` matched case-insensitively at its start; offsets are
+/// taken in `text` itself, since lower-casing may change byte lengths.
+fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    (head.to_lowercase() == prefix).then(|| &text[prefix.len()..])
 }
 
 fn ends_with_initial(line: &str) -> bool {
@@ -576,8 +585,8 @@ fn strip_credit_marker(s: &str) -> String {
                 return after.trim().to_string();
             }
             for by in ["by ", "von "] {
-                if rest.len() > by.len() && rest[..by.len()].eq_ignore_ascii_case(by) {
-                    return rest[by.len()..].trim().to_string();
+                if let Some(after) = strip_prefix_ci(rest, by) {
+                    return after.trim().to_string();
                 }
             }
         }
