@@ -25,6 +25,9 @@ enum Command {
     Eval(cmd::EvalCommand),
     /// Measure throughput of the pipeline and its stages.
     Bench(cmd::bench::Args),
+    /// Compile an embedded data artifact (the place gazetteer).
+    #[command(subcommand)]
+    Build(cmd::BuildCommand),
     /// Train a model or compile a lexicon.
     #[command(subcommand)]
     Train(cmd::ner::TrainCommand),
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
         Command::Analyze(args) => cmd::analyze::run(args),
         Command::Eval(eval) => cmd::run_eval(eval),
         Command::Bench(args) => cmd::bench::run(args),
+        Command::Build(b) => cmd::run_build(b),
         Command::Train(t) => cmd::ner::run_train(t),
     };
     match result {

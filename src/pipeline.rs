@@ -76,5 +76,6 @@ pub fn analyze_raw(raw: RawDocument, options: &Options) -> Document {
         .map(|&(s, e)| doc.span_of_bytes(s, e))
         .collect();
     doc.entities = dossier_ner::entities(&doc);
+    dossier_geo::annotate(&mut doc);
     doc
 }

@@ -1,6 +1,7 @@
 //! The one integration-test binary: every integration test module is declared here.
 
 mod clean_examples;
+mod geo;
 mod html_examples;
 mod properties;
 mod spans;

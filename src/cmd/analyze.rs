@@ -17,6 +17,8 @@ pub enum OutputFormat {
     Json,
     /// One report per line, for pipes and jq.
     Jsonl,
+    /// The resolved places of all reports as one GeoJSON FeatureCollection, printed at the end.
+    Geojson,
 }
 
 #[derive(clap::Args)]
@@ -148,6 +150,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut failures = 0usize;
     let mut documents = 0usize;
+    let mut places = dossier_geo::FeatureCollection::new();
     // Chunks keep memory bounded for large collections while the output stays in input order.
     for chunk in inputs.chunks(256) {
         let results: Vec<Result<Vec<Document>, String>> = chunk
@@ -164,6 +167,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 Ok(docs) => {
                     for doc in docs {
                         documents += 1;
+                        if args.format == OutputFormat::Geojson {
+                            places.add(&doc);
+                        }
                         emit(&doc, &args, &mut out)?;
                     }
                 }
@@ -176,6 +182,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         out.flush()?;
     }
     progress.finish_and_clear();
+    if args.format == OutputFormat::Geojson && args.out.is_none() {
+        let mut out = stdout.lock();
+        serde_json::to_writer_pretty(&mut out, &places.to_value())?;
+        writeln!(out)?;
+    }
     if failures > 0 {
         eprintln!(
             "dossier: {failures} of {} inputs failed; {documents} reports written",
@@ -199,6 +210,7 @@ fn emit(doc: &Document, args: &Args, out: &mut impl Write) -> anyhow::Result<()>
             serde_json::to_writer_pretty(&mut *out, doc)?;
             writeln!(out)?;
         }
+        OutputFormat::Geojson => {}
         OutputFormat::Jsonl => {
             serde_json::to_writer(&mut *out, doc)?;
             writeln!(out)?;

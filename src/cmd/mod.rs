@@ -3,6 +3,8 @@
 pub mod analyze;
 pub mod bench;
 pub mod eval_extraction;
+pub mod eval_geo;
+pub mod gazetteer;
 pub mod ner;
 
 use clap::Subcommand;
@@ -12,6 +14,8 @@ use std::process::ExitCode;
 pub enum EvalCommand {
     /// HTML body extraction: ScrapingHub shingle F1 and trafilatura's snippet checks.
     Extraction(eval_extraction::Args),
+    /// Places: gazetteer resolution accuracy (exact GeoNames id, within 161 km) and coverage.
+    Geo(eval_geo::Args),
     /// Named entities: strict span P/R/F1 per type (conlleval) and tagging speed.
     Ner(ner::EvalArgs),
 }
@@ -19,6 +23,20 @@ pub enum EvalCommand {
 pub fn run_eval(command: EvalCommand) -> anyhow::Result<ExitCode> {
     match command {
         EvalCommand::Extraction(args) => eval_extraction::run(args),
+        EvalCommand::Geo(args) => eval_geo::run(args),
         EvalCommand::Ner(args) => ner::run_eval(args),
+    }
+}
+
+/// `dossier build …`: the compiled data artifacts of every stage.
+#[derive(Subcommand)]
+pub enum BuildCommand {
+    #[command(flatten)]
+    Gazetteer(gazetteer::BuildCommand),
+}
+
+pub fn run_build(command: BuildCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        BuildCommand::Gazetteer(b) => gazetteer::run_build(b),
     }
 }
