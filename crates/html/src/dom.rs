@@ -13,18 +13,41 @@ use crate::entities::decode_entities;
 
 pub type NodeId = usize;
 
+/// One node; children are linked (first, last, next sibling) rather than kept in a vector,
+/// which saves an allocation per node. `0` means "none": the document node is nobody's child.
 #[derive(Debug)]
 pub struct Node {
     pub parent: NodeId,
-    pub children: Vec<NodeId>,
+    pub first_child: NodeId,
+    pub last_child: NodeId,
+    pub next_sibling: NodeId,
     pub data: NodeData,
+}
+
+/// The children of a node, in order.
+pub struct Children<'a> {
+    dom: &'a Dom,
+    next: NodeId,
+}
+
+impl Iterator for Children<'_> {
+    type Item = NodeId;
+    fn next(&mut self) -> Option<NodeId> {
+        if self.next == 0 {
+            return None;
+        }
+        let id = self.next;
+        self.next = self.dom.nodes[id].next_sibling;
+        Some(id)
+    }
 }
 
 #[derive(Debug)]
 pub enum NodeData {
     Document,
     Element(Element),
-    Text(String),
+    /// Decoded text, as a byte range of `Dom::text_buf` (one buffer, not a string per node).
+    Text(std::ops::Range<u32>),
 }
 
 #[derive(Debug)]
@@ -59,6 +82,7 @@ impl Element {
 
 pub struct Dom {
     pub nodes: Vec<Node>,
+    text_buf: String,
 }
 
 /// Elements whose attributes extraction reads; all other attributes are skipped while parsing.
@@ -248,6 +272,9 @@ const SCOPE: &[&str] = &[
 
 /// Deeper nesting than this is flattened: no page needs it, and it bounds every walk.
 const MAX_DEPTH: usize = 256;
+/// How far down the stack of open elements an end tag or implied end tag looks; keeps
+/// pathological nesting linear (a real page's element to close is a few levels up).
+const MAX_SCOPE_WALK: usize = 48;
 
 fn tag_flags(tag: &str) -> u8 {
     let mut f = 0;
@@ -301,6 +328,30 @@ impl Dom {
         Builder::new(html).run()
     }
 
+    /// The text of a text node (empty for other nodes).
+    pub fn text(&self, id: NodeId) -> &str {
+        match &self.nodes[id].data {
+            NodeData::Text(r) => &self.text_buf[r.start as usize..r.end as usize],
+            _ => "",
+        }
+    }
+
+    pub fn children(&self, id: NodeId) -> Children<'_> {
+        Children {
+            dom: self,
+            next: self.nodes[id].first_child,
+        }
+    }
+
+    /// The last node of `id`'s subtree: nodes are in document order, so the subtree is the
+    /// id range `id..=last_descendant(id)`.
+    pub fn last_descendant(&self, mut id: NodeId) -> NodeId {
+        while self.nodes[id].last_child != 0 {
+            id = self.nodes[id].last_child;
+        }
+        id
+    }
+
     pub fn element(&self, id: NodeId) -> Option<&Element> {
         match &self.nodes[id].data {
             NodeData::Element(e) => Some(e),
@@ -335,10 +386,10 @@ impl Dom {
             return;
         }
         match &self.nodes[id].data {
-            NodeData::Text(t) => out.push_str(t),
+            NodeData::Text(_) => out.push_str(self.text(id)),
             NodeData::Element(e) if e.tag == "br" => out.push(' '),
             _ => {
-                for &c in &self.nodes[id].children {
+                for c in self.children(id) {
                     if let NodeData::Element(e) = &self.nodes[c].data {
                         if e.is_block() {
                             out.push(' ');
@@ -444,7 +495,11 @@ struct Builder<'a> {
     pos: usize,
     nodes: Vec<Node>,
     stack: Vec<NodeId>,
+    text_buf: String,
     seen_body: bool,
+    seen_html: bool,
+    seen_head: bool,
+    seen_body_tag: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -454,11 +509,17 @@ impl<'a> Builder<'a> {
             pos: 0,
             nodes: vec![Node {
                 parent: 0,
-                children: Vec::new(),
+                first_child: 0,
+                last_child: 0,
+                next_sibling: 0,
                 data: NodeData::Document,
             }],
             stack: vec![0],
+            text_buf: String::with_capacity(src.len() / 4),
             seen_body: false,
+            seen_html: false,
+            seen_head: false,
+            seen_body_tag: false,
         }
     }
 
@@ -471,10 +532,18 @@ impl<'a> Builder<'a> {
         let id = self.nodes.len();
         self.nodes.push(Node {
             parent,
-            children: Vec::new(),
+            first_child: 0,
+            last_child: 0,
+            next_sibling: 0,
             data,
         });
-        self.nodes[parent].children.push(id);
+        let last = self.nodes[parent].last_child;
+        if last == 0 {
+            self.nodes[parent].first_child = id;
+        } else {
+            self.nodes[last].next_sibling = id;
+        }
+        self.nodes[parent].last_child = id;
         id
     }
 
@@ -482,23 +551,33 @@ impl<'a> Builder<'a> {
         if raw.is_empty() {
             return;
         }
-        let text = if raw.contains('&') {
-            decode_entities(raw)
-        } else {
-            raw.to_string()
-        };
         // Text in <head> that is not whitespace means the body has started.
-        if self.top_tag() == "head" && !text.trim().is_empty() {
+        if self.top_tag() == "head" && !raw.trim().is_empty() {
             self.stack.pop();
         }
+        let start = self.text_buf.len();
+        if raw.contains('&') {
+            self.text_buf.push_str(&decode_entities(raw));
+        } else {
+            self.text_buf.push_str(raw);
+        }
+        // Offsets are u32: beyond 4 GiB of text, stop adding (no real page comes near).
+        let Ok(end) = u32::try_from(self.text_buf.len()) else {
+            self.text_buf.truncate(start);
+            return;
+        };
         let parent = self.current();
-        if let Some(&last) = self.nodes[parent].children.last() {
-            if let NodeData::Text(t) = &mut self.nodes[last].data {
-                t.push_str(&text);
-                return;
+        let last = self.nodes[parent].last_child;
+        if last != 0 {
+            if let NodeData::Text(r) = &mut self.nodes[last].data {
+                // Adjacent text continues the previous run when that run ends the buffer.
+                if r.end as usize == start {
+                    r.end = end;
+                    return;
+                }
             }
         }
-        self.push_node(NodeData::Text(text));
+        self.push_node(NodeData::Text(start as u32..end));
     }
 
     fn top_tag(&self) -> &'static str {
@@ -521,7 +600,8 @@ impl<'a> Builder<'a> {
 
     /// Pops up to and including the nearest open `tag`, if it is open within scope.
     fn close_in_scope(&mut self, tag: &str, extra_scope: &[&str]) -> bool {
-        for i in (1..self.stack.len()).rev() {
+        let floor = self.stack.len().saturating_sub(MAX_SCOPE_WALK).max(1);
+        for i in (floor..self.stack.len()).rev() {
             let (t, flags) = self.el_at(i);
             if t == tag {
                 self.stack.truncate(i);
@@ -583,7 +663,10 @@ impl<'a> Builder<'a> {
                 self.pos = lt + 1;
             }
         }
-        Dom { nodes: self.nodes }
+        Dom {
+            nodes: self.nodes,
+            text_buf: self.text_buf,
+        }
     }
 
     fn skip_past_gt(&mut self, from: usize) {
@@ -695,13 +778,15 @@ impl<'a> Builder<'a> {
         match tag {
             "html" | "body" | "head" => {
                 // Repeated structural tags are merged by browsers; we drop them.
-                let exists = self
-                    .stack
-                    .iter()
-                    .any(|&n| matches!(&self.nodes[n].data, NodeData::Element(e) if e.tag == tag));
-                if exists || (tag == "head" && self.seen_body) {
+                let seen = match tag {
+                    "html" => &mut self.seen_html,
+                    "head" => &mut self.seen_head,
+                    _ => &mut self.seen_body_tag,
+                };
+                if *seen || (tag == "head" && self.seen_body) {
                     return;
                 }
+                *seen = true;
                 if tag == "body" {
                     self.seen_body = true;
                     if self.top_tag() == "head" {
@@ -742,7 +827,8 @@ impl<'a> Builder<'a> {
                 self.close_in_scope("tr", &["tbody", "thead", "tfoot"]);
             }
             "td" | "th" => {
-                for i in (1..self.stack.len()).rev() {
+                let floor = self.stack.len().saturating_sub(MAX_SCOPE_WALK).max(1);
+                for i in (floor..self.stack.len()).rev() {
                     let t = self.tag_at(i);
                     if t == "td" || t == "th" {
                         self.stack.truncate(i);
@@ -801,7 +887,8 @@ impl<'a> Builder<'a> {
             _ => {}
         }
         // A stray end tag that is not open is ignored; one that is open closes what it contains.
-        for i in (1..self.stack.len()).rev() {
+        let floor = self.stack.len().saturating_sub(MAX_SCOPE_WALK).max(1);
+        for i in (floor..self.stack.len()).rev() {
             let (t, t_flags) = self.el_at(i);
             if t == tag {
                 self.stack.truncate(i);

@@ -113,6 +113,26 @@ pub fn extract(html: &str, url: Option<&str>) -> Article {
             lead = Some(paragraphs.remove(0).text);
         }
     }
+    // Headings before any text that repeat the title's words are title material (a variant
+    // of the headline, a kicker), not body subheadings.
+    let title_words: std::collections::HashSet<String> = [
+        headline.as_deref(),
+        h1_text.as_deref(),
+        page.title.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .flat_map(words_of)
+    .collect();
+    while paragraphs.len() > 1 && paragraphs[0].heading {
+        let words = words_of(&paragraphs[0].text);
+        let shared = words.iter().filter(|w| title_words.contains(*w)).count();
+        if words.is_empty() || shared * 2 < words.len() {
+            break;
+        }
+        paragraphs.remove(0);
+        *removed.entry("title repeated above the text").or_default() += 1;
+    }
     // Paragraphs that merely repeat the headline are not body text.
     if let Some(h) = headline.as_deref().or(h1_text.as_deref()) {
         let key = text_key(h);
@@ -146,6 +166,13 @@ pub fn extract(html: &str, url: Option<&str>) -> Article {
         url: url.map(str::to_string).or(page.url),
         removed,
     }
+}
+
+fn words_of(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// Letters and digits only, lower case: the text two renderings of one string share.
@@ -210,13 +237,16 @@ impl Analysis {
         let mut raw_own = vec![0u32; n];
         let mut raw_own_links = vec![0u32; n];
         let mut raw_prose = vec![0u32; n];
+        // (characters, commas) of each text node, counted once.
+        let mut text_counts = vec![(0u32, 0u32); n];
         for i in (1..n).rev() {
             let parent = dom.nodes[i].parent;
             match &dom.nodes[i].data {
-                NodeData::Text(t) => {
-                    let len = count_text(t).0;
-                    raw_text[parent] += len;
-                    raw_own[parent] += len;
+                NodeData::Text(_) => {
+                    let counts = count_text(dom.text(i));
+                    text_counts[i] = counts;
+                    raw_text[parent] += counts.0;
+                    raw_own[parent] += counts.0;
                 }
                 NodeData::Element(e) => {
                     if e.is_block() {
@@ -272,11 +302,11 @@ impl Analysis {
         for i in (1..n).rev() {
             let parent = dom.nodes[i].parent;
             match &dom.nodes[i].data {
-                NodeData::Text(t) => {
+                NodeData::Text(_) => {
                     if a.dead[i] {
                         continue;
                     }
-                    let (len, commas) = count_text(t);
+                    let (len, commas) = text_counts[i];
                     a.text[parent] += len;
                     a.own[parent] += len;
                     a.own_commas[parent] += commas;
@@ -451,10 +481,9 @@ impl Analysis {
             if parent == 0 || matches!(dom.tag(parent), "body" | "html") {
                 break;
             }
-            let element_children = dom.nodes[parent]
-                .children
-                .iter()
-                .filter(|&&c| dom.element(c).is_some() && !self.dead[c])
+            let element_children = dom
+                .children(parent)
+                .filter(|&c| dom.element(c).is_some() && !self.dead[c])
                 .count();
             if element_children != 1 {
                 break;
@@ -471,7 +500,7 @@ impl Analysis {
         let sibling_threshold = (top_score * 0.2).max(10.0);
         let top_class = dom.element(top).and_then(|e| e.attr("class")).unwrap_or("");
         let mut roots = Vec::new();
-        for &s in &dom.nodes[parent].children {
+        for s in dom.children(parent) {
             if s == top {
                 roots.push(s);
                 continue;
@@ -566,9 +595,7 @@ impl Analysis {
                 .any(|k| class.contains(k));
             if e.tag == "figure" || e.tag == "figcaption" || caption_class {
                 let caption = if e.tag == "figure" {
-                    descendants(dom, d)
-                        .into_iter()
-                        .find(|&c| dom.tag(c) == "figcaption")
+                    descendants(dom, d).find(|&c| dom.tag(c) == "figcaption")
                 } else {
                     Some(d)
                 };
@@ -702,7 +729,8 @@ impl<'a> Emitter<'a> {
         }
         let dom = self.dom;
         let e = match &dom.nodes[id].data {
-            NodeData::Text(t) => {
+            NodeData::Text(_) => {
+                let t = dom.text(id);
                 self.buf.push_str(t);
                 if self.link_depth > 0 {
                     self.buf_links += t.len();
@@ -715,7 +743,7 @@ impl<'a> Emitter<'a> {
             }
             NodeData::Element(e) => e,
             NodeData::Document => {
-                for &c in &dom.nodes[id].children {
+                for c in dom.children(id) {
                     self.walk(c, depth + 1);
                 }
                 return;
@@ -775,7 +803,7 @@ impl<'a> Emitter<'a> {
         let is_bold = matches!(e.tag, "b" | "strong");
         self.link_depth += usize::from(is_link);
         self.bold_depth += usize::from(is_bold);
-        for &c in &dom.nodes[id].children {
+        for c in dom.children(id) {
             self.walk(c, depth + 1);
         }
         self.link_depth -= usize::from(is_link);
@@ -809,12 +837,7 @@ impl<'a> Emitter<'a> {
 
     fn figure(&mut self, id: NodeId) {
         let dom = self.dom;
-        let caption = dom.nodes[id]
-            .children
-            .iter()
-            .copied()
-            .flat_map(|c| descendants(dom, c))
-            .find(|&d| dom.tag(d) == "figcaption");
+        let caption = descendants(dom, id).find(|&d| dom.tag(d) == "figcaption");
         if let Some(c) = caption {
             if let Some(cap) = caption_of(dom, c, id) {
                 self.figures.push(cap);
@@ -823,25 +846,14 @@ impl<'a> Emitter<'a> {
     }
 }
 
-/// The highest node id inside `id`'s subtree (ids are in document order).
-fn last_descendant(dom: &Dom, mut id: NodeId) -> NodeId {
-    while let Some(&last) = dom.nodes[id].children.last() {
-        id = last;
-    }
-    id
+/// The highest node id inside `id`'s subtree.
+fn last_descendant(dom: &Dom, id: NodeId) -> NodeId {
+    dom.last_descendant(id)
 }
 
-fn descendants(dom: &Dom, id: NodeId) -> Vec<NodeId> {
-    let mut out = Vec::new();
-    let mut stack = vec![id];
-    while let Some(n) = stack.pop() {
-        out.push(n);
-        if out.len() > 10_000 {
-            break;
-        }
-        stack.extend(dom.nodes[n].children.iter().rev().copied());
-    }
-    out
+/// `id` and everything inside it, in document order.
+fn descendants(dom: &Dom, id: NodeId) -> std::ops::RangeInclusive<NodeId> {
+    id..=dom.last_descendant(id)
 }
 
 /// A caption and its credit: a marked credit element (`<small>`, class credit/copyright/
@@ -939,6 +951,7 @@ fn filter_paragraphs(paras: Vec<Para>, removed: &mut BTreeMap<&'static str, usiz
         .map(|l| l.trim_end_matches([':', '.']).to_string())
         .collect();
     let mut out: Vec<Para> = Vec::with_capacity(paras.len());
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for p in paras {
         let chars = p.text.chars().count();
         if !p.text.chars().any(char::is_alphanumeric) {
@@ -960,18 +973,11 @@ fn filter_paragraphs(paras: Vec<Para>, removed: &mut BTreeMap<&'static str, usiz
             *removed.entry("boilerplate phrase").or_default() += 1;
             continue;
         }
-        if out.iter().any(|o| o.text == p.text) && chars < 400 {
+        if chars < 400 && !seen.insert(p.text.clone()) {
             *removed.entry("repeated block").or_default() += 1;
             continue;
         }
         out.push(p);
-    }
-    // Headings before any text are title material (a repeated headline, a kicker, a section
-    // label), not body subheadings.
-    let leading = out.iter().take_while(|p| p.heading).count();
-    if leading > 0 && leading < out.len() {
-        out.drain(..leading);
-        *removed.entry("heading above the text").or_default() += leading;
     }
     while out.last().is_some_and(|p| p.heading) {
         out.pop();

@@ -127,7 +127,7 @@ pub fn collect(dom: &Dom) -> PageMeta {
                 itemprop_date = Some((v, "itemprop datePublished".into()));
             }
             if prop == "author" && e.tag != "meta" {
-                let named = dom.nodes[id].children.iter().find_map(|&c| {
+                let named = dom.children(id).find_map(|c| {
                     dom.element(c)
                         .filter(|ce| ce.attr("itemprop") == Some("name"))
                         .map(|_| dom.text_of(c))
