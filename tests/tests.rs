@@ -5,3 +5,4 @@ mod geo;
 mod html_examples;
 mod properties;
 mod spans;
+mod ner;

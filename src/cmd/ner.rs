@@ -51,6 +51,9 @@ pub struct TrainArgs {
     /// Passive-aggressive step cap (PA-I); 0 = plain perceptron.
     #[arg(long, default_value_t = 0.0)]
     pub pa: f32,
+    /// Penalty on the `O` label's score (recall for precision); default: tuned on --dev.
+    #[arg(long)]
+    pub o_penalty: Option<f32>,
 }
 
 #[derive(clap::Args)]
@@ -128,6 +131,7 @@ pub fn run_train(command: TrainCommand) -> anyhow::Result<ExitCode> {
                 prune: args.prune,
                 min_count: args.min_count,
                 pa: args.pa,
+                o_penalty: args.o_penalty,
             };
             let t0 = Instant::now();
             let model = dossier_ner::train::train(&lex, &train, &dev, &settings, &mut |line| {

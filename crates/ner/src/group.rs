@@ -274,7 +274,7 @@ pub fn build(
 ) -> Vec<Entity> {
     let roles = &rules.roles;
     let n = texts.len().min(labels.len()).min(doc.tokens.len());
-    let found: Vec<Found> = chunks(&labels[..n])
+    let mut found: Vec<Found> = chunks(&labels[..n])
         .into_iter()
         .map(|(s, e, t)| {
             let (base, variant) = if let Some(b) = t.strip_suffix("deriv") {
@@ -293,6 +293,75 @@ pub fn build(
         })
         .collect();
     let doc_words: HashSet<&str> = texts[..n].iter().copied().collect();
+    // A word the tagger marked as part of a person name at least twice is that person
+    // wherever else it stands untagged ("… und Putin einander …").
+    let mut person_words: HashMap<&str, usize> = HashMap::new();
+    let mut tagged = vec![false; n];
+    for f in &found {
+        for (i, slot) in tagged.iter_mut().enumerate().take(f.last).skip(f.first) {
+            *slot = true;
+            if f.base == "PER" && f.variant.is_empty() {
+                let w = texts[i];
+                let w = w
+                    .strip_suffix('s')
+                    .filter(|b| doc_words.contains(b))
+                    .unwrap_or(w);
+                *person_words.entry(w).or_default() += 1;
+            }
+        }
+    }
+    let before = found.len();
+    for (i, w) in texts[..n].iter().enumerate() {
+        if tagged[i] || !capitalised(w) || w.chars().count() < 3 {
+            continue;
+        }
+        let base = w.strip_suffix('s').filter(|b| person_words.contains_key(b));
+        let key = base.unwrap_or(w);
+        if person_words.get(key).is_some_and(|&c| c >= 2) {
+            found.push(Found {
+                first: i,
+                last: i + 1,
+                base: "PER".into(),
+                variant: "",
+            });
+        }
+    }
+    if found.len() > before {
+        found.sort_by_key(|f| f.first);
+    }
+    // A role word the tagger put inside a person name ("Senator Laura Whitfield") is a title.
+    let mut leading_titles: Vec<(usize, usize)> = Vec::new(); // (chunk, role token)
+    for (ci, f) in found.iter_mut().enumerate() {
+        if f.base == "PER"
+            && f.variant.is_empty()
+            && f.last - f.first >= 2
+            && rules.roles.role_of(texts[f.first]).is_some()
+        {
+            leading_titles.push((ci, f.first));
+            f.first += 1;
+        }
+    }
+    // One type per surface name: a name tagged LOC twice and ORG once is a LOC throughout.
+    let mut votes: HashMap<String, HashMap<String, usize>> = HashMap::new();
+    for f in found.iter().filter(|f| f.variant.is_empty()) {
+        let text = texts[f.first..f.last].join(" ");
+        *votes
+            .entry(text)
+            .or_default()
+            .entry(f.base.clone())
+            .or_default() += 1;
+    }
+    for f in found.iter_mut().filter(|f| f.variant.is_empty()) {
+        let text = texts[f.first..f.last].join(" ");
+        if let Some(v) = votes.get(&text) {
+            let mine = v.get(&f.base).copied().unwrap_or(0);
+            if let Some((best, &count)) = v.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))) {
+                if count > mine {
+                    f.base = best.clone();
+                }
+            }
+        }
+    }
     let span_of = |s: usize, e: usize| -> Span { [doc.tokens[s][0], doc.tokens[e - 1][1]] };
     let mention = |span: Span, kind: &str| Mention {
         span,
@@ -399,6 +468,14 @@ pub fn build(
             .mentions
             .push(mention(span_of(f.first, f.last), "name"));
         chunk_entity[ci] = Some(e);
+    }
+
+    for &(ci, role) in &leading_titles {
+        if let Some(e) = chunk_entity[ci] {
+            ents[e]
+                .mentions
+                .push(mention(span_of(role, role + 1), "title"));
+        }
     }
 
     // Pass 2: derived and part mentions.
@@ -691,5 +768,171 @@ mod tests {
         let a = loose_key(&["Nationalen".into(), "Sicherheitsrat".into()]);
         let b = loose_key(&["Nationaler".into(), "Sicherheitsrat".into()]);
         assert_eq!(a, b);
+    }
+}
+
+#[cfg(test)]
+mod grouping_tests {
+    use super::*;
+    use dossier_core::{Article, Source};
+
+    /// A document whose tokens are the whitespace-separated words of `text`, with `,` and `.`
+    /// split off, and the given labels (one per token, `O` where not listed).
+    fn doc_with(text: &str, tagged: &[(&str, &str)]) -> (Document, Vec<String>) {
+        let article = Article {
+            paragraphs: vec![text.to_string()],
+            ..Default::default()
+        };
+        let source = Source {
+            name: "t".into(),
+            format: "text".into(),
+            bytes: text.len(),
+            encoding: None,
+            url: None,
+        };
+        let mut doc = Document::from_article("t".into(), source, article);
+        let mut tokens = Vec::new();
+        let mut pos = 0;
+        for word in doc.text.clone().split(' ') {
+            let n = word.chars().count();
+            let (body, punct) = match word.strip_suffix([',', '.']) {
+                Some(b) => (b.chars().count(), true),
+                None => (n, false),
+            };
+            tokens.push([pos, pos + body]);
+            if punct {
+                tokens.push([pos + body, pos + n]);
+            }
+            pos += n + 1;
+        }
+        doc.tokens = tokens;
+        doc.sentences = vec![[0, doc.len_chars()]];
+        let texts: Vec<String> = doc
+            .tokens
+            .iter()
+            .map(|&t| doc.slice(t).to_string())
+            .collect();
+        let mut labels = vec!["O".to_string(); texts.len()];
+        let mut from = 0;
+        for (word, label) in tagged {
+            if let Some(i) = (from..texts.len()).find(|&i| texts[i] == *word) {
+                labels[i] = label.to_string();
+                from = i + 1;
+            }
+        }
+        (doc, labels)
+    }
+
+    #[test]
+    fn mentions_group_into_entities_with_titles() {
+        let text = "Die finnische Außenministerin Maria Virtanen reiste von Finnland nach Bern. \
+                    Virtanens Besuch galt dem Schweizer Bundesrat. Virtanen sagte, der \
+                    Sprecher des Bundesrats, Peter Keller, habe zugestimmt. Finnlands Ministerin \
+                    lobte das.";
+        let (doc, labels) = doc_with(
+            text,
+            &[
+                ("finnische", "B-LOCderiv"),
+                ("Maria", "B-PER"),
+                ("Virtanen", "I-PER"),
+                ("Finnland", "B-LOC"),
+                ("Bern", "B-LOC"),
+                ("Virtanens", "B-PER"),
+                ("Bundesrat", "B-ORG"),
+                ("Virtanen", "B-PER"),
+                ("Bundesrats", "B-ORG"),
+                ("Peter", "B-PER"),
+                ("Keller", "I-PER"),
+                ("Finnlands", "B-LOC"),
+            ],
+        );
+        let texts: Vec<&str> = doc.tokens.iter().map(|&t| doc.slice(t)).collect();
+        let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+        let mut lex = Lexicon::default();
+        lex.derived = vec![("finnisch".into(), "Finnland".into())];
+        let rules = Rules::parse("minister\nsprecher\n", "", "");
+        let ents = build(&doc, &texts, &labels, &lex, &rules);
+        let find = |name: &str| ents.iter().find(|e| e.name == name);
+        let maria = find("Maria Virtanen").expect("person entity");
+        assert_eq!(maria.kind, "PER");
+        let kinds: Vec<(&str, &str)> = maria
+            .mentions
+            .iter()
+            .map(|m| (m.kind.as_str(), m.text.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("title", "finnische Außenministerin"),
+                ("name", "Maria Virtanen"),
+                ("name", "Virtanens"),
+                ("name", "Virtanen"),
+                ("title", "Finnlands Ministerin"),
+            ]
+        );
+        let finland = find("Finnland").expect("country from the adjective");
+        assert_eq!(finland.mentions[0].kind, "derived");
+        let keller = find("Peter Keller").expect("apposition person");
+        assert_eq!(keller.mentions[0].text, "Sprecher des Bundesrats");
+        assert_eq!(keller.mentions[0].kind, "title");
+        // "Bundesrat" and "Bundesrats" are one organisation.
+        let council = find("Bundesrat").expect("organisation");
+        assert_eq!(council.mentions.len(), 2);
+        // Ids follow first mentions: the title starts the text (a tie with the derived
+        // adjective inside it goes to the entity found first, the person).
+        assert_eq!(ents[0].name, "Maria Virtanen");
+        assert_eq!(ents[1].name, "Finnland");
+        assert_eq!(ents[0].id, "E1");
+        doc.validate_spans().unwrap();
+        for e in &ents {
+            for m in &e.mentions {
+                assert_eq!(doc.slice(m.span), m.text);
+            }
+        }
+    }
+
+    #[test]
+    fn part_mentions_cover_the_embedded_name() {
+        let (doc, labels) = doc_with(
+            "Der Kongo-Konflikt beschäftigt den Kongo.",
+            &[("Kongo-Konflikt", "B-LOCpart"), ("Kongo", "B-LOC")],
+        );
+        let texts: Vec<&str> = doc.tokens.iter().map(|&t| doc.slice(t)).collect();
+        let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+        let ents = build(
+            &doc,
+            &texts,
+            &labels,
+            &Lexicon::default(),
+            &Rules::default(),
+        );
+        assert_eq!(ents.len(), 1);
+        let kinds: Vec<(&str, &str)> = ents[0]
+            .mentions
+            .iter()
+            .map(|m| (m.kind.as_str(), m.text.as_str()))
+            .collect();
+        assert_eq!(kinds, vec![("part", "Kongo"), ("name", "Kongo")]);
+    }
+
+    #[test]
+    fn repair_marks_capitalised_adjective_names_and_institution_compounds() {
+        let texts = [
+            "laut",
+            "des",
+            "Obersten",
+            "Gerichts",
+            "und",
+            "EU-Kommission",
+        ];
+        let mut labels: Vec<String> = ["O", "O", "O", "O", "O", "B-ORGpart"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let rules = Rules::parse("", "kommission\n", "des\n");
+        // Without a lexicon nothing is known to be an adjective: only the compound changes.
+        repair_labels(&texts, &mut labels, &Lexicon::default(), &rules);
+        assert_eq!(labels[2], "O");
+        assert_eq!(labels[5], "B-ORG");
     }
 }

@@ -57,7 +57,7 @@ pub struct Lexicon {
     /// (power-of-two size).
     table: Vec<(u32, u32)>,
     /// (lowercase adjective stem, place name), longest stems first.
-    derived: Vec<(String, String)>,
+    pub(crate) derived: Vec<(String, String)>,
 }
 
 /// 32-bit FNV-1a of a word: the key of the lexicon table.

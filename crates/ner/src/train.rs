@@ -22,6 +22,8 @@ pub struct Settings {
     pub min_count: u32,
     /// Passive-aggressive step cap (PA-I); 0 = plain perceptron steps of 1.
     pub pa: f32,
+    /// Fixed `O` penalty; `None` = tune it on dev (0 without dev).
+    pub o_penalty: Option<f32>,
 }
 
 impl Default for Settings {
@@ -33,6 +35,7 @@ impl Default for Settings {
             prune: 0.02,
             min_count: 1,
             pa: 0.0,
+            o_penalty: None,
         }
     }
 }
@@ -306,17 +309,38 @@ pub fn train(
             best = Some((f_full, model));
         }
     }
-    match best {
+    let mut model = match best {
         Some((_, m)) => m,
         None => Model::from_dense(
-            labels,
+            labels.clone(),
             settings.bits,
             &vec![0.0; (1usize << settings.bits) * l],
             vec![0.0; l * l],
             vec![0.0; l],
             1.0,
         ),
+    };
+    match settings.o_penalty {
+        Some(p) => model.o_penalty = p,
+        None if !dev.is_empty() => {
+            let mut best = (f64::MIN, 0.0f32);
+            for k in 0..=12 {
+                model.o_penalty = k as f32 * 0.25;
+                let (f, f4) = dev_f1(&dev_data, dev, &labels, &mut |x| model.decode(x));
+                log(&format!(
+                    "O penalty {:.2}: dev F1 {f:.4} (all types), {f4:.4} (4 classes)",
+                    model.o_penalty
+                ));
+                if f > best.0 {
+                    best = (f, model.o_penalty);
+                }
+            }
+            model.o_penalty = best.1;
+            log(&format!("O penalty {:.2} kept", best.1));
+        }
+        None => {}
     }
+    model
 }
 
 #[cfg(test)]
@@ -355,6 +379,7 @@ mod tests {
             prune: 0.0,
             min_count: 1,
             pa: 0.0,
+            o_penalty: Some(0.0),
         };
         let a = train_quiet(&train, &settings);
         let b = train_quiet(&train, &settings);
