@@ -3,6 +3,6 @@
 mod clean_examples;
 mod geo;
 mod html_examples;
+mod ner;
 mod properties;
 mod spans;
-mod ner;
