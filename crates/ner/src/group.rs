@@ -371,6 +371,8 @@ pub fn build(
 
     let mut ents: Vec<Building> = Vec::new();
     let mut by_key: HashMap<(String, String), usize> = HashMap::new();
+    // word of a multi-word person name → that person (first one)
+    let mut person_words_index: HashMap<String, usize> = HashMap::new();
     // entity of each found chunk (name, derived or part), by chunk index
     let mut chunk_entity: Vec<Option<usize>> = vec![None; found.len()];
 
@@ -435,15 +437,8 @@ pub fn build(
         if target.is_none() && words.len() == 1 {
             // A lone word joins the person whose full name contains it.
             let w = &words[0];
-            let persons: Vec<usize> = (0..ents.len())
-                .filter(|&e| {
-                    ents[e].kind == "PER"
-                        && ents[e].words.len() > 1
-                        && ents[e].words.iter().any(|x| x == w)
-                })
-                .collect();
             let not_place = lex.get(w).gaz & (GAZ_COUNTRY | GAZ_CITY) == 0;
-            if let Some(&p) = persons.first() {
+            if let Some(&p) = person_words_index.get(w.as_str()) {
                 if kind != "LOC" || not_place {
                     target = Some(p);
                 }
@@ -463,6 +458,11 @@ pub fn build(
                 ents.len() - 1
             }
         };
+        if ents[e].kind == "PER" && words.len() > 1 {
+            for w in &words {
+                person_words_index.entry(w.clone()).or_insert(e);
+            }
+        }
         ents[e].names.push((display, preferred));
         ents[e]
             .mentions
@@ -479,6 +479,11 @@ pub fn build(
     }
 
     // Pass 2: derived and part mentions.
+    let mut entity_words: Option<HashMap<String, usize>> = None;
+    let mut any_key: HashMap<String, usize> = HashMap::new();
+    for (e, b) in ents.iter().enumerate() {
+        any_key.entry(b.key.clone()).or_insert(e);
+    }
     for (ci, f) in found.iter().enumerate() {
         if f.variant.is_empty() {
             continue;
@@ -496,18 +501,29 @@ pub fn build(
                         names: vec![(place.to_string(), true)],
                         mentions: Vec::new(),
                     });
+                    any_key.entry(key.clone()).or_insert(ents.len() - 1);
                     by_key.insert(("LOC".into(), key), ents.len() - 1);
                     ents.len() - 1
                 }))
             } else {
                 let lower = text.to_lowercase();
                 let lower = lower.rsplit('-').next().unwrap_or(&lower).to_string();
-                (0..ents.len()).find(|&e| {
-                    ents[e].words.iter().any(|w| {
-                        let w = w.to_lowercase();
-                        w.chars().count() >= 4 && lower.starts_with(&w)
-                    })
-                })
+                // The longest entity word (4+ characters) that the adjective starts with.
+                let by_word = entity_words.get_or_insert_with(|| {
+                    let mut m: HashMap<String, usize> = HashMap::new();
+                    for (e, b) in ents.iter().enumerate() {
+                        for w in &b.words {
+                            m.entry(w.to_lowercase()).or_insert(e);
+                        }
+                    }
+                    m
+                });
+                lower
+                    .char_indices()
+                    .map(|(i, c)| i + c.len_utf8())
+                    .filter(|&end| lower[..end].chars().count() >= 4)
+                    .rev()
+                    .find_map(|end| by_word.get(&lower[..end]).copied())
             };
             if let Some(e) = target {
                 ents[e]
@@ -525,9 +541,10 @@ pub fn build(
                 let len = part.chars().count();
                 let key = loose_key(&[strip_genitive(part, &doc_words, lex)]);
                 if len >= 2 && part.chars().next().is_some_and(char::is_uppercase) {
-                    let existing = ents.iter().position(|b| {
-                        b.key == key || (b.kind == "PER" && b.words.iter().any(|w| w == part))
-                    });
+                    let existing = any_key
+                        .get(&key)
+                        .or_else(|| person_words_index.get(part))
+                        .copied();
                     let known_place = lex.get(part).gaz & (GAZ_COUNTRY | GAZ_CITY) != 0;
                     if let Some(e) = existing {
                         hit = Some((offset, len, e));
@@ -543,6 +560,7 @@ pub fn build(
                             names: vec![(part.to_string(), true)],
                             mentions: Vec::new(),
                         });
+                        any_key.entry(key.clone()).or_insert(ents.len() - 1);
                         by_key.insert((kind, key), ents.len() - 1);
                         hit = Some((offset, len, ents.len() - 1));
                         break;
@@ -573,7 +591,8 @@ pub fn build(
     let extend_left = |r: usize| -> (usize, Option<usize>) {
         let mut s = r;
         let mut country = None;
-        while s > 0 {
+        // Bounded: a title's modifiers are a few words, and the scan must stay linear.
+        while s > 0 && r - s < 8 {
             let w = texts[s - 1];
             if let Some(ci) = chunk_at[s - 1] {
                 let f = &found[ci];
