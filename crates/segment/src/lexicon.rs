@@ -41,8 +41,10 @@ pub struct Lexicon {
     abbreviations: HashSet<&'static str>,
     abbreviations_may_end: HashSet<&'static str>,
     months: HashSet<&'static str>,
-    /// `(noun, also as the end of a compound)`.
-    ordinal_nouns: Vec<(&'static str, bool)>,
+    /// Every inflected form of the whole-word ordinal nouns.
+    ordinal_noun_forms: HashSet<String>,
+    /// Ordinal nouns that also end compounds ("tag" in "Verhandlungstag").
+    ordinal_noun_ends: Vec<&'static str>,
     ordinal_determiners: HashSet<&'static str>,
     sentence_starters: HashSet<&'static str>,
 }
@@ -72,8 +74,12 @@ impl Lexicon {
                         lex.months.insert(line);
                     }
                     "ordinal_nouns" => match line.strip_prefix('-') {
-                        Some(stem) => lex.ordinal_nouns.push((stem, true)),
-                        None => lex.ordinal_nouns.push((line, false)),
+                        Some(stem) => lex.ordinal_noun_ends.push(stem),
+                        None => {
+                            for ending in ENDINGS {
+                                lex.ordinal_noun_forms.insert(format!("{line}{ending}"));
+                            }
+                        }
                     },
                     "ordinal_determiners" => {
                         lex.ordinal_determiners.insert(line);
@@ -124,20 +130,22 @@ impl Lexicon {
     }
 
     /// `word` is a noun that commonly follows an ordinal, allowing inflection endings and, for
-    /// entries marked as compound ends, any first part.
+    /// entries marked as compound ends, any first part. A hash lookup plus a few suffix
+    /// comparisons, so that text full of "1. A" cannot slow the scan down.
     pub fn is_ordinal_noun(&self, word: &str) -> bool {
+        if self.ordinal_noun_forms.contains(word) {
+            return true;
+        }
         for ending in ENDINGS {
             let Some(base) = word.strip_suffix(ending) else {
                 continue;
             };
-            for &(noun, compound_end) in &self.ordinal_nouns {
-                if base.len() < noun.len() || (!compound_end && base.len() != noun.len()) {
-                    continue;
-                }
-                let Some(tail) = base.get(base.len() - noun.len()..) else {
-                    continue;
-                };
-                if tail.eq_ignore_ascii_case(noun) {
+            for &noun in &self.ordinal_noun_ends {
+                let tail = base
+                    .len()
+                    .checked_sub(noun.len())
+                    .and_then(|start| base.get(start..));
+                if tail.is_some_and(|tail| tail.eq_ignore_ascii_case(noun)) {
                     return true;
                 }
             }
