@@ -8,7 +8,8 @@
 #
 # DATA_DIR defaults to ../shared/data. MAX_STEPS caps spaCy's training (default 20000; spaCy's
 # own default stops on patience, which takes hours on 2 cores). Needs python3 with venv and
-# network access to PyPI for the first run. dossier is built with `cargo build --release`.
+# network access to PyPI for the first run. dossier is built with `cargo build --release`
+# (or set DOSSIER=/path/to/dossier).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${1:-../shared/data}
@@ -36,8 +37,12 @@ if [ ! -d "$WORK/model/model-best" ]; then
     --training.max_steps "$MAX_STEPS" --nlp.batch_size 256
 fi
 
-cargo build --release --quiet
+DOSSIER=${DOSSIER:-}
+if [ -z "$DOSSIER" ]; then
+  cargo build --release --quiet
+  DOSSIER=./target/release/dossier
+fi
 "$PY" bench/spacy_ner.py score "$WORK/model/model-best" "$GE/test.tsv" > "$WORK/spacy.txt"
-./target/release/dossier eval ner "$GE/test.tsv" > "$WORK/dossier.txt"
+"$DOSSIER" eval ner "$GE/test.tsv" > "$WORK/dossier.txt"
 
 "$PY" bench/spacy_ner.py table "$WORK/spacy.txt" "$WORK/dossier.txt" "$MAX_STEPS"
