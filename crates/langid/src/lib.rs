@@ -7,9 +7,9 @@
 //! 1. Writing system. Letters are counted per script; when a non-Latin script holds most of
 //!    them, the script's main language is the answer (`data/scripts.txt`: Cyrillic → ru,
 //!    Arabic → ar, Han → zh, kana → ja, ...), refined by letters that single out a sibling
-//!    language (Ukrainian і/ї/є/ґ, Persian پ/چ/ژ/گ).
+//!    language (Ukrainian і/ї/є/ґ, Persian ی/ک/پ, Serbian ј/љ/њ).
 //! 2. Function words. For Latin script, each word is looked up in short lists of the most
-//!    frequent function words of 17 languages (`data/stopwords.txt`), plus a few telltale
+//!    frequent function words of 18 languages (`data/stopwords.txt`), plus a few telltale
 //!    letters (`data/letters.txt`: ß, ñ, ł, ...). The language with the most hits wins when it
 //!    has enough of them.
 //! 3. lingua, restricted to German and English, settles German against English when the
@@ -19,7 +19,8 @@
 //! Accuracy (see the crate tests and the README of the report): German and English are
 //! recognised from a sentence on; the other Latin-script languages are best effort (Danish and
 //! Norwegian, Czech and Slovak, Spanish and Portuguese on very short texts get confused);
-//! scripts map to their majority language only (Cyrillic Serbian is reported as `ru`).
+//! scripts map to their majority language unless marker letters name a sibling (Belarusian is
+//! reported as `uk` or `ru`, Kazakh as `ru`).
 
 use lingua::{Language, LanguageDetector, LanguageDetectorBuilder};
 use std::collections::HashMap;

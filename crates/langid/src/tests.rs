@@ -27,6 +27,7 @@ fn too_little_text_is_undetermined() {
     assert_eq!(detect("OK"), "und");
     assert_eq!(detect("12.05.2024 – 14:30"), "und");
     assert_eq!(detect("\u{0}\u{1}\u{fffd}"), "und");
+    assert_eq!(detect("Angela Merkel Olaf Scholz Emmanuel Macron"), "und");
 }
 
 #[test]
@@ -40,6 +41,10 @@ fn other_latin_languages_get_their_code() {
         ("pl", "Rząd ogłosił, że reforma emerytalna zostanie przedstawiona w parlamencie przez ministra."),
         ("sv", "Regeringen meddelade att pensionsreformen ska läggas fram för riksdagen och att den är klar."),
         ("tr", "Hükümet, emeklilik reformunun meclise sunulacağını ve bu yıl içinde kabul edileceğini açıkladı."),
+        ("da", "Regeringen vil hæve afgiften på benzin fra næste år, siger ministeren."),
+        ("no", "Regjeringen vil øke avgiften på bensin fra neste år, sier statsråden."),
+        ("cs", "Vláda rozhodla, že od příštího roku zvýší daň z benzínu, uvedl ministr."),
+        ("sk", "Vláda sa rozhodla, že od budúceho roka zvýši daň z benzínu, uviedol minister."),
     ];
     for (lang, text) in cases {
         assert_eq!(detect(text), lang, "{text}");
@@ -71,6 +76,19 @@ fn other_scripts_get_their_majority_language() {
             "el",
             "Η κυβέρνηση ανακοίνωσε νέα μεταρρύθμιση του συνταξιοδοτικού συστήματος.",
         ),
+        (
+            "sr",
+            "Влада је одлучила да повећа порез на бензин од следеће године.",
+        ),
+        (
+            "bg",
+            "Правителството реши да увеличи данъка върху бензина от следващата година.",
+        ),
+        (
+            "fa",
+            "دولت تصمیم گرفت مالیات بنزین را از سال آینده افزایش دهد.",
+        ),
+        ("hi", "सरकार ने अगले साल से पेट्रोल पर कर बढ़ाने का फैसला किया है।"),
     ];
     for (lang, text) in cases {
         assert_eq!(detect(text), lang, "{text}");
