@@ -425,7 +425,9 @@ fn byline_prefix(segment: &str, prefix: &str) -> bool {
 /// taken in `text` itself, since lower-casing may change byte lengths.
 fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     let head = text.get(..prefix.len())?;
-    (head.to_lowercase() == prefix).then(|| &text[prefix.len()..])
+    let mut lowered = head.chars().flat_map(char::to_lowercase);
+    let same = prefix.chars().all(|p| lowered.next() == Some(p)) && lowered.next().is_none();
+    same.then(|| &text[prefix.len()..])
 }
 
 fn ends_with_initial(line: &str) -> bool {
