@@ -77,5 +77,6 @@ pub fn analyze_raw(raw: RawDocument, options: &Options) -> Document {
         .collect();
     doc.entities = dossier_ner::entities(&doc);
     dossier_geo::annotate(&mut doc);
+    dossier_attribution::annotate(&mut doc);
     doc
 }

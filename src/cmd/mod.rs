@@ -2,6 +2,8 @@
 
 pub mod analyze;
 pub mod bench;
+pub mod build_lexicon;
+pub mod eval_attribution;
 pub mod eval_extraction;
 pub mod eval_geo;
 pub mod gazetteer;
@@ -14,6 +16,8 @@ use std::process::ExitCode;
 pub enum EvalCommand {
     /// HTML body extraction: ScrapingHub shingle F1 and trafilatura's snippet checks.
     Extraction(eval_extraction::Args),
+    /// Quotations and reported speech: SpkAtt-2023 dev, PolNeAR test, Redewiedergabe (token P/R/F1).
+    Attribution(eval_attribution::Args),
     /// Places: gazetteer resolution accuracy (exact GeoNames id, within 161 km) and coverage.
     Geo(eval_geo::Args),
     /// Named entities: strict span P/R/F1 per type (conlleval) and tagging speed.
@@ -23,6 +27,7 @@ pub enum EvalCommand {
 pub fn run_eval(command: EvalCommand) -> anyhow::Result<ExitCode> {
     match command {
         EvalCommand::Extraction(args) => eval_extraction::run(args),
+        EvalCommand::Attribution(args) => eval_attribution::run(args),
         EvalCommand::Geo(args) => eval_geo::run(args),
         EvalCommand::Ner(args) => ner::run_eval(args),
     }
@@ -33,10 +38,13 @@ pub fn run_eval(command: EvalCommand) -> anyhow::Result<ExitCode> {
 pub enum BuildCommand {
     #[command(flatten)]
     Gazetteer(gazetteer::BuildCommand),
+    #[command(flatten)]
+    Attribution(build_lexicon::BuildCommand),
 }
 
 pub fn run_build(command: BuildCommand) -> anyhow::Result<ExitCode> {
     match command {
         BuildCommand::Gazetteer(b) => gazetteer::run_build(b),
+        BuildCommand::Attribution(b) => build_lexicon::run(b),
     }
 }

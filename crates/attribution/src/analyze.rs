@@ -142,6 +142,10 @@ impl<'a> Analyzer<'a> {
         if is_cap(w) && !self.sentence_initial(i) && !self.english {
             return None;
         }
+        // "meine Damen und Herren": a possessive before its noun, not the verb.
+        if self.lex.determiners.contains(self.lower(i)) && i + 1 < end && is_cap(self.tok(i + 1)) {
+            return None;
+        }
         let lex: &'static Lexicon = self.lex;
         let mut fallback = None;
         for r in lex.readings(self.lower(i), VerbClass::Cue) {
@@ -710,6 +714,12 @@ impl<'a> Analyzer<'a> {
             (is_word(w) || w == "," || w == "-" || self.v.toks[k].qmark)
                 && (self.v.toks[k].quote.is_none() || self.short_quote_covering(k))
         });
+        // V2 inversion: "Deswegen habe ich gesagt" — the subject pronoun after the auxiliary.
+        if let Some(p) = (v + 1..i).find(|&k| self.lex.subject_pronouns.contains(self.lower(k))) {
+            if !self.english {
+                return Some((p, p + 1));
+            }
+        }
         let pronoun = v == s + 1 && self.lex.subject_pronouns.contains(self.lower(s));
         let head =
             pronoun || (s..v).any(|k| is_cap(self.tok(k)) || self.english && is_word(self.tok(k)));
@@ -731,12 +741,20 @@ impl<'a> Analyzer<'a> {
                 continue;
             }
             match self.lex.mood(self.lower(k)) {
+                Some(Mood::Sub1) if self.first_person_near(k, a, b) => {}
                 Some(Mood::Sub1) => k1 = true,
                 Some(Mood::Sub2) => k2 = true,
                 None => {}
             }
         }
         (k1, k2)
+    }
+
+    /// "ich glaube", "empfehle ich": the -e form is the first person indicative.
+    fn first_person_near(&self, k: usize, a: usize, b: usize) -> bool {
+        self.lower(k).ends_with('e')
+            && (k.saturating_sub(2).max(a)..(k + 3).min(b))
+                .any(|j| j != k && self.lex.first_person.contains(self.lower(j)))
     }
 
     /// How the text presents the claim in tokens `[a, b)` (quoted words count only when the claim

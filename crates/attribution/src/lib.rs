@@ -24,6 +24,7 @@
 
 mod analyze;
 pub mod compile;
+pub mod eval;
 pub mod lexicon;
 mod text;
 mod wordlists;

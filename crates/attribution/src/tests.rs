@@ -442,3 +442,26 @@ fn print_env_text() {
         );
     }
 }
+
+#[test]
+#[ignore = "tuning helper: ATTR_EVAL=spkatt:train|polnear:dev (fallback segmentation)"]
+fn eval_env() {
+    let root = std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/attribution"
+    ));
+    let which = std::env::var("ATTR_EVAL").unwrap_or_default();
+    let mut out = String::new();
+    for item in which.split(',') {
+        match item.split_once(':') {
+            Some(("spkatt", split)) => {
+                crate::eval::spkatt(&root.join("spkatt2023"), split, &mut out).unwrap()
+            }
+            Some(("polnear", split)) => {
+                crate::eval::polnear(&root.join("polnear"), split, &|_| {}, &mut out).unwrap()
+            }
+            _ => {}
+        }
+    }
+    eprintln!("{out}");
+}

@@ -1,0 +1,483 @@
+//! Scoring the stage against three corpora (used by `dossier eval attribution`).
+//!
+//! * SpkAtt-2023 (German Bundestag speeches, JSON; report on `dev/`): token-level P/R/F1 of cues,
+//!   and of the Source and Message roles, both "matched" (a role token counts only under a
+//!   predicted cue that overlaps the gold cue, as the shared task pairs roles with cues) and
+//!   "any cue" (role tokens pooled over the speech).
+//! * PolNeAR (English political news, brat standoff; tune on train/dev, report on `test/`):
+//!   word-level P/R/F1 of Source, Cue and Content, and span-level F1 where a span counts as found
+//!   when it overlaps a span of the same role (PARC-style partial match).
+//! * Redewiedergabe (German fiction and non-fiction 1840–1919, column TSV; evaluation only,
+//!   non-commercial licence): token-level P/R/F1 of direct and indirect representation (speech,
+//!   thought and writing together), as the Redewiedergabe tagger reports them.
+//!
+//! Documents carry the corpus tokens and sentences (SpkAtt, Redewiedergabe) or the caller's
+//! segmentation (PolNeAR); no entity layer: speakers are scored as spans, not as entities.
+
+use dossier_core::{Article, Document, Source};
+use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Fills a Document's sentence and token layers (the pipeline's segmenter, or nothing: the stage
+/// then segments by its own simple rule).
+pub type Segmenter<'a> = &'a dyn Fn(&mut Document);
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+#[derive(Default, Clone, Copy)]
+struct Prf {
+    tp: usize,
+    fp: usize,
+    fn_: usize,
+}
+
+impl Prf {
+    fn add_sets<T: Eq + std::hash::Hash>(&mut self, gold: &HashSet<T>, pred: &HashSet<T>) {
+        let tp = gold.intersection(pred).count();
+        self.tp += tp;
+        self.fp += pred.len() - tp;
+        self.fn_ += gold.len() - tp;
+    }
+    fn p(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fp)
+    }
+    fn r(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fn_)
+    }
+    fn f(&self) -> f64 {
+        let (p, r) = (self.p(), self.r());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+    fn line(&self, name: &str) -> String {
+        format!(
+            "  {name:<28} P {:.3}  R {:.3}  F1 {:.3}   (tp {} fp {} fn {})",
+            self.p(),
+            self.r(),
+            self.f(),
+            self.tp,
+            self.fp,
+            self.fn_
+        )
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+fn source(name: &str) -> Source {
+    Source {
+        name: name.into(),
+        format: "text".into(),
+        bytes: 0,
+        encoding: None,
+        url: None,
+    }
+}
+
+/// A Document whose text is the tokens joined by spaces, with the corpus's tokens and sentences as
+/// its layers. Returns the byte range of every token.
+fn doc_from_tokens(
+    name: &str,
+    lang: &str,
+    sentences: &[Vec<String>],
+) -> (Document, Vec<(usize, usize)>) {
+    let mut text = String::new();
+    let mut ranges = Vec::new();
+    let mut sent_ranges = Vec::new();
+    for sent in sentences {
+        let s0 = ranges.len();
+        for tok in sent {
+            let tok = tok.trim();
+            let tok = if tok.is_empty() { "_" } else { tok };
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            let b = text.len();
+            text.push_str(tok);
+            ranges.push((b, text.len()));
+        }
+        if ranges.len() > s0 {
+            sent_ranges.push((ranges[s0].0, ranges[ranges.len() - 1].1));
+        }
+    }
+    let article = Article {
+        paragraphs: vec![text],
+        ..Default::default()
+    };
+    let mut doc = Document::from_article(name.into(), source(name), article);
+    doc.language = lang.into();
+    doc.tokens = ranges
+        .iter()
+        .map(|&(a, b)| doc.span_of_bytes(a, b))
+        .collect();
+    doc.sentences = sent_ranges
+        .iter()
+        .map(|&(a, b)| doc.span_of_bytes(a, b))
+        .collect();
+    (doc, ranges)
+}
+
+/// Indices of the tokens that overlap `[b0, b1)`.
+fn tokens_in(ranges: &[(usize, usize)], b0: usize, b1: usize) -> impl Iterator<Item = usize> + '_ {
+    let start = ranges.partition_point(|r| r.1 <= b0);
+    (start..ranges.len()).take_while(move |&i| ranges[i].0 < b1)
+}
+
+fn read_gz(path: &Path) -> Result<String> {
+    let mut s = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(path)?).read_to_string(&mut s)?;
+    Ok(s)
+}
+
+fn sorted_files(dir: &Path, suffix: &str) -> Result<Vec<PathBuf>> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("reading {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_str().is_some_and(|s| s.ends_with(suffix)))
+        .collect();
+    v.sort();
+    Ok(v)
+}
+
+pub fn spkatt(dir: &Path, split: &str, out: &mut String) -> Result<()> {
+    let files = sorted_files(&dir.join(split).join("task1"), ".json")?;
+    let (mut cue, mut src_m, mut msg_m, mut src_any, mut msg_any) = (
+        Prf::default(),
+        Prf::default(),
+        Prf::default(),
+        Prf::default(),
+        Prf::default(),
+    );
+    let started = std::time::Instant::now();
+    let mut n_tokens = 0usize;
+    for path in &files {
+        let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path)?)?;
+        let mut sentences = Vec::new();
+        let mut index: BTreeMap<(u64, u64), usize> = BTreeMap::new();
+        for s in json["Sentences"].as_array().into_iter().flatten() {
+            let sid = s["SentenceId"].as_u64().unwrap_or(0);
+            let toks: Vec<String> = s["Tokens"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|t| t.as_str().unwrap_or("_").to_string())
+                .collect();
+            for (ti, _) in toks.iter().enumerate() {
+                index.insert((sid, ti as u64), index.len());
+            }
+            sentences.push(toks);
+        }
+        n_tokens += index.len();
+        let ids = |v: &serde_json::Value| -> HashSet<usize> {
+            v.as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|x| {
+                    let (s, t) = x.as_str()?.split_once(':')?;
+                    index.get(&(s.parse().ok()?, t.parse().ok()?)).copied()
+                })
+                .collect()
+        };
+        let gold: Vec<[HashSet<usize>; 3]> = json["Annotations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|a| [ids(&a["Cue"]), ids(&a["Source"]), ids(&a["Message"])])
+            .collect();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("speech");
+        let (doc, ranges) = doc_from_tokens(name, "de", &sentences);
+        let pred: Vec<[HashSet<usize>; 3]> = crate::speech_events(&doc)
+            .into_iter()
+            .map(|e| {
+                let set = |r: Option<(usize, usize)>| -> HashSet<usize> {
+                    r.map(|(a, b)| tokens_in(&ranges, a, b).collect())
+                        .unwrap_or_default()
+                };
+                [set(e.cue), set(e.source), set(Some(e.content))]
+            })
+            .collect();
+        if std::env::var_os("ATTR_DEBUG").is_some() {
+            // Side by side, for error analysis on the tuning splits.
+            let flat: Vec<&str> = sentences.iter().flatten().map(String::as_str).collect();
+            let show = |set: &HashSet<usize>| {
+                let mut v: Vec<usize> = set.iter().copied().collect();
+                v.sort_unstable();
+                v.iter().map(|&i| flat[i]).collect::<Vec<_>>().join(" ")
+            };
+            for (tag, list) in [("GOLD", &gold), ("PRED", &pred)] {
+                for a in list.iter() {
+                    writeln!(
+                        out,
+                        "{tag} cue[{}] src[{}] msg[{}]",
+                        show(&a[0]),
+                        show(&a[1]),
+                        show(&a[2])
+                    )?;
+                }
+            }
+        }
+        let union = |v: &[[HashSet<usize>; 3]], k: usize| -> HashSet<usize> {
+            v.iter().flat_map(|x| x[k].iter().copied()).collect()
+        };
+        cue.add_sets(&union(&gold, 0), &union(&pred, 0));
+        src_any.add_sets(&union(&gold, 1), &union(&pred, 1));
+        msg_any.add_sets(&union(&gold, 2), &union(&pred, 2));
+        // Roles under a matching cue.
+        for (role, prf) in [(1usize, &mut src_m), (2usize, &mut msg_m)] {
+            let mut matched: Vec<HashSet<usize>> = vec![HashSet::new(); gold.len()];
+            for p in &pred {
+                match gold
+                    .iter()
+                    .position(|g| !p[0].is_empty() && !g[0].is_disjoint(&p[0]))
+                {
+                    Some(g) => matched[g].extend(p[role].iter().copied()),
+                    None => prf.fp += p[role].len(),
+                }
+            }
+            for (g, m) in gold.iter().zip(&matched) {
+                prf.add_sets(&g[role], m);
+            }
+        }
+    }
+    writeln!(
+        out,
+        "SpkAtt-2023 {split} ({} speeches, {n_tokens} tokens, {:.0} ms): token-level",
+        files.len(),
+        started.elapsed().as_secs_f64() * 1000.0
+    )?;
+    writeln!(out, "{}", cue.line("cue"))?;
+    writeln!(out, "{}", src_m.line("source (under matched cue)"))?;
+    writeln!(out, "{}", msg_m.line("message (under matched cue)"))?;
+    writeln!(out, "{}", src_any.line("source (any cue)"))?;
+    writeln!(out, "{}", msg_any.line("message (any cue)"))?;
+    Ok(())
+}
+
+/// brat standoff spans of one role: `T1<TAB>Source 89 106;110 120<TAB>text` (character offsets).
+pub(crate) fn brat_spans(ann: &str) -> BTreeMap<String, Vec<(usize, usize)>> {
+    let mut out: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+    for line in ann.lines() {
+        let mut cols = line.split('\t');
+        let (Some(id), Some(def)) = (cols.next(), cols.next()) else {
+            continue;
+        };
+        if !id.starts_with('T') {
+            continue;
+        }
+        let Some((role, offsets)) = def.split_once(' ') else {
+            continue;
+        };
+        for part in offsets.split(';') {
+            let mut nums = part
+                .split_whitespace()
+                .filter_map(|n| n.parse::<usize>().ok());
+            if let (Some(a), Some(b)) = (nums.next(), nums.next()) {
+                out.entry(role.to_string()).or_default().push((a, b));
+            }
+        }
+    }
+    out
+}
+
+pub fn polnear(dir: &Path, split: &str, segment: Segmenter, out: &mut String) -> Result<()> {
+    let anns = sorted_files(&dir.join(split).join("attributions"), ".ann")?;
+    let roles = ["Source", "Cue", "Content"];
+    let mut word = [Prf::default(); 3];
+    // (gold found, gold total, pred correct, pred total) per role.
+    let mut span = [(0usize, 0usize, 0usize, 0usize); 3];
+    let mut seen_texts = HashSet::new();
+    let started = std::time::Instant::now();
+    for ann_path in &anns {
+        let stem = ann_path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        let Some((text_stem, _annotator)) = stem.rsplit_once('_') else {
+            continue;
+        };
+        // One annotation per article: the first annotator's.
+        if !seen_texts.insert(text_stem.to_string()) {
+            continue;
+        }
+        let text_path = dir
+            .join(split)
+            .join("text")
+            .join(format!("{text_stem}.txt"));
+        let Ok(raw) = std::fs::read_to_string(&text_path) else {
+            continue;
+        };
+        let gold_chars = brat_spans(&std::fs::read_to_string(ann_path)?);
+        let char_to_byte: Vec<usize> = raw
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(raw.len()))
+            .collect();
+        let to_bytes = |(a, b): (usize, usize)| {
+            (
+                char_to_byte[a.min(char_to_byte.len() - 1)],
+                char_to_byte[b.min(char_to_byte.len() - 1)],
+            )
+        };
+        let trimmed = raw.trim();
+        let offset = raw.find(trimmed).unwrap_or(0);
+        let article = Article {
+            paragraphs: vec![trimmed.to_string()],
+            ..Default::default()
+        };
+        let mut doc = Document::from_article(text_stem.into(), source(text_stem), article);
+        doc.language = "en".into();
+        segment(&mut doc);
+        let events = crate::speech_events(&doc);
+        let shift = |r: (usize, usize)| (r.0 + offset, r.1 + offset);
+        let pred: [Vec<(usize, usize)>; 3] = [
+            events.iter().filter_map(|e| e.source.map(shift)).collect(),
+            events.iter().filter_map(|e| e.cue.map(shift)).collect(),
+            events.iter().map(|e| shift(e.content)).collect(),
+        ];
+        // Words: maximal runs of non-space characters.
+        let mut words = Vec::new();
+        let mut start = None;
+        for (b, c) in raw.char_indices().chain(std::iter::once((raw.len(), ' '))) {
+            match (c.is_whitespace(), start) {
+                (false, None) => start = Some(b),
+                (true, Some(s)) => {
+                    words.push((s, b));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        for (ri, role) in roles.iter().enumerate() {
+            let gold: Vec<(usize, usize)> = gold_chars
+                .get(*role)
+                .map(|v| v.iter().map(|&r| to_bytes(r)).collect())
+                .unwrap_or_default();
+            let label = |spans: &[(usize, usize)]| -> HashSet<usize> {
+                spans
+                    .iter()
+                    .flat_map(|&(a, b)| tokens_in(&words, a, b))
+                    .collect()
+            };
+            word[ri].add_sets(&label(&gold), &label(&pred[ri]));
+            let overlaps = |x: &(usize, usize), ys: &[(usize, usize)]| {
+                ys.iter().any(|y| x.0 < y.1 && y.0 < x.1)
+            };
+            let s = &mut span[ri];
+            s.0 += gold.iter().filter(|g| overlaps(g, &pred[ri])).count();
+            s.1 += gold.len();
+            s.2 += pred[ri].iter().filter(|p| overlaps(p, &gold)).count();
+            s.3 += pred[ri].len();
+        }
+    }
+    writeln!(
+        out,
+        "PolNeAR {split} ({} articles, {:.0} ms): word-level, and spans matched by overlap",
+        seen_texts.len(),
+        started.elapsed().as_secs_f64() * 1000.0
+    )?;
+    for (ri, role) in roles.iter().enumerate() {
+        writeln!(
+            out,
+            "{}",
+            word[ri].line(&format!("{} (words)", role.to_lowercase()))
+        )?;
+        let (found, gold, correct, pred) = span[ri];
+        let (p, r) = (ratio(correct, pred), ratio(found, gold));
+        let f = if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        };
+        writeln!(
+            out,
+            "  {:<28} P {p:.3}  R {r:.3}  F1 {f:.3}   (gold {gold}, predicted {pred})",
+            format!("{} (spans, overlap)", role.to_lowercase())
+        )?;
+    }
+    Ok(())
+}
+
+pub fn redewiedergabe(dir: &Path, out: &mut String) -> Result<()> {
+    let files = sorted_files(&dir.join("main-tsv"), ".tsv.gz")?;
+    let (mut direct, mut indirect) = (Prf::default(), Prf::default());
+    let started = std::time::Instant::now();
+    let mut n_tokens = 0usize;
+    for path in &files {
+        let text = read_gz(path)?;
+        let mut lines = text.lines();
+        let Some(header) = lines.next() else { continue };
+        let cols: Vec<&str> = header.split('\t').collect();
+        let col = |name: &str| cols.iter().position(|c| *c == name);
+        let (Some(ci_tok), Some(ci_start), Some(ci_stwr)) =
+            (col("tok"), col("sentstart"), col("stwr"))
+        else {
+            continue;
+        };
+        let mut sentences: Vec<Vec<String>> = Vec::new();
+        let (mut gold_direct, mut gold_indirect) = (HashSet::new(), HashSet::new());
+        let mut i = 0usize;
+        for line in lines {
+            let f: Vec<&str> = line.split('\t').collect();
+            if f.len() <= ci_stwr.max(ci_tok).max(ci_start) {
+                continue;
+            }
+            if f[ci_start] == "yes" || sentences.is_empty() {
+                sentences.push(Vec::new());
+            }
+            if let Some(s) = sentences.last_mut() {
+                s.push(f[ci_tok].to_string());
+            }
+            for ann in f[ci_stwr].split('|') {
+                let kind = ann.split('.').next().unwrap_or("");
+                let kinds: Vec<&str> = kind.split('_').collect();
+                if kinds.contains(&"direct") {
+                    gold_direct.insert(i);
+                }
+                if kinds.contains(&"indirect") {
+                    gold_indirect.insert(i);
+                }
+            }
+            i += 1;
+        }
+        n_tokens += i;
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("sample");
+        let (doc, ranges) = doc_from_tokens(name, "de", &sentences);
+        let events = crate::speech_events(&doc);
+        let mut pred_direct = HashSet::new();
+        let mut pred_indirect = HashSet::new();
+        for e in &events {
+            let target = if e.direct {
+                &mut pred_direct
+            } else {
+                &mut pred_indirect
+            };
+            target.extend(tokens_in(&ranges, e.content.0, e.content.1));
+        }
+        let pred_indirect: HashSet<usize> =
+            pred_indirect.difference(&pred_direct).copied().collect();
+        direct.add_sets(&gold_direct, &pred_direct);
+        indirect.add_sets(&gold_indirect, &pred_indirect);
+    }
+    writeln!(out,
+        "Redewiedergabe main ({} samples, {n_tokens} tokens, {:.0} ms): token-level, speech+thought+writing",
+        files.len(),
+        started.elapsed().as_secs_f64() * 1000.0
+    )?;
+    writeln!(out, "{}", direct.line("direct"))?;
+    writeln!(out, "{}", indirect.line("indirect"))?;
+    Ok(())
+}

@@ -1,0 +1,106 @@
+//! The attribution stage through the whole pipeline: quotations, reported speech and chains on a
+//! news text written for this test, and the bar on the seed article when `../shared` is present.
+
+use dossier::{analyze_bytes, Options};
+
+fn analyze(text: &str) -> dossier_core::Document {
+    let mut docs =
+        analyze_bytes("test.txt", text.as_bytes(), &Options::default()).expect("analysis succeeds");
+    docs.remove(0)
+}
+
+#[test]
+fn pipeline_fills_quotes_and_attributions() {
+    let doc = analyze(
+        "Stadtwerke erhöhen die Preise\n\n\
+         Die Stadtwerke Neustadt wollen die Gaspreise im Winter deutlich anheben. Die Erhöhung sei \
+         unvermeidlich, sagte Geschäftsführerin Maria Lenz am Donnerstag in Neustadt. Der Einkauf \
+         habe sich im vergangenen Jahr verdoppelt.\n\n\
+         „Wir geben nur weiter, was wir selbst bezahlen müssen“, sagte Lenz. Der Verbraucherverband \
+         bestritt, dass die Kosten so stark gestiegen seien.\n\n\
+         Nach Angaben des Statistikamts liegen die Preise bereits jetzt über dem Landesschnitt.",
+    );
+    doc.validate_spans().expect("valid spans");
+    let direct = doc
+        .quotes
+        .iter()
+        .find(|q| q.kind == "direct")
+        .expect("a direct quote");
+    assert!(direct.content.starts_with("Wir geben nur weiter"));
+    assert!(direct
+        .speaker_text
+        .as_deref()
+        .unwrap_or("")
+        .contains("Lenz"));
+    let continued = doc
+        .attributions
+        .iter()
+        .find(|a| a.claim.text.starts_with("Der Einkauf habe"))
+        .expect("the subjunctive sentence continues the report");
+    assert!(continued.chain[0].text.contains("Maria Lenz"));
+    let denied = doc
+        .attributions
+        .iter()
+        .find(|a| a.claim.text.contains("Kosten"))
+        .expect("a denial");
+    assert_eq!(denied.stance, "denied");
+    let official = doc
+        .attributions
+        .iter()
+        .find(|a| a.claim.text.contains("Landesschnitt"))
+        .expect("a source marker");
+    assert_eq!(official.chain[0].text, "Statistikamts");
+    let rendered = dossier::render::text_summary(&doc);
+    assert!(rendered.contains("according to"), "{rendered}");
+}
+
+/// The seed's bar, checked on the real page dump (never copied into the project).
+#[test]
+fn seed_bar() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/seed-kim-russland.txt"
+    );
+    let Ok(bytes) = std::fs::read(path) else {
+        eprintln!("skipped: {path} is absent");
+        return;
+    };
+    let mut docs = analyze_bytes("seed.txt", &bytes, &Options::default()).expect("analysis");
+    let doc = docs.remove(0);
+    doc.validate_spans().expect("valid spans");
+    let direct: Vec<_> = doc.quotes.iter().filter(|q| q.kind == "direct").collect();
+    let speaker_of = |needle: &str| {
+        direct
+            .iter()
+            .find(|q| q.content.contains(needle))
+            .and_then(|q| q.speaker_text.clone())
+            .unwrap_or_default()
+    };
+    assert!(speaker_of("Munition").contains("Kirby"));
+    assert!(speaker_of("Ich bin sicher").contains("Putin"));
+    assert!(speaker_of("gegenseitigem Interesse").contains("Medien"));
+    let reported = |needle: &str| {
+        doc.quotes
+            .iter()
+            .find(|q| q.kind != "direct" && q.content.contains(needle))
+            .and_then(|q| q.speaker_text.clone())
+            .unwrap_or_default()
+    };
+    assert!(reported("Lebensmittelhilfe").contains("Beamten"));
+    assert!(reported("Schriftwechsel").contains("Kirby"));
+    assert!(reported("gepanzerten Zug").contains("New York Times"));
+    let trip = doc
+        .attributions
+        .iter()
+        .find(|a| a.claim.text.contains("gepanzerten Zug"))
+        .expect("the trip claim");
+    assert_eq!(trip.chain.len(), 2, "{:?}", trip.chain);
+    assert!(trip.chain[0].text.contains("New York Times"));
+    assert!(trip.chain[1].text.contains("Quellen"));
+    let toll = doc
+        .attributions
+        .iter()
+        .find(|a| a.claim.text.contains("getötet worden sein"))
+        .expect("the death toll");
+    assert_eq!(toll.stance, "alleged");
+}
