@@ -7,4 +7,4 @@
 pub mod pipeline;
 pub mod render;
 
-pub use pipeline::{analyze_bytes, analyze_raw, Options};
+pub use pipeline::{analyze_bytes, analyze_input, analyze_raw, Options};

@@ -10,17 +10,34 @@ pub struct Options {
     pub dct: Option<String>,
 }
 
-/// Decodes an input and analyses every document in it.
+/// Decodes an input and analyses every document in it; a record that could not be read (a bad
+/// line of a JSON Lines file) is an error of its own, so the rest of the input goes on.
+pub fn analyze_input(
+    name: &str,
+    bytes: &[u8],
+    options: &Options,
+) -> Result<Vec<Result<Document, String>>, dossier_ingest::IngestError> {
+    let raws = dossier_ingest::read_input(name, bytes)?;
+    Ok(raws
+        .into_iter()
+        .map(|raw| match raw.error.clone() {
+            Some(error) => Err(error),
+            None => Ok(analyze_raw(raw, options)),
+        })
+        .collect())
+}
+
+/// Like [`analyze_input`], for callers that want documents only: any unreadable record makes
+/// the whole input an error.
 pub fn analyze_bytes(
     name: &str,
     bytes: &[u8],
     options: &Options,
 ) -> Result<Vec<Document>, dossier_ingest::IngestError> {
-    let raws = dossier_ingest::read_input(name, bytes)?;
-    Ok(raws
+    analyze_input(name, bytes, options)?
         .into_iter()
-        .map(|raw| analyze_raw(raw, options))
-        .collect())
+        .map(|r| r.map_err(dossier_ingest::IngestError))
+        .collect()
 }
 
 /// Runs every stage on one decoded document.
@@ -75,6 +92,7 @@ pub fn analyze_raw(raw: RawDocument, options: &Options) -> Document {
         .iter()
         .map(|&(s, e)| doc.span_of_bytes(s, e))
         .collect();
+    dossier_time::annotate(&mut doc, &seg.sentences);
     doc.entities = dossier_ner::entities(&doc);
     dossier_geo::annotate(&mut doc);
     dossier_attribution::annotate(&mut doc);

@@ -1,7 +1,7 @@
 //! `dossier analyze`: inputs in, reports out, in parallel, one failure never stopping the rest.
 
 use anyhow::Context;
-use dossier::{analyze_bytes, Options};
+use dossier::{analyze_raw, Options};
 use dossier_core::Document;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -110,20 +110,30 @@ fn collect_inputs(args: &[String]) -> anyhow::Result<Vec<Input>> {
     Ok(out)
 }
 
-/// Reads and analyses one input; a panic inside a stage becomes an error for this input only.
-fn process(input: &Input, options: &Options) -> Result<Vec<Document>, String> {
+/// Reads and analyses one input: one result per document in it (a JSON Lines file holds many).
+/// A panic inside a stage becomes an error for that document only.
+fn process(input: &Input, options: &Options) -> Vec<Result<Document, String>> {
     let name = input.name();
-    let bytes = input
-        .read()
-        .map_err(|e| format!("{name}: cannot read: {e}"))?;
-    let result = std::panic::catch_unwind(|| analyze_bytes(&name, &bytes, options));
-    match result {
-        Ok(Ok(docs)) => Ok(docs),
-        Ok(Err(e)) => Err(format!("{name}: {e}")),
-        Err(_) => Err(format!(
-            "{name}: internal error while analysing (please report this input)"
-        )),
-    }
+    let bytes = match input.read() {
+        Ok(bytes) => bytes,
+        Err(e) => return vec![Err(format!("{name}: cannot read: {e}"))],
+    };
+    let internal =
+        |what: &str| format!("{what}: internal error while analysing (please report this input)");
+    let raws = match std::panic::catch_unwind(|| dossier_ingest::read_input(&name, &bytes)) {
+        Ok(Ok(raws)) => raws,
+        Ok(Err(e)) => return vec![Err(e.to_string())], // the message names the input
+        Err(_) => return vec![Err(internal(&name))],
+    };
+    raws.into_iter()
+        .map(|raw| {
+            if let Some(error) = &raw.error {
+                return Err(error.clone());
+            }
+            let record = raw.name.clone();
+            std::panic::catch_unwind(|| analyze_raw(raw, options)).map_err(|_| internal(&record))
+        })
+        .collect()
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -153,7 +163,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut places = dossier_geo::FeatureCollection::new();
     // Chunks keep memory bounded for large collections while the output stays in input order.
     for chunk in inputs.chunks(256) {
-        let results: Vec<Result<Vec<Document>, String>> = chunk
+        let results: Vec<Vec<Result<Document, String>>> = chunk
             .par_iter()
             .map(|input| {
                 let r = process(input, &options);
@@ -162,16 +172,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             })
             .collect();
         let mut out = stdout.lock();
-        for result in results {
+        for result in results.into_iter().flatten() {
             match result {
-                Ok(docs) => {
-                    for doc in docs {
-                        documents += 1;
-                        if args.format == OutputFormat::Geojson {
-                            places.add(&doc);
-                        }
-                        emit(&doc, &args, &mut out)?;
+                Ok(doc) => {
+                    documents += 1;
+                    if args.format == OutputFormat::Geojson {
+                        places.add(&doc);
                     }
+                    emit(&doc, &args, &mut out)?;
                 }
                 Err(message) => {
                     failures += 1;
@@ -189,7 +197,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     if failures > 0 {
         eprintln!(
-            "dossier: {failures} of {} inputs failed; {documents} reports written",
+            "dossier: {failures} documents failed in {} inputs; {documents} reports written",
             inputs.len()
         );
         return Ok(ExitCode::from(1));
