@@ -984,7 +984,7 @@ impl<'a> Analyzer<'a> {
             if [s_open, s_close]
                 .iter()
                 .filter_map(|&s| frame_of(s))
-                .any(|f| in_np(f))
+                .any(in_np)
             {
                 continue;
             }
@@ -1025,7 +1025,7 @@ impl<'a> Analyzer<'a> {
                 speaker: speaker.and_then(|s| s.entity.clone()),
                 speaker_text: speaker.map(|s| s.text.clone()),
             });
-            let chain = frame.as_ref().map(|f| chain_links(f)).unwrap_or_default();
+            let chain = frame.as_ref().map(&chain_links).unwrap_or_default();
             let reported = !chain.is_empty() || frame.is_some();
             let st = self.stance(
                 open_tok + 1,

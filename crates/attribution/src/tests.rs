@@ -460,6 +460,9 @@ fn eval_env() {
             Some(("polnear", split)) => {
                 crate::eval::polnear(&root.join("polnear"), split, &|_| {}, &mut out).unwrap()
             }
+            Some(("redewiedergabe", _)) => {
+                crate::eval::redewiedergabe(&root.join("redewiedergabe"), &mut out).unwrap()
+            }
             _ => {}
         }
     }
