@@ -262,6 +262,16 @@ fn document_for(gold: &GoldDoc) -> (Document, Vec<(usize, usize)>) {
 }
 
 #[derive(Default)]
+struct LabelTally {
+    places: usize,
+    places_resolved: usize,
+    exact: usize,
+    within: usize,
+    non_places: usize,
+    non_places_resolved: usize,
+}
+
+#[derive(Default)]
 struct Tally {
     mentions: usize,
     resolved: usize,
@@ -292,7 +302,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // HIPE Wikidata consistency: resolved GeoNames ids per Wikidata id and vice versa.
     let mut by_qid: HashMap<String, Vec<u32>> = HashMap::new();
     let mut by_place: HashMap<u32, Vec<String>> = HashMap::new();
-    let (mut labelled, mut exact, mut within, mut answered, mut answered_within) = (0, 0, 0, 0, 0);
+    // Hand labels: places (a GeoNames id) and non-places (`-`), and what resolution did.
+    let mut labels = LabelTally::default();
     let started = std::time::Instant::now();
     for gold in &corpora {
         let (doc, index) = document_for(gold);
@@ -337,20 +348,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             let gold_key = (gold.corpus.to_string(), gold.id.clone(), m.start, m.end);
             if let Some(expected) = gold_ids.get(&gold_key) {
-                labelled += 1;
                 let got = place.map(|p| g.place(p));
-                if let Some(got) = got {
-                    answered += 1;
-                    if let Some((id, lat, lon)) = expected {
+                match (expected, got) {
+                    (Some(_), None) => labels.places += 1,
+                    (Some((id, lat, lon)), Some(got)) => {
+                        labels.places += 1;
+                        labels.places_resolved += 1;
                         let d =
                             dossier_geo::haversine_km(*lat, *lon, got.lat as f64, got.lon as f64);
-                        if got.geonames == *id {
-                            exact += 1;
-                        }
-                        if d <= 161.0 {
-                            within += 1;
-                            answered_within += 1;
-                        }
+                        labels.exact += usize::from(got.geonames == *id);
+                        labels.within += usize::from(d <= 161.0);
+                    }
+                    (None, got) => {
+                        labels.non_places += 1;
+                        labels.non_places_resolved += usize::from(got.is_some());
                     }
                 }
             }
@@ -396,12 +407,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         pct(a, t)
     );
     if args.gold.is_some() {
+        let l = &labels;
         println!(
-            "  hand-labelled: {labelled} mentions; {answered} resolved ({:.1} %); exact GeoNames id {:.1} %, within 161 km {:.1} % of labelled, {:.1} % of resolved",
-            pct(answered, labelled),
-            pct(exact, labelled),
-            pct(within, labelled),
-            pct(answered_within, answered)
+            "  hand-labelled places: {} mentions, {} resolved ({:.1} %); of the resolved: exact GeoNames id {:.1} %, within 161 km {:.1} %; within 161 km of all labelled places {:.1} %",
+            l.places,
+            l.places_resolved,
+            pct(l.places_resolved, l.places),
+            pct(l.exact, l.places_resolved),
+            pct(l.within, l.places_resolved),
+            pct(l.within, l.places)
+        );
+        println!(
+            "  hand-labelled non-places (streets, rivers, regions, districts): {} mentions, {} resolved anyway ({:.1} %)",
+            l.non_places,
+            l.non_places_resolved,
+            pct(l.non_places_resolved, l.non_places)
         );
     }
     println!(
@@ -421,10 +441,12 @@ fn pct(a: usize, b: usize) -> f64 {
 }
 
 type GoldKey = (String, String, usize, usize);
+/// A hand label: the GeoNames id and point, or `None` for "not one gazetteer place".
+type GoldLabel = Option<(u32, f64, f64)>;
 
 /// Reads hand labels: `corpus<TAB>doc<TAB>start<TAB>end<TAB>geonames id|-`; the point of the
 /// labelled place is looked up in the gazetteer (`-` = no single place in the gazetteer).
-fn read_gold(path: &Path) -> anyhow::Result<HashMap<GoldKey, Option<(u32, f64, f64)>>> {
+fn read_gold(path: &Path) -> anyhow::Result<HashMap<GoldKey, GoldLabel>> {
     let g = dossier_geo::Gazetteer::get();
     let mut points: HashMap<u32, (f64, f64)> = HashMap::new();
     for i in 0..g.len() as u32 {
@@ -504,7 +526,7 @@ fn labelling_sheet(corpora: &[GoldDoc], n: usize) -> anyhow::Result<ExitCode> {
             d.id,
             m.start,
             m.end,
-            m.text,
+            m.text.replace(['\n', '\t'], " "),
             ctx,
             listed.join("  ")
         );
