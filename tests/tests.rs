@@ -7,3 +7,4 @@ mod html_examples;
 mod ner;
 mod properties;
 mod spans;
+mod time;

@@ -78,6 +78,7 @@ fn date_in(y: i32, m: i8, d: Option<i8>, last: bool) -> Option<Date> {
 
 pub(crate) fn infer(
     text: &str,
+    folded: &str,
     sentences: &[(usize, usize)],
     mentions: &[Mention],
     lang: &Language,
@@ -115,7 +116,7 @@ pub(crate) fn infer(
 
     // Anniversaries: "N. Jahrestag des <event>" + a sentence that dates the event.
     for re in &lang.anniversary {
-        for caps in re.captures_iter(text) {
+        for caps in re.captures_iter(folded) {
             let (Some(whole), Some(n)) = (caps.get(0), caps.name("N")) else {
                 continue;
             };
@@ -125,17 +126,17 @@ pub(crate) fn infer(
             if !(1..=1000).contains(&n) {
                 continue;
             }
-            let s = crate::sentence_of(sentences, whole.start());
-            let send = sentences
-                .get(s)
-                .map_or(text.len(), |x| x.1)
-                .max(whole.end());
-            let mut tail_end = crate::floor_boundary(text, (whole.end() + 80).min(send));
-            if let Some(p) = text[whole.end()..tail_end].find(['.', ',', ';', ':', '(', '„', '"'])
-            {
-                tail_end = whole.end() + p;
+            let (ws, we) = (
+                crate::floor_boundary(text, whole.start()),
+                crate::ceil_boundary(text, whole.end()),
+            );
+            let s = crate::sentence_of(sentences, ws);
+            let send = sentences.get(s).map_or(text.len(), |x| x.1).max(we);
+            let mut tail_end = crate::floor_boundary(text, (we + 80).min(send));
+            if let Some(p) = text[we..tail_end].find(['.', ',', ';', ':', '(', '„', '"']) {
+                tail_end = we + p;
             }
-            let description = &text[whole.end()..tail_end];
+            let description = &text[we..tail_end];
             let desc_words = words(description);
             let ends = desc_words.iter().any(|w| lang.class_has("EVENT_END", w));
             let begins = desc_words.iter().any(|w| lang.class_has("EVENT_BEGIN", w));
@@ -146,7 +147,7 @@ pub(crate) fn infer(
             if content.is_empty() {
                 continue;
             }
-            let cue = format!("{}{}", whole.as_str(), description)
+            let cue = format!("{}{}", &text[ws..we], description)
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");

@@ -157,14 +157,14 @@ fn pick_language(text: &str, lang: &str) -> Option<&'static Language> {
     while !text.is_char_boundary(cut) {
         cut -= 1;
     }
-    let sample = &text[..cut];
+    let sample = fold(&text[..cut]);
     langs
         .iter()
         .map(|l| {
             let hits = l
                 .lang_hint
                 .as_ref()
-                .map_or(0, |re| re.find_iter(sample).count());
+                .map_or(0, |re| re.find_iter(&sample).count());
             (hits, l)
         })
         .filter(|(hits, _)| *hits > 0)
@@ -229,6 +229,40 @@ pub fn split_sentences(text: &str) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// The text with every non-ASCII character replaced by ASCII of the same byte length, so that
+/// offsets stay valid and the regexes run on ASCII (where the DFA handles word boundaries):
+/// umlauts and ß become their usual two-letter spellings, other letters `x`, dashes `-`,
+/// quotes `"`, anything else spaces. Patterns are folded the same way.
+pub(crate) fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+            continue;
+        }
+        let n = c.len_utf8();
+        let (head, fill) = match c {
+            'ä' => ("ae", ' '),
+            'ö' => ("oe", ' '),
+            'ü' => ("ue", ' '),
+            'Ä' => ("Ae", ' '),
+            'Ö' => ("Oe", ' '),
+            'Ü' => ("Ue", ' '),
+            'ß' => ("ss", ' '),
+            '–' | '—' | '‒' | '‐' | '−' => ("-", ' '),
+            '„' | '“' | '”' | '«' | '»' => ("\"", ' '),
+            '‚' | '‘' | '’' | '‹' | '›' => ("'", ' '),
+            _ if c.is_alphanumeric() => ("", 'x'),
+            _ => ("", ' '),
+        };
+        out.push_str(head);
+        for _ in head.len()..n {
+            out.push(fill);
+        }
+    }
+    out
+}
+
 fn floor_boundary(text: &str, mut i: usize) -> usize {
     i = i.min(text.len());
     while !text.is_char_boundary(i) {
@@ -246,7 +280,13 @@ fn ceil_boundary(text: &str, mut i: usize) -> usize {
 }
 
 /// Renders a value template with the match's groups.
-fn render(template: &str, caps: &regex::Captures, rule: &rules::Rule, lang: &Language) -> String {
+fn render(
+    template: &str,
+    text: &str,
+    caps: &regex::Captures,
+    rule: &rules::Rule,
+    lang: &Language,
+) -> String {
     let mut out = String::with_capacity(template.len() + 8);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -258,7 +298,7 @@ fn render(template: &str, caps: &regex::Captures, rule: &rules::Rule, lang: &Lan
         let inner = &rest[open + 1..open + close];
         let (name, filter) = inner.split_once('|').unwrap_or((inner, ""));
         let value = caps.name(name).map(|m| {
-            let raw = m.as_str();
+            let raw = &text[floor_boundary(text, m.start())..ceil_boundary(text, m.end())];
             match rule.group_class.get(name).and_then(|c| lang.classes.get(c)) {
                 Some(class) => class.value(raw),
                 None => raw.trim().to_string(),
@@ -315,7 +355,7 @@ fn parse_val(s: &str) -> Option<Val> {
         let (unit, k) = inner.split_once(',')?;
         let unit = unit.trim().chars().next()?;
         let k: i64 = k.trim().parse().ok()?;
-        return (matches!(unit, 'D' | 'W' | 'M' | 'Y') && k.abs() < 10_000)
+        return (matches!(unit, 'D' | 'W' | 'M' | 'Y' | 'd' | 'w' | 'm' | 'y') && k.abs() < 10_000)
             .then_some(Val::Rel { unit, k });
     }
     if let Some(t) = s.strip_prefix('@') {
@@ -427,7 +467,12 @@ fn parse_date(s: &str) -> Option<Val> {
 }
 
 /// Finds every expression of the rules in `text` (leftmost-longest, no overlaps).
-fn extract(text: &str, sentences: &[(usize, usize)], lang: &Language) -> Vec<Mention> {
+fn extract(
+    text: &str,
+    folded: &str,
+    sentences: &[(usize, usize)],
+    lang: &Language,
+) -> Vec<Mention> {
     struct Cand {
         ms: usize,
         me: usize,
@@ -435,21 +480,26 @@ fn extract(text: &str, sentences: &[(usize, usize)], lang: &Language) -> Vec<Men
         outs: Vec<(usize, usize, &'static str, String, Option<String>)>,
     }
     let mut cands: Vec<Cand> = Vec::new();
+    let lowered = folded.to_ascii_lowercase();
     for (ri, rule) in lang.rules.iter().enumerate() {
-        for caps in rule.re.captures_iter(text) {
+        let haystack = if rule.lower { &lowered } else { folded };
+        for caps in rule.re.captures_iter(haystack) {
             let Some(whole) = caps.get(0) else { continue };
             if whole.is_empty() {
                 continue;
             }
-            let (ms, me) = (whole.start(), whole.end());
+            let (ms, me) = (
+                floor_boundary(text, whole.start()),
+                ceil_boundary(text, whole.end()),
+            );
             if let Some(nn) = &rule.not_next {
-                let tail = &text[me..ceil_boundary(text, me + 80)];
+                let tail = &folded[me..(me + 80).min(folded.len())];
                 if nn.is_match(tail) {
                     continue;
                 }
             }
             if let Some(np) = &rule.not_prev {
-                let head = &text[floor_boundary(text, ms.saturating_sub(80))..ms];
+                let head = &folded[ms.saturating_sub(80)..ms];
                 if np.is_match(head) {
                     continue;
                 }
@@ -458,7 +508,10 @@ fn extract(text: &str, sentences: &[(usize, usize)], lang: &Language) -> Vec<Men
             for o in &rule.outputs {
                 let (s, e) = match &o.extent {
                     Some(g) => match caps.name(g) {
-                        Some(m) => (m.start(), m.end()),
+                        Some(m) => (
+                            floor_boundary(text, m.start()),
+                            ceil_boundary(text, m.end()),
+                        ),
                         None => continue,
                     },
                     None => (ms, me),
@@ -472,13 +525,13 @@ fn extract(text: &str, sentences: &[(usize, usize)], lang: &Language) -> Vec<Men
                 let modifier = o
                     .modifier
                     .as_deref()
-                    .map(|t| render(t, &caps, rule, lang))
+                    .map(|t| render(t, text, &caps, rule, lang))
                     .filter(|t| !t.is_empty() && t != "?");
                 outs.push((
                     s,
                     e,
                     o.kind,
-                    render(&o.template, &caps, rule, lang),
+                    render(&o.template, text, &caps, rule, lang),
                     modifier,
                 ));
             }
@@ -509,13 +562,13 @@ fn extract(text: &str, sentences: &[(usize, usize)], lang: &Language) -> Vec<Men
     let mut cues: Vec<(usize, usize, Tense)> = Vec::new();
     if let Some(re) = &lang.cue_past {
         cues.extend(
-            re.find_iter(text)
+            re.find_iter(folded)
                 .map(|m| (m.start(), m.end(), Tense::Past)),
         );
     }
     if let Some(re) = &lang.cue_future {
         cues.extend(
-            re.find_iter(text)
+            re.find_iter(folded)
                 .map(|m| (m.start(), m.end(), Tense::Future)),
         );
     }
@@ -525,7 +578,7 @@ fn extract(text: &str, sentences: &[(usize, usize)], lang: &Language) -> Vec<Men
     let recur: Vec<usize> = lang
         .cue_recur
         .as_ref()
-        .map(|re| re.find_iter(text).map(|m| m.start()).collect())
+        .map(|re| re.find_iter(folded).map(|m| m.start()).collect())
         .unwrap_or_default();
 
     let mut out = Vec::new();
@@ -607,9 +660,10 @@ pub fn tag(text: &str, sentences: &[(usize, usize)], options: &Options) -> Taggi
     } else {
         sentences
     };
-    let mentions = extract(text, sentences, lang);
+    let folded = fold(text);
+    let mentions = extract(text, &folded, sentences, lang);
     let inferred = if options.dct.is_none() && options.mode == Mode::News {
-        dct::infer(text, sentences, &mentions, lang)
+        dct::infer(text, &folded, sentences, &mentions, lang)
     } else {
         None
     };
@@ -637,3 +691,42 @@ pub(crate) fn add_days(d: Date, n: i64) -> Option<Date> {
 
 #[cfg(test)]
 mod tests;
+
+/// Fills the report's `times` layer and, when the document has no date from metadata or the
+/// user, `meta.published` with the inferred one (`origin: inferred`). `sentences` are byte ranges.
+pub fn annotate(doc: &mut dossier_core::Document, sentences: &[(usize, usize)]) {
+    let dct = doc
+        .meta
+        .published
+        .as_ref()
+        .and_then(|p| p.date.get(..10))
+        .and_then(|s| s.parse::<Date>().ok());
+    let options = Options {
+        lang: doc.language.clone(),
+        dct,
+        mode: Mode::News,
+    };
+    let tagging = tag(&doc.text, sentences, &options);
+    doc.times = tagging
+        .timexes
+        .into_iter()
+        .map(|t| dossier_core::Time {
+            id: t.id,
+            span: doc.span_of_bytes(t.start, t.end),
+            text: t.text,
+            kind: t.kind.into(),
+            value: t.value,
+            anchor: t.anchor,
+        })
+        .collect();
+    if doc.meta.published.is_none() {
+        if let Some(g) = tagging.inferred_dct {
+            doc.meta.published = Some(dossier_core::Published {
+                date: g.date.to_string(),
+                origin: "inferred".into(),
+                evidence: g.evidence,
+                confidence: g.confidence,
+            });
+        }
+    }
+}

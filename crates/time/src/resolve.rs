@@ -113,6 +113,26 @@ fn shift(r: &Reference, unit: char, k: i64) -> Option<String> {
             Some(format!("{:04}-W{:02}", iso.year(), iso.week()))
         }
         'D' => Some(fmt_day(add_days(r.day()?, k)?)),
+        // Lower-case units keep the reference's precision ("drei Monate später" after a day).
+        'd' | 'w' => match r.day() {
+            Some(day) => Some(fmt_day(add_days(day, if unit == 'w' { 7 * k } else { k })?)),
+            None => shift(r, unit.to_ascii_uppercase(), k),
+        },
+        'm' | 'y' => match (r.m, r.d) {
+            (Some(m0), Some(d0)) => {
+                let months = if unit == 'y' { 12 * k } else { k };
+                let m_abs = r.y as i64 * 12 + (m0 as i64 - 1) + months;
+                let (y1, m1) = (
+                    m_abs.div_euclid(12) as i32,
+                    (m_abs.rem_euclid(12) + 1) as i8,
+                );
+                let first = Date::new(y1 as i16, m1, 1).ok()?;
+                let d1 = d0.min(first.days_in_month());
+                Some(fmt_date(y1, Some(m1), Some(d1), ""))
+            }
+            (Some(_), None) if unit == 'm' => shift(r, 'M', k),
+            _ => shift(r, 'Y', k),
+        },
         _ => None,
     }
 }
@@ -130,7 +150,10 @@ pub(crate) fn resolve(
         d: Some(d.day()),
         from: None,
     });
-    let mut narrative: Option<Reference> = None;
+    // Narrative reference times: the latest date of month precision or finer, and the latest
+    // year-only date; dates computed from the document date are neither.
+    let mut story: Option<Reference> = None;
+    let mut year_only: Option<(Reference, usize)> = None;
     // Day-precision dates resolved so far: (sentence, date, index), for weekday ties.
     let mut days: Vec<(usize, Date, usize)> = Vec::new();
     let mut out: Vec<Timex> = Vec::with_capacity(mentions.len());
@@ -138,7 +161,15 @@ pub(crate) fn resolve(
         let reference = if news && dct_ref.is_some() {
             dct_ref
         } else {
-            narrative.or(dct_ref)
+            // The most recent of the two (a stricter rule for year-only mentions scored worse on
+            // the development documents).
+            let pick = match (story, year_only) {
+                (Some(st), Some((yr, _))) if yr.from > st.from => Some(yr),
+                (Some(st), _) => Some(st),
+                (None, Some((yr, _))) => Some(yr),
+                (None, None) => None,
+            };
+            pick.or(dct_ref)
         };
         let mut kind = m.kind;
         let (value, anchor): (Option<String>, String) = match &m.val {
@@ -238,15 +269,23 @@ pub(crate) fn resolve(
                     y: Some(y),
                     m: mo,
                     d,
-                    ..
+                    suffix,
                 }) = crate::parse_val(v)
                 {
-                    narrative = Some(Reference {
-                        y,
-                        m: mo,
-                        d,
-                        from: Some(i),
-                    });
+                    // A date computed from the document date is not a time of the story.
+                    if news || anchor != "dct" {
+                        let r = Reference {
+                            y,
+                            m: mo,
+                            d,
+                            from: Some(i),
+                        };
+                        if mo.is_some() || !suffix.is_empty() {
+                            story = Some(r);
+                        } else {
+                            year_only = Some((r, m.sentence));
+                        }
+                    }
                     if let (Some(mo), Some(dd)) = (mo, d) {
                         if let Ok(date) = Date::new(y as i16, mo, dd) {
                             days.push((m.sentence, date, i));

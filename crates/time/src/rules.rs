@@ -33,6 +33,9 @@ pub(crate) struct Output {
 #[derive(Debug)]
 pub(crate) struct Rule {
     pub re: Regex,
+    /// The rule has no case-sensitive part: it runs, without `(?i)`, on the lower-cased text
+    /// (case-insensitive literals defeat the regex crate's literal prefilters).
+    pub lower: bool,
     pub outputs: Vec<Output>,
     pub not_next: Option<Regex>,
     pub not_prev: Option<Regex>,
@@ -55,13 +58,18 @@ impl Class {
         let mut alts: Vec<String> = words
             .iter()
             .map(|w| {
-                w.split(' ')
+                crate::fold(w)
+                    .split(' ')
                     .map(regex::escape)
                     .collect::<Vec<_>>()
                     .join(r"\s+")
             })
             .collect();
-        alts.extend(self.regexes.iter().map(|r| format!("(?:{r})")));
+        alts.extend(
+            self.regexes
+                .iter()
+                .map(|r| format!("(?:{})", crate::fold(r))),
+        );
         alts.join("|")
     }
 
@@ -109,6 +117,60 @@ fn kind_of(s: &str) -> Option<&'static str> {
         "SET" => Some("SET"),
         _ => None,
     }
+}
+
+/// ASCII versions of the Perl classes: the regexes run on folded (ASCII) text, where the
+/// Unicode classes mean the same but cost far more states.
+pub(crate) fn ascii_classes(re: &str) -> String {
+    let mut out = String::with_capacity(re.len() + 16);
+    let mut chars = re.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('w') => out.push_str("[0-9A-Za-z_]"),
+                Some('s') => out.push_str(r"[\t\n\x0B\x0C\r ]"),
+                Some('d') => out.push_str("[0-9]"),
+                Some('b') => out.push_str(r"(?-u:\b)"),
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Lower-cases the literals of a pattern, leaving escapes and group names alone.
+fn lowercase_pattern(re: &str) -> String {
+    let mut out = String::with_capacity(re.len());
+    let mut chars = re.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            '<' if out.ends_with("(?P") => {
+                out.push(c);
+                for n in chars.by_ref() {
+                    out.push(n);
+                    if n == '>' {
+                        break;
+                    }
+                }
+            }
+            // The character after `(?` is syntax (`P<name>`, flags), not a literal.
+            _ if out.ends_with("(?") => out.push(c),
+            _ => out.push(c.to_ascii_lowercase()),
+        }
+    }
+    out
 }
 
 /// Expands `@NAME[:tag]` and `<<`/`>>` in a pattern.
@@ -165,7 +227,11 @@ fn words_regex(class: Option<&Class>) -> Option<Regex> {
     if class.words.is_empty() && class.regexes.is_empty() {
         return None;
     }
-    Regex::new(&format!(r"(?i)\b(?:{})\b", class.alternation())).ok()
+    Regex::new(&ascii_classes(&format!(
+        r"(?i)\b(?:{})\b",
+        class.alternation()
+    )))
+    .ok()
 }
 
 /// Parses and compiles one rule file. Errors name the line.
@@ -209,8 +275,10 @@ pub(crate) fn compile(code: &str, source: &str) -> Result<Language, String> {
                 return Err(err("a class line is `@NAME = words` or `@NAME ~ regex`"));
             }
         } else if let Some(re) = line.strip_prefix("anniversary ~ ") {
-            anniversary
-                .push(Regex::new(&format!("(?i){}", re.trim())).map_err(|e| err(&e.to_string()))?);
+            anniversary.push(
+                Regex::new(&ascii_classes(&format!("(?i){}", crate::fold(re.trim()))))
+                    .map_err(|e| err(&e.to_string()))?,
+            );
         } else if line.contains(" => ") {
             pending_rules.push((n + 1, line.to_string()));
         } else {
@@ -231,9 +299,20 @@ pub(crate) fn compile(code: &str, source: &str) -> Result<Language, String> {
         };
         let mut group_class = HashMap::new();
         let mut extents = 0;
-        let expanded =
-            expand(pattern.trim(), &classes, &mut group_class, &mut extents).map_err(err)?;
-        let re = Regex::new(&format!("(?i){expanded}")).map_err(|e| err(e.to_string()))?;
+        let expanded = expand(
+            &crate::fold(pattern.trim()),
+            &classes,
+            &mut group_class,
+            &mut extents,
+        )
+        .map_err(err)?;
+        let lower = !expanded.contains("(?-i");
+        let source = if lower {
+            lowercase_pattern(&ascii_classes(&expanded))
+        } else {
+            ascii_classes(&format!("(?i){expanded}"))
+        };
+        let re = Regex::new(&source).map_err(|e| err(e.to_string()))?;
         let mut outputs = Vec::new();
         for (i, out) in rest.split(" ;; ").enumerate() {
             let mut parts = out.split_whitespace();
@@ -261,18 +340,20 @@ pub(crate) fn compile(code: &str, source: &str) -> Result<Language, String> {
         }
         let anchored = |r: Option<&str>, next: bool| -> Result<Option<Regex>, String> {
             r.map(|r| {
+                let r = crate::fold(r);
                 // Case-sensitive: "followed by a capitalised word" must mean what it says.
                 let full = if next {
                     format!("^(?:{r})")
                 } else {
                     format!("(?:{r})$")
                 };
-                Regex::new(&full).map_err(|e| err(e.to_string()))
+                Regex::new(&ascii_classes(&full)).map_err(|e| err(e.to_string()))
             })
             .transpose()
         };
         rules.push(Rule {
             re,
+            lower,
             outputs,
             not_next: anchored(not_next, true)?,
             not_prev: anchored(not_prev, false)?,
