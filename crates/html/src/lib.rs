@@ -19,7 +19,6 @@
 //! Metadata comes from `<meta>`, JSON-LD and microdata ([`meta`]).
 
 mod dom;
-mod entities;
 mod furniture;
 mod meta;
 

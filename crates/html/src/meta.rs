@@ -55,7 +55,7 @@ pub fn collect(dom: &Dom) -> PageMeta {
         match e.tag {
             "title" if m.title.is_none() => {
                 if let Some(raw) = &e.raw {
-                    let t = collapse_ws(&crate::entities::decode_entities(raw));
+                    let t = collapse_ws(raw);
                     if !t.is_empty() {
                         m.title = Some(t);
                     }
