@@ -34,7 +34,7 @@ fn quote(text: &str, m: &Mention) -> String {
 
 fn weekday_name(n: i8) -> String {
     // jiff's English names serve as the report's (English) evidence language.
-    let d = Date::new(2024, 1, n as i8).ok(); // 2024-01-01 is a Monday
+    let d = Date::new(2024, 1, n).ok(); // 2024-01-01 is a Monday
     d.map(|d| format!("{:?}", d.weekday())).unwrap_or_default()
 }
 
