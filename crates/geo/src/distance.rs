@@ -235,17 +235,26 @@ pub fn check_distances(g: &Gazetteer, doc: &mut Document, resolution: &Resolutio
     for st in statements {
         let (s0, s1) = st.sentence;
         let mut pair: Vec<usize> = Vec::new();
-        for &(_, i) in mentions.iter().filter(|(b, _)| *b >= s0 && *b < s1) {
-            if !pair.contains(&i) && pair.len() < 2 {
+        let first = mentions.partition_point(|(b, _)| *b < s0);
+        let last = mentions.partition_point(|(b, _)| *b < s1);
+        for &(_, i) in &mentions[first..last] {
+            if !pair.contains(&i) {
                 pair.push(i);
+            }
+            if pair.len() == 2 {
+                break;
             }
         }
         let mut inferred = false;
         if pair.len() < 2 && st.pair_anaphora {
-            for &(_, i) in mentions.iter().rev().filter(|(b, _)| *b < s0) {
-                if !pair.contains(&i) && pair.len() < 2 {
+            // A bounded look back keeps many statements on a long text linear.
+            for &(_, i) in mentions[..first].iter().rev().take(200) {
+                if !pair.contains(&i) {
                     pair.push(i);
                     inferred = true;
+                }
+                if pair.len() == 2 {
+                    break;
                 }
             }
         }

@@ -255,15 +255,33 @@ pub fn resolve_with(g: &Gazetteer, doc: &Document) -> Resolution {
         _ => &[],
     };
 
+    // Country weights over the whole document; each entity then discounts its own share, so
+    // the cost stays linear in the number of entities.
+    let mut total_weight: HashMap<&str, f32> = HashMap::new();
+    let mut own: Vec<Vec<(&str, f32)>> = vec![Vec::new(); n];
+    for (j, cc, w) in &evidence {
+        *total_weight.entry(cc.as_str()).or_default() += w;
+        own[*j].push((cc.as_str(), *w));
+    }
+    // Settlement anchors on a grid of 3° cells, for the co-mention check.
+    let mut grid: HashMap<(i32, i32), Vec<u32>> = HashMap::new();
+    let mut seen = std::collections::HashSet::new();
+    for a in anchors.iter().flatten() {
+        let q = g.place(*a);
+        if is_settlement(q) && q.has_point() && seen.insert(*a) {
+            grid.entry(cell(q)).or_default().push(*a);
+        }
+    }
+
     // Pass 2: full scores.
     for i in 0..n {
         if cands[i].is_empty() {
             continue;
         }
-        let mut country_weight: HashMap<&str, f32> = HashMap::new();
-        for (j, cc, w) in &evidence {
-            if *j != i {
-                *country_weight.entry(cc.as_str()).or_default() += w;
+        let mut country_weight = total_weight.clone();
+        for (cc, w) in &own[i] {
+            if let Some(t) = country_weight.get_mut(cc) {
+                *t -= w;
             }
         }
         let score = |c: &Candidate| -> f32 {
@@ -280,13 +298,18 @@ pub fn resolve_with(g: &Gazetteer, doc: &Document) -> Resolution {
                     s += HOME_BONUS;
                 }
             }
-            if is_settlement(p) {
-                let near = anchors.iter().enumerate().any(|(j, a)| {
-                    j != i
-                        && a.is_some_and(|a| {
-                            let q = g.place(a);
-                            is_settlement(q) && a != c.place && place_km(p, q) <= NEARBY_KM
+            if is_settlement(p) && p.has_point() {
+                let (la, lo) = cell(p);
+                let near = (-1..=1).any(|dy| {
+                    (-2..=2).any(|dx| {
+                        grid.get(&(la + dy, lo + dx)).is_some_and(|qs| {
+                            qs.iter().any(|&q| {
+                                q != c.place
+                                    && Some(q) != anchors[i]
+                                    && place_km(p, g.place(q)) <= NEARBY_KM
+                            })
                         })
+                    })
                 });
                 if near {
                     s += NEARBY_BONUS;
@@ -301,6 +324,11 @@ pub fn resolve_with(g: &Gazetteer, doc: &Document) -> Resolution {
         }
     }
     out
+}
+
+/// The 3° grid cell of a place, for finding co-mentioned places nearby.
+fn cell(p: &Place) -> (i32, i32) {
+    ((p.lat / 3.0).floor() as i32, (p.lon / 3.0).floor() as i32)
 }
 
 /// The best candidate, its score, and its lead over the best rival more than [`RIVAL_KM`] away
