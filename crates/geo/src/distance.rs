@@ -211,7 +211,24 @@ pub fn check_distances(g: &Gazetteer, doc: &mut Document, resolution: &Resolutio
             })
             .collect()
     };
-    let statements = find_statements(&doc.text, &sentences, &doc.language);
+    // Unknown language: try German and English cues (each with its own number format).
+    let langs: &[&str] = match doc.language.as_str() {
+        "de" => &["de"],
+        "en" => &["en"],
+        _ => &["de", "en"],
+    };
+    let mut found: Vec<Statement> = langs
+        .iter()
+        .flat_map(|lang| find_statements(&doc.text, &sentences, lang))
+        .collect();
+    found.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+    // The same words read by both languages count once.
+    let mut statements: Vec<Statement> = Vec::with_capacity(found.len());
+    for st in found {
+        if statements.last().is_none_or(|last| st.start >= last.end) {
+            statements.push(st);
+        }
+    }
     if statements.is_empty() {
         return;
     }
