@@ -5,8 +5,8 @@ pub mod bench;
 pub mod build_lexicon;
 pub mod eval_attribution;
 pub mod eval_extraction;
-pub mod eval_time;
 pub mod eval_geo;
+pub mod eval_time;
 pub mod gazetteer;
 pub mod ner;
 
@@ -17,10 +17,10 @@ use std::process::ExitCode;
 pub enum EvalCommand {
     /// HTML body extraction: ScrapingHub shingle F1 and trafilatura's snippet checks.
     Extraction(eval_extraction::Args),
-    /// Time expressions: TIMEX extraction (strict, relaxed) and value F1 on WikiWarsDE and TBAQ.
-    Time(eval_time::Args),
     /// Quotations and reported speech: SpkAtt-2023 dev, PolNeAR test, Redewiedergabe (token P/R/F1).
     Attribution(eval_attribution::Args),
+    /// Time expressions: TIMEX extraction (strict, relaxed) and value F1 on WikiWarsDE and TBAQ.
+    Time(eval_time::Args),
     /// Places: gazetteer resolution accuracy (exact GeoNames id, within 161 km) and coverage.
     Geo(eval_geo::Args),
     /// Named entities: strict span P/R/F1 per type (conlleval) and tagging speed.
@@ -30,8 +30,8 @@ pub enum EvalCommand {
 pub fn run_eval(command: EvalCommand) -> anyhow::Result<ExitCode> {
     match command {
         EvalCommand::Extraction(args) => eval_extraction::run(args),
-        EvalCommand::Time(args) => eval_time::run(args),
         EvalCommand::Attribution(args) => eval_attribution::run(args),
+        EvalCommand::Time(args) => eval_time::run(args),
         EvalCommand::Geo(args) => eval_geo::run(args),
         EvalCommand::Ner(args) => ner::run_eval(args),
     }
