@@ -3,6 +3,7 @@
 mod attribution;
 mod clean_examples;
 mod geo;
+mod golden;
 mod html_examples;
 mod ner;
 mod properties;
