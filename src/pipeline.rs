@@ -81,6 +81,17 @@ pub fn analyze_raw(raw: RawDocument, options: &Options) -> Document {
     }
 
     doc.language = dossier_langid::detect(&doc.text);
+    let seg = segment_document(&mut doc);
+    dossier_time::annotate(&mut doc, &seg.sentences);
+    doc.entities = dossier_ner::entities(&doc);
+    dossier_geo::annotate(&mut doc);
+    dossier_attribution::annotate(&mut doc);
+    doc
+}
+
+/// Fills the sentence and token layers; returns the segmentation in byte offsets, which the
+/// time tagger reads.
+pub fn segment_document(doc: &mut Document) -> dossier_segment::Segmentation {
     let seg = dossier_segment::segment(&doc.text, &doc.language);
     doc.sentences = seg
         .sentences
@@ -92,9 +103,5 @@ pub fn analyze_raw(raw: RawDocument, options: &Options) -> Document {
         .iter()
         .map(|&(s, e)| doc.span_of_bytes(s, e))
         .collect();
-    dossier_time::annotate(&mut doc, &seg.sentences);
-    doc.entities = dossier_ner::entities(&doc);
-    dossier_geo::annotate(&mut doc);
-    dossier_attribution::annotate(&mut doc);
-    doc
+    seg
 }

@@ -24,17 +24,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     use dossier_attribution::eval;
     let want = |name: &str| args.only.is_empty() || args.only.iter().any(|o| o == name);
     let segment = |doc: &mut dossier_core::Document| {
-        let seg = dossier_segment::segment(&doc.text, &doc.language);
-        doc.sentences = seg
-            .sentences
-            .iter()
-            .map(|&(s, e)| doc.span_of_bytes(s, e))
-            .collect();
-        doc.tokens = seg
-            .tokens
-            .iter()
-            .map(|&(s, e)| doc.span_of_bytes(s, e))
-            .collect();
+        dossier::pipeline::segment_document(doc);
     };
     let mut out = String::new();
     let fail = |e: Box<dyn std::error::Error>| anyhow::anyhow!("{e}");

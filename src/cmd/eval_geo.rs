@@ -10,7 +10,7 @@
 //! - accuracy against hand-labelled GeoNames ids (`--gold`): exact id and within 161 km.
 
 use anyhow::Context;
-use dossier_core::{Article, Document, Entity, Mention, Source};
+use dossier_core::{Document, Entity, Mention};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::io::Read;
@@ -206,19 +206,7 @@ fn hipe(data: &Path, split: &str) -> anyhow::Result<Vec<GoldDoc>> {
 /// mention text (as an NER stage would group them).
 fn document_for(gold: &GoldDoc) -> (Document, Vec<(usize, usize)>) {
     let lead = gold.text.chars().count() - gold.text.trim_start().chars().count();
-    let article = Article {
-        paragraphs: vec![gold.text.clone()],
-        ..Default::default()
-    };
-    let source = Source {
-        name: gold.id.clone(),
-        format: "text".into(),
-        bytes: gold.text.len(),
-        encoding: None,
-        url: None,
-    };
-    let mut doc = Document::from_article(gold.id.clone(), source, article);
-    doc.language = "de".into();
+    let mut doc = Document::from_paragraphs(&gold.id, "de", vec![gold.text.clone()]);
     let seg = dossier_segment::segment(&doc.text, "de");
     doc.sentences = seg
         .sentences

@@ -18,23 +18,14 @@ fn rebuild_artifact() {
 }
 
 use crate::{annotate, attribute};
-use dossier_core::{Article, Document, Entity, Mention, Source};
+use dossier_core::{Document, Entity, Mention};
 
 fn doc(lang: &str, paragraphs: &[&str]) -> Document {
-    let article = Article {
-        paragraphs: paragraphs.iter().map(|p| p.to_string()).collect(),
-        ..Default::default()
-    };
-    let source = Source {
-        name: "t".into(),
-        format: "text".into(),
-        bytes: 0,
-        encoding: None,
-        url: None,
-    };
-    let mut d = Document::from_article("t".into(), source, article);
-    d.language = lang.into();
-    d
+    Document::from_paragraphs(
+        "t",
+        lang,
+        paragraphs.iter().map(|p| p.to_string()).collect(),
+    )
 }
 
 /// Adds an entity with a mention at every occurrence of each of `names`.

@@ -256,6 +256,26 @@ impl Document {
         }
     }
 
+    /// A document from plain paragraphs with no page around them: what evaluations on corpora
+    /// and unit tests of later stages start from.
+    pub fn from_paragraphs(name: &str, language: &str, paragraphs: Vec<String>) -> Self {
+        let bytes = paragraphs.iter().map(String::len).sum();
+        let source = Source {
+            name: name.into(),
+            format: "text".into(),
+            bytes,
+            encoding: None,
+            url: None,
+        };
+        let article = Article {
+            paragraphs,
+            ..Default::default()
+        };
+        let mut doc = Document::from_article(name.into(), source, article);
+        doc.language = language.into();
+        doc
+    }
+
     /// Rebuilds the offset table after deserialising a report.
     pub fn reindex(&mut self) {
         self.offsets = OffsetMap::new(&self.text);

@@ -493,24 +493,12 @@ pub fn geo_of(g: &Gazetteer, place: u32) -> Option<Geo> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use dossier_core::{Article, Entity, Mention, Source};
+    use dossier_core::{Entity, Mention};
 
     /// A document with the given text and place entities, each given as (name, mentions);
     /// a mention is (text, kind) and is found in the text in order.
     pub(crate) fn doc_with(text: &str, lang: &str, places: &[(&str, &[(&str, &str)])]) -> Document {
-        let article = Article {
-            paragraphs: vec![text.to_string()],
-            ..Default::default()
-        };
-        let source = Source {
-            name: "t".into(),
-            format: "text".into(),
-            bytes: text.len(),
-            encoding: None,
-            url: None,
-        };
-        let mut doc = Document::from_article("t".into(), source, article);
-        doc.language = lang.into();
+        let mut doc = Document::from_paragraphs("t", lang, vec![text.to_string()]);
         let mut from = 0usize;
         let mut found: Vec<(usize, Entity)> = Vec::new();
         for (k, (name, mentions)) in places.iter().enumerate() {

@@ -793,23 +793,11 @@ mod tests {
 #[cfg(test)]
 mod grouping_tests {
     use super::*;
-    use dossier_core::{Article, Source};
 
     /// A document whose tokens are the whitespace-separated words of `text`, with `,` and `.`
     /// split off, and the given labels (one per token, `O` where not listed).
     fn doc_with(text: &str, tagged: &[(&str, &str)]) -> (Document, Vec<String>) {
-        let article = Article {
-            paragraphs: vec![text.to_string()],
-            ..Default::default()
-        };
-        let source = Source {
-            name: "t".into(),
-            format: "text".into(),
-            bytes: text.len(),
-            encoding: None,
-            url: None,
-        };
-        let mut doc = Document::from_article("t".into(), source, article);
+        let mut doc = Document::from_paragraphs("t", "und", vec![text.to_string()]);
         let mut tokens = Vec::new();
         let mut pos = 0;
         for word in doc.text.clone().split(' ') {
