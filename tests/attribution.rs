@@ -57,17 +57,9 @@ fn pipeline_fills_quotes_and_attributions() {
 /// The seed's bar, checked on the real page dump (never copied into the project).
 #[test]
 fn seed_bar() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/corpus/seed-kim-russland.txt"
-    );
-    let Ok(bytes) = std::fs::read(path) else {
-        eprintln!("skipped: {path} is absent");
+    let Some(doc) = crate::seed::report() else {
         return;
     };
-    let mut docs = analyze_bytes("seed.txt", &bytes, &Options::default()).expect("analysis");
-    let doc = docs.remove(0);
-    doc.validate_spans().expect("valid spans");
     let direct: Vec<_> = doc.quotes.iter().filter(|q| q.kind == "direct").collect();
     let speaker_of = |needle: &str| {
         direct

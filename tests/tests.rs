@@ -7,5 +7,6 @@ mod golden;
 mod html_examples;
 mod ner;
 mod properties;
+mod seed;
 mod spans;
 mod time;
