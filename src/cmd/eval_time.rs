@@ -103,6 +103,22 @@ fn parse_date(s: &str) -> Option<jiff::civil::Date> {
     None
 }
 
+/// One annotated document: the `<TEXT>` part without its TIMEX tags, and the tags as gold.
+fn gold_doc(path: &Path, raw: &str, dct: Option<jiff::civil::Date>, tag: &str) -> GoldDoc {
+    let body = between(raw, "<TEXT>", "</TEXT>").unwrap_or("");
+    let (text, gold) = strip(body, tag);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    GoldDoc {
+        name,
+        text,
+        dct,
+        gold,
+    }
+}
+
 fn load_wikiwars(dir: &Path) -> anyhow::Result<Vec<GoldDoc>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("keyinline"))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -116,18 +132,7 @@ fn load_wikiwars(dir: &Path) -> anyhow::Result<Vec<GoldDoc>> {
         let dct = attr(header, "val")
             .and_then(|v| parse_date(&v))
             .or_else(|| parse_date(&strip(header, "TIMEX2").0));
-        let body = between(&raw, "<TEXT>", "</TEXT>").unwrap_or("");
-        let (text, gold) = strip(body, "TIMEX2");
-        let name = f
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        docs.push(GoldDoc {
-            name,
-            text,
-            dct,
-            gold,
-        });
+        docs.push(gold_doc(&f, &raw, dct, "TIMEX2"));
     }
     Ok(docs)
 }
@@ -150,18 +155,7 @@ fn load_tbaq(dir: &Path) -> anyhow::Result<Vec<GoldDoc>> {
         let dct = between(&raw, "<DCT>", "</DCT>")
             .and_then(|h| attr(h, "value"))
             .and_then(|v| parse_date(&v));
-        let body = between(&raw, "<TEXT>", "</TEXT>").unwrap_or("");
-        let (text, gold) = strip(body, "TIMEX3");
-        let name = f
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        docs.push(GoldDoc {
-            name,
-            text,
-            dct,
-            gold,
-        });
+        docs.push(gold_doc(&f, &raw, dct, "TIMEX3"));
     }
     Ok(docs)
 }
