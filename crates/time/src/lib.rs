@@ -22,6 +22,8 @@ mod resolve;
 mod rules;
 
 use jiff::civil::Date;
+use regex_automata::util::captures::Captures;
+use regex_automata::{Anchored, Input};
 use rules::Language;
 use std::sync::OnceLock;
 
@@ -283,7 +285,7 @@ fn ceil_boundary(text: &str, mut i: usize) -> usize {
 fn render(
     template: &str,
     text: &str,
-    caps: &regex::Captures,
+    caps: &Captures,
     rule: &rules::Rule,
     lang: &Language,
 ) -> String {
@@ -297,8 +299,8 @@ fn render(
         };
         let inner = &rest[open + 1..open + close];
         let (name, filter) = inner.split_once('|').unwrap_or((inner, ""));
-        let value = caps.name(name).map(|m| {
-            let raw = &text[floor_boundary(text, m.start())..ceil_boundary(text, m.end())];
+        let value = caps.get_group_by_name(name).map(|m| {
+            let raw = &text[floor_boundary(text, m.start)..ceil_boundary(text, m.end)];
             match rule.group_class.get(name).and_then(|c| lang.classes.get(c)) {
                 Some(class) => class.value(raw),
                 None => raw.trim().to_string(),
@@ -481,12 +483,17 @@ fn extract(
     }
     let mut cands: Vec<Cand> = Vec::new();
     let lowered = folded.to_ascii_lowercase();
+    // Where each rule matches, as sorted (rule, position) pairs.
+    let starts = lang.starts.as_ref().map(|s| s.find(folded, &lowered));
     for (ri, rule) in lang.rules.iter().enumerate() {
         let haystack = if rule.lower { &lowered } else { folded };
-        for caps in rule.re.captures_iter(haystack) {
-            let Some(whole) = caps.get(0) else { continue };
+        let mut caps = rule.re.create_captures();
+        let mut accept = |caps: &Captures| {
+            let Some(whole) = caps.get_match() else {
+                return;
+            };
             if whole.is_empty() {
-                continue;
+                return;
             }
             let (ms, me) = (
                 floor_boundary(text, whole.start()),
@@ -495,23 +502,20 @@ fn extract(
             if let Some(nn) = &rule.not_next {
                 let tail = &folded[me..(me + 80).min(folded.len())];
                 if nn.is_match(tail) {
-                    continue;
+                    return;
                 }
             }
             if let Some(np) = &rule.not_prev {
                 let head = &folded[ms.saturating_sub(80)..ms];
                 if np.is_match(head) {
-                    continue;
+                    return;
                 }
             }
             let mut outs = Vec::new();
             for o in &rule.outputs {
                 let (s, e) = match &o.extent {
-                    Some(g) => match caps.name(g) {
-                        Some(m) => (
-                            floor_boundary(text, m.start()),
-                            ceil_boundary(text, m.end()),
-                        ),
+                    Some(g) => match caps.get_group_by_name(g) {
+                        Some(m) => (floor_boundary(text, m.start), ceil_boundary(text, m.end)),
                         None => continue,
                     },
                     None => (ms, me),
@@ -525,13 +529,13 @@ fn extract(
                 let modifier = o
                     .modifier
                     .as_deref()
-                    .map(|t| render(t, text, &caps, rule, lang))
+                    .map(|t| render(t, text, caps, rule, lang))
                     .filter(|t| !t.is_empty() && t != "?");
                 outs.push((
                     s,
                     e,
                     o.kind,
-                    render(&o.template, text, &caps, rule, lang),
+                    render(&o.template, text, caps, rule, lang),
                     modifier,
                 ));
             }
@@ -542,6 +546,33 @@ fn extract(
                     rule: ri,
                     outs,
                 });
+            }
+        };
+        let Some(starts) = &starts else {
+            for caps in rule.re.captures_iter(haystack) {
+                accept(&caps);
+            }
+            continue;
+        };
+        // The matches a scan would find: a scan reports the leftmost match, then goes on from
+        // its end; the match it reports at a position is the one an anchored search there
+        // finds.
+        let first = starts.partition_point(|&(r, _)| r < ri);
+        let mut from = 0;
+        for &(r, p) in &starts[first..] {
+            if r != ri {
+                break;
+            }
+            if p < from {
+                continue;
+            }
+            let input = Input::new(haystack)
+                .span(p..haystack.len())
+                .anchored(Anchored::Yes);
+            rule.re.search_captures(&input, &mut caps);
+            if let Some(m) = caps.get_match() {
+                from = m.end();
+                accept(&caps);
             }
         }
     }

@@ -19,6 +19,9 @@
 //! `EVENT_END`, `EVENT_BEGIN`, `LANG_HINT`.
 
 use regex::Regex;
+use regex_automata::util::syntax;
+use regex_automata::{meta, Anchored, Input, MatchKind, PatternSet};
+use regex_syntax::hir::{literal, Hir, HirKind, Look};
 use std::collections::HashMap;
 
 /// One output of a rule: an extent group (or the whole match), a type and a value template.
@@ -32,7 +35,9 @@ pub(crate) struct Output {
 
 #[derive(Debug)]
 pub(crate) struct Rule {
-    pub re: Regex,
+    pub re: meta::Regex,
+    /// The regex `re` was compiled from (for tests and debugging).
+    pub source: String,
     /// The rule has no case-sensitive part: it runs, without `(?i)`, on the lower-cased text
     /// (case-insensitive literals defeat the regex crate's literal prefilters).
     pub lower: bool,
@@ -99,6 +104,8 @@ pub(crate) struct Language {
     pub cue_future: Option<Regex>,
     pub cue_recur: Option<Regex>,
     pub lang_hint: Option<Regex>,
+    /// Where the rules match; `None` (never expected) makes every rule scan the whole text.
+    pub starts: Option<Starts>,
 }
 
 impl Language {
@@ -312,7 +319,7 @@ pub(crate) fn compile(code: &str, source: &str) -> Result<Language, String> {
         } else {
             ascii_classes(&format!("(?i){expanded}"))
         };
-        let re = Regex::new(&source).map_err(|e| err(e.to_string()))?;
+        let re = rule_regex(&source).map_err(|e| err(e.to_string()))?;
         let mut outputs = Vec::new();
         for (i, out) in rest.split(" ;; ").enumerate() {
             let mut parts = out.split_whitespace();
@@ -353,6 +360,7 @@ pub(crate) fn compile(code: &str, source: &str) -> Result<Language, String> {
         };
         rules.push(Rule {
             re,
+            source,
             lower,
             outputs,
             not_next: anchored(not_next, true)?,
@@ -360,7 +368,14 @@ pub(crate) fn compile(code: &str, source: &str) -> Result<Language, String> {
             group_class,
         });
     }
+    let sources: Vec<&str> = rules.iter().map(|r| r.source.as_str()).collect();
+    let starts = Starts::new(&sources);
+    if let Err(e) = &starts {
+        // Slower but still correct: every rule scans the whole text.
+        eprintln!("dossier-time: {code} rules: no start automaton: {e}");
+    }
     Ok(Language {
+        starts: starts.ok(),
         code: code.to_string(),
         cue_past: words_regex(classes.get("CUE_PAST")),
         cue_future: words_regex(classes.get("CUE_FUTURE")),
@@ -370,4 +385,189 @@ pub(crate) fn compile(code: &str, source: &str) -> Result<Language, String> {
         rules,
         anniversary,
     })
+}
+
+/// A rule's regex: configured as `regex::Regex::new` configures its own, so matches are the
+/// same, but with the lower-level API that can search anchored at a given position.
+fn rule_regex(source: &str) -> Result<meta::Regex, String> {
+    meta::Builder::new()
+        .configure(
+            meta::Config::new()
+                .nfa_size_limit(Some(10 * (1 << 20)))
+                .hybrid_cache_capacity(2 * (1 << 20))
+                .match_kind(regex_automata::MatchKind::LeftmostFirst)
+                .utf8_empty(true),
+        )
+        .syntax(regex_automata::util::syntax::Config::new().utf8(true))
+        .build(source)
+        .map_err(|e| e.to_string())
+}
+
+/// Finds the positions where each rule matches, in one pass over the text for all rules, so that
+/// a rule's regex runs only where it matches instead of scanning the whole text.
+///
+/// A position is a candidate when its first two bytes can begin a match of some rule (and, for
+/// the rules that open with `\b`, when it is a word boundary); at a candidate one anchored search
+/// of an automaton that holds every rule tells which rules match there.
+#[derive(Debug)]
+pub(crate) struct Starts {
+    /// Every rule as one pattern (pattern `i` is rule `i`), case-insensitive and without groups,
+    /// on the folded text: it matches wherever the rule does (a lower-cased rule, which runs on
+    /// the lower-cased text, matches the same ASCII text case-insensitively).
+    set: meta::Regex,
+    /// Starts of the rules that open with `\b`, checked at word boundaries only.
+    at_boundary: Prefixes,
+    /// Starts of the other rules, checked everywhere.
+    anywhere: Prefixes,
+}
+
+impl Starts {
+    fn new(sources: &[&str]) -> Result<Starts, String> {
+        let patterns: Vec<String> = sources.iter().map(|s| format!("(?i){s}")).collect();
+        let set = meta::Builder::new()
+            .configure(
+                meta::Config::new()
+                    .match_kind(MatchKind::All)
+                    .which_captures(regex_automata::nfa::thompson::WhichCaptures::None)
+                    .nfa_size_limit(Some(50 * (1 << 20)))
+                    .hybrid_cache_capacity(16 * (1 << 20)),
+            )
+            .syntax(syntax::Config::new().utf8(true))
+            .build_many(&patterns)
+            .map_err(|e| e.to_string())?;
+        let mut at_boundary = Prefixes::default();
+        let mut anywhere = Prefixes::default();
+        for source in sources {
+            let hir = regex_syntax::parse(source).map_err(|e| e.to_string())?;
+            let starts = start_pairs(&hir);
+            if opens_with_word_boundary(&hir) {
+                at_boundary.add(starts);
+            } else {
+                anywhere.add(starts);
+            }
+        }
+        Ok(Starts {
+            set,
+            at_boundary,
+            anywhere,
+        })
+    }
+
+    /// The (rule, position) pairs of every rule match start in `folded` (its lower-cased copy
+    /// is `lowered`), sorted.
+    pub fn find(&self, folded: &str, lowered: &str) -> Vec<(usize, usize)> {
+        let bytes = lowered.as_bytes();
+        let mut out = Vec::new();
+        let mut which = PatternSet::new(self.set.pattern_len());
+        let mut prev_word = false;
+        for p in 0..bytes.len() {
+            let word = is_word_byte(bytes[p]);
+            let boundary = word != prev_word;
+            prev_word = word;
+            if !((boundary && self.at_boundary.hit(bytes, p)) || self.anywhere.hit(bytes, p)) {
+                continue;
+            }
+            let input = Input::new(folded)
+                .span(p..folded.len())
+                .anchored(Anchored::Yes);
+            self.set.which_overlapping_matches(&input, &mut which);
+            if which.is_empty() {
+                continue;
+            }
+            out.extend(which.iter().map(|pid| (pid.as_usize(), p)));
+            which.clear();
+        }
+        out.sort_unstable();
+        out
+    }
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Lower-cased first bytes of matches: byte pairs, and single bytes a match may start with
+/// whatever follows.
+#[derive(Debug)]
+struct Prefixes {
+    pairs: Vec<u64>,
+    singles: [bool; 256],
+    any: bool,
+}
+
+impl Default for Prefixes {
+    fn default() -> Self {
+        Prefixes {
+            pairs: vec![0; 1 << 10],
+            singles: [false; 256],
+            any: false,
+        }
+    }
+}
+
+impl Prefixes {
+    /// Adds the starts of one rule; `None` (unknown) means anything.
+    fn add(&mut self, starts: Option<Vec<Vec<u8>>>) {
+        let Some(starts) = starts else {
+            self.any = true;
+            return;
+        };
+        for l in starts {
+            match l[..] {
+                [] => self.any = true,
+                [a] => self.singles[usize::from(a)] = true,
+                [a, b, ..] => {
+                    let i = usize::from(a) << 8 | usize::from(b);
+                    self.pairs[i >> 6] |= 1 << (i & 63);
+                }
+            }
+        }
+    }
+
+    fn hit(&self, bytes: &[u8], p: usize) -> bool {
+        if self.any {
+            return true;
+        }
+        let a = bytes[p];
+        if self.singles[usize::from(a)] {
+            return true;
+        }
+        bytes.get(p + 1).is_some_and(|&b| {
+            let i = usize::from(a) << 8 | usize::from(b);
+            self.pairs[i >> 6] >> (i & 63) & 1 == 1
+        })
+    }
+}
+
+/// The first two bytes (lower-cased ASCII) of every match of `hir`, or `None` when they are
+/// not known.
+///
+/// The literal extractor is the one the regex crate uses for its own prefilters, so the set is
+/// complete: a match that starts otherwise cannot exist. The rules run on ASCII text (see
+/// `fold`), so literals with other bytes can never occur and are dropped.
+fn start_pairs(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let mut extractor = literal::Extractor::new();
+    extractor
+        .kind(literal::ExtractKind::Prefix)
+        .limit_literal_len(2)
+        .limit_total(4_096);
+    let seq = extractor.extract(hir);
+    let mut lits: Vec<Vec<u8>> = seq
+        .literals()?
+        .iter()
+        .map(|l| l.as_bytes().to_ascii_lowercase())
+        .filter(|l| l.is_ascii())
+        .collect();
+    lits.sort_unstable();
+    lits.dedup();
+    Some(lits)
+}
+
+fn opens_with_word_boundary(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Look(Look::WordAscii) => true,
+        HirKind::Concat(subs) => subs.first().is_some_and(opens_with_word_boundary),
+        HirKind::Capture(c) => opens_with_word_boundary(&c.sub),
+        _ => false,
+    }
 }

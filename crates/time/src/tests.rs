@@ -226,10 +226,11 @@ fn debug_print() {
     let lang = std::env::var("L").unwrap_or("de".into());
     let l = languages().iter().find(|l| l.code == lang).unwrap();
     for (i, r) in l.rules.iter().enumerate() {
-        for c in r.re.captures_iter(&text) {
+        for c in r.re.captures_iter(text.as_str()) {
+            let Some(m) = c.get_match() else { continue };
             eprintln!(
                 "rule {i}: {:?} {:?}",
-                &c[0],
+                &text[m.range()],
                 r.outputs.iter().map(|o| &o.template).collect::<Vec<_>>()
             );
         }
@@ -275,7 +276,7 @@ fn debug_rule_timing() {
     for (t, i) in times.iter().take(12) {
         eprintln!(
             "{t:.4} rule {i} {}",
-            &l.rules[*i].re.as_str()[..80.min(l.rules[*i].re.as_str().len())]
+            &l.rules[*i].source[..80.min(l.rules[*i].source.len())]
         );
     }
     for re in [&l.cue_past, &l.cue_future, &l.cue_recur]
