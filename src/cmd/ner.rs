@@ -1,7 +1,7 @@
 //! `dossier train ner|lexicon` and `dossier eval ner`: training and scoring the entity tagger.
 
 use anyhow::{anyhow, Context};
-use dossier_ner::data::{read_file, Sentence};
+use dossier_ner::data::read_file;
 use dossier_ner::eval::{fold_base, Scores};
 use dossier_ner::lexicon::Lexicon;
 use dossier_ner::model::Model;
@@ -54,6 +54,9 @@ pub struct TrainArgs {
     /// Penalty on the `O` label's score (recall for precision); default: tuned on --dev.
     #[arg(long)]
     pub o_penalty: Option<f32>,
+    /// Train this many models from different shuffles and ship the mean of their weights.
+    #[arg(long, default_value_t = 1)]
+    pub ensemble: usize,
 }
 
 #[derive(clap::Args)]
@@ -79,6 +82,10 @@ pub struct EvalArgs {
     /// A lexicon file instead of the embedded one.
     #[arg(long)]
     pub lexicon: Option<PathBuf>,
+    /// Also write `token<TAB>gold<TAB>predicted` lines (blank line between sentences) here,
+    /// for error analysis.
+    #[arg(long)]
+    pub dump: Option<PathBuf>,
 }
 
 fn load_lexicon(lang: &str, path: Option<&Path>) -> anyhow::Result<Lexicon> {
@@ -91,13 +98,6 @@ fn load_lexicon(lang: &str, path: Option<&Path>) -> anyhow::Result<Lexicon> {
     }
 }
 
-fn read_all(paths: &[PathBuf]) -> anyhow::Result<Vec<Sentence>> {
-    let mut out = Vec::new();
-    for p in paths {
-        out.extend(read_file(p).map_err(|e| anyhow!(e))?);
-    }
-    Ok(out)
-}
 
 pub fn run_train(command: TrainCommand) -> anyhow::Result<ExitCode> {
     match command {
@@ -119,7 +119,20 @@ pub fn run_train(command: TrainCommand) -> anyhow::Result<ExitCode> {
             if lex.is_empty() {
                 eprintln!("warning: the lexicon is empty; cluster and gazetteer features are off");
             }
-            let train = read_all(&args.train)?;
+            let mut train = Vec::new();
+            for p in &args.train {
+                train.extend(read_file(p).map_err(|e| anyhow!(e))?);
+            }
+            let mut types: Vec<&str> = train.iter().flat_map(|s| &s.labels).map(String::as_str).collect();
+            types.sort_unstable();
+            types.dedup();
+            if types.len() + usize::from(!types.contains(&"O")) > dossier_ner::model::MAX_LABELS {
+                anyhow::bail!(
+                    "the training data has {} distinct labels; a model holds at most {}",
+                    types.len(),
+                    dossier_ner::model::MAX_LABELS
+                );
+            }
             let dev = match &args.dev {
                 Some(d) => read_file(d).map_err(|e| anyhow!(e))?,
                 None => Vec::new(),
@@ -132,6 +145,7 @@ pub fn run_train(command: TrainCommand) -> anyhow::Result<ExitCode> {
                 min_count: args.min_count,
                 pa: args.pa,
                 o_penalty: args.o_penalty,
+                ensemble: args.ensemble,
             };
             let t0 = Instant::now();
             let model = dossier_ner::train::train(&lex, &train, &dev, &settings, &mut |line| {
@@ -177,6 +191,16 @@ pub fn run_eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     }
     let secs = t0.elapsed().as_secs_f64();
     let cpu = cpu0.and_then(|c0| cpu_seconds().map(|c1| c1 - c0));
+    if let Some(path) = &args.dump {
+        let mut out = String::new();
+        for (s, p) in sents.iter().zip(&predicted) {
+            for ((tok, gold), pred) in s.tokens.iter().zip(&s.labels).zip(p) {
+                out.push_str(&format!("{tok}\t{gold}\t{pred}\n"));
+            }
+            out.push('\n');
+        }
+        std::fs::write(path, out).with_context(|| path.display().to_string())?;
+    }
     let mut full = Scores::default();
     let mut base = Scores::default();
     for (s, p) in sents.iter().zip(&predicted) {

@@ -30,7 +30,7 @@ pub const GAZ_COUNTRY_PART: u16 = 1 << 6;
 pub const GAZ_DEMONYM: u16 = 1 << 7;
 /// A landscape, river or region name (ler-de landschaftsbezeichnungen).
 pub const GAZ_LANDSCAPE: u16 = 1 << 8;
-/// Mostly inside person names in WikiANN (silver Wikipedia annotations, train + dev).
+/// Mostly inside person names in WikiANN (silver Wikipedia annotations, train split).
 pub const GAZ_WIKI_PER: u16 = 1 << 9;
 /// Mostly inside organisation names in WikiANN.
 pub const GAZ_WIKI_ORG: u16 = 1 << 10;
@@ -469,11 +469,9 @@ pub fn build(lang: &str, data: &Path) -> Result<Lexicon, String> {
     // WikiANN itself, where such a list would only echo its labels).
     if lang == "de" {
         let mut counts: HashMap<String, [u32; 3]> = HashMap::new();
-        for split in ["train", "dev"] {
-            let path = data.join(format!("ner/wikiann/de/{split}"));
-            let Ok(sents) = crate::data::read_file(&path) else {
-                continue;
-            };
+        // Train split only: WikiANN dev is labelled dev/tune, and a word list drawn from its
+        // labels would be training on it.
+        if let Ok(sents) = crate::data::read_file(&data.join("ner/wikiann/de/train")) {
             for s in sents {
                 for (tok, label) in s.tokens.iter().zip(&s.labels) {
                     let k = match label.get(2..) {

@@ -11,6 +11,15 @@ use std::io::{Read, Write};
 
 const MAGIC: &[u8; 6] = b"DNNR02";
 
+/// The most labels a model can have: one weight row is 32 i16 = one 64-byte cache line.
+pub const MAX_LABELS: usize = 32;
+
+/// The weights of one feature row, padded to a cache line so that scoring a feature costs one
+/// memory access and the additions vectorise.
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(64))]
+struct Row([i16; MAX_LABELS]);
+
 /// A trained model ready for tagging.
 #[derive(Debug, Clone, Default)]
 pub struct Model {
@@ -18,7 +27,7 @@ pub struct Model {
     pub bits: u32,
     /// `index[feature]` = 1 + row number in `rows`, 0 = no weights.
     index: Vec<u32>,
-    rows: Vec<i16>,
+    rows: Vec<Row>,
     /// Multiply an i16 weight by this to get the trained weight.
     unscale: f32,
     /// `trans[prev * L + cur]`.
@@ -26,6 +35,8 @@ pub struct Model {
     pub start: Vec<f32>,
     pub allowed: Vec<bool>,
     pub start_allowed: Vec<bool>,
+    /// `prevs[cur]`: the labels allowed before `cur` (from `allowed`).
+    prevs: Vec<Vec<u16>>,
     /// Subtracted from the `O` score of every token (label 0): trades precision for recall,
     /// tuned on dev.
     pub o_penalty: f32,
@@ -48,13 +59,25 @@ pub fn constraints(labels: &[String]) -> (Vec<bool>, Vec<bool>) {
     (allowed, start)
 }
 
-/// Best label sequence for emission scores `emit[i * L + label]`.
+/// For each label, the labels allowed before it (`allowed[prev * L + cur]`).
+pub fn prev_lists(allowed: &[bool], l: usize) -> Vec<Vec<u16>> {
+    (0..l)
+        .map(|c| {
+            (0..l)
+                .filter(|&p| allowed.get(p * l + c).copied().unwrap_or(false))
+                .map(|p| p as u16)
+                .collect()
+        })
+        .collect()
+}
+
+/// Best label sequence for emission scores `emit[i * L + label]`; `prevs` from [`prev_lists`].
 pub fn viterbi(
     emit: &[f32],
     l: usize,
     trans: &[f32],
     start: &[f32],
-    allowed: &[bool],
+    prevs: &[Vec<u16>],
     start_allowed: &[bool],
 ) -> Vec<u16> {
     let n = emit.len().checked_div(l).unwrap_or(0);
@@ -70,14 +93,6 @@ pub fn viterbi(
     }
     let mut back = vec![0u16; n * l];
     let mut next = vec![NEG; l];
-    let prevs: Vec<Vec<u16>> = (0..l)
-        .map(|c| {
-            (0..l)
-                .filter(|&p| allowed[p * l + c])
-                .map(|p| p as u16)
-                .collect()
-        })
-        .collect();
     for i in 1..n {
         for c in 0..l {
             let mut best = NEG;
@@ -128,6 +143,7 @@ impl Model {
         prune: f32,
     ) -> Model {
         let l = labels.len();
+        assert!(l <= MAX_LABELS, "a model holds at most {MAX_LABELS} labels");
         let max = weights.iter().fold(0f32, |m, w| m.max(w.abs())).max(1e-9);
         let scale = 32767.0 / max;
         let mut index = vec![0u32; 1usize << bits];
@@ -137,13 +153,16 @@ impl Model {
             if row.iter().all(|w| w.abs() < prune) {
                 continue;
             }
-            for w in row {
-                let q = if w.abs() < prune { 0.0 } else { w * scale };
-                rows.push(q.round().clamp(-32767.0, 32767.0) as i16);
+            let mut packed = Row([0; MAX_LABELS]);
+            for (q, w) in packed.0.iter_mut().zip(row) {
+                let x = if w.abs() < prune { 0.0 } else { w * scale };
+                *q = x.round().clamp(-32767.0, 32767.0) as i16;
             }
-            *slot = (rows.len() / l) as u32;
+            rows.push(packed);
+            *slot = rows.len() as u32;
         }
         let (allowed, start_allowed) = constraints(&labels);
+        let prevs = prev_lists(&allowed, l);
         Model {
             labels,
             bits,
@@ -154,20 +173,20 @@ impl Model {
             start,
             allowed,
             start_allowed,
+            prevs,
             o_penalty: 0.0,
         }
     }
 
     /// Number of feature rows with weights.
     pub fn stored_rows(&self) -> usize {
-        self.rows.len() / self.num_labels().max(1)
+        self.rows.len()
     }
 
     /// The emission scores of one token's features, written to `out` (length L).
     #[inline]
-    pub fn score_token(&self, feats: &[u32], acc: &mut [i32], out: &mut [f32]) {
-        let l = self.labels.len();
-        acc.iter_mut().for_each(|a| *a = 0);
+    pub fn score_token(&self, feats: &[u32], out: &mut [f32]) {
+        let mut acc = [0i32; MAX_LABELS];
         // Two passes: the index loads are independent, so the CPU overlaps their cache misses
         // before the row loads that depend on them.
         let mut rows = [0u32; 128];
@@ -179,10 +198,10 @@ impl Model {
                 k += (r != 0) as usize;
             }
             for &r in &rows[..k] {
-                let r = r as usize;
-                let row = &self.rows[(r - 1) * l..r * l];
-                for (a, &w) in acc.iter_mut().zip(row) {
-                    *a += w as i32;
+                if let Some(Row(row)) = self.rows.get(r as usize - 1) {
+                    for (a, &w) in acc.iter_mut().zip(row) {
+                        *a += w as i32;
+                    }
                 }
             }
         }
@@ -199,9 +218,8 @@ impl Model {
         }
         let n = feats.len();
         let mut emit = vec![0f32; n * l];
-        let mut acc = vec![0i32; l];
         for i in 0..n {
-            self.score_token(feats.token(i), &mut acc, &mut emit[i * l..(i + 1) * l]);
+            self.score_token(feats.token(i), &mut emit[i * l..(i + 1) * l]);
             if self.labels[0] == "O" {
                 emit[i * l] -= self.o_penalty;
             }
@@ -211,7 +229,7 @@ impl Model {
             l,
             &self.trans,
             &self.start,
-            &self.allowed,
+            &self.prevs,
             &self.start_allowed,
         )
     }
@@ -239,7 +257,7 @@ impl Model {
             }
             put_varint(&mut raw, (f - prev) as u64);
             prev = f;
-            let row = &self.rows[(r as usize - 1) * l..r as usize * l];
+            let row = &self.rows[r as usize - 1].0[..l];
             for &w in row {
                 let z = ((w as i32) << 1) ^ ((w as i32) >> 31);
                 put_varint(&mut raw, z as u64);
@@ -261,7 +279,7 @@ impl Model {
             return Err("model: bad magic".into());
         }
         let l = r.varint()? as usize;
-        if l == 0 || l > 1000 {
+        if l == 0 || l > MAX_LABELS {
             return Err("model: bad label count".into());
         }
         let mut labels = Vec::with_capacity(l);
@@ -284,18 +302,21 @@ impl Model {
         }
         let n = r.varint()? as usize;
         let mut index = vec![0u32; 1usize << bits];
-        let mut rows = Vec::with_capacity(n.min(1 << bits) * l);
+        let mut rows = Vec::with_capacity(n.min(1 << bits));
         let mut f = 0usize;
         for k in 0..n {
             f = f.saturating_add(r.varint()? as usize);
             let slot = index.get_mut(f).ok_or("model: feature out of range")?;
-            for _ in 0..l {
+            let mut packed = Row([0; MAX_LABELS]);
+            for q in packed.0.iter_mut().take(l) {
                 let z = r.varint()? as i32;
-                rows.push(((z >> 1) ^ -(z & 1)) as i16);
+                *q = ((z >> 1) ^ -(z & 1)) as i16;
             }
+            rows.push(packed);
             *slot = k as u32 + 1;
         }
         let (allowed, start_allowed) = constraints(&labels);
+        let prevs = prev_lists(&allowed, l);
         Ok(Model {
             labels,
             bits,
@@ -306,6 +327,7 @@ impl Model {
             start,
             allowed,
             start_allowed,
+            prevs,
             o_penalty,
         })
     }

@@ -7,7 +7,7 @@ use crate::data::Sentence;
 use crate::eval::{fold_base, Scores};
 use crate::features::{extract, SentenceFeatures};
 use crate::lexicon::Lexicon;
-use crate::model::{constraints, viterbi, Model};
+use crate::model::{constraints, prev_lists, viterbi, Model};
 
 /// Training settings.
 #[derive(Debug, Clone)]
@@ -24,6 +24,9 @@ pub struct Settings {
     pub pa: f32,
     /// Fixed `O` penalty; `None` = tune it on dev (0 without dev).
     pub o_penalty: Option<f32>,
+    /// Members of the weight-averaged ensemble (1 = a single model whose best dev epoch is
+    /// kept; more = each member runs every epoch and the last epochs are averaged).
+    pub ensemble: usize,
 }
 
 impl Default for Settings {
@@ -36,6 +39,7 @@ impl Default for Settings {
             min_count: 1,
             pa: 0.0,
             o_penalty: None,
+            ensemble: 1,
         }
     }
 }
@@ -107,7 +111,7 @@ fn decode_dense(
     trans: &[f32],
     start: &[f32],
     l: usize,
-    cons: &(Vec<bool>, Vec<bool>),
+    cons: &(Vec<Vec<u16>>, Vec<bool>),
     feats: &SentenceFeatures,
     emit: &mut Vec<f32>,
 ) -> Vec<u16> {
@@ -200,7 +204,10 @@ pub fn train(
     labels[1..].sort_by(|a, b| a[2..].cmp(&b[2..]).then(a.cmp(b)));
     let l = labels.len();
     let mask = ((1u64 << settings.bits) - 1) as u32;
-    let cons = constraints(&labels);
+    let cons = {
+        let (allowed, start_allowed) = constraints(&labels);
+        (prev_lists(&allowed, l), start_allowed)
+    };
     let mut data = encode(lex, train, &labels, mask);
     if settings.min_count > 1 {
         let mut counts = vec![0u32; 1usize << settings.bits];
@@ -235,78 +242,110 @@ pub fn train(
         settings.bits
     ));
 
-    let mut weights = Params::new((1usize << settings.bits) * l);
-    let mut trans = Params::new(l * l);
-    let mut start = Params::new(l);
-    let mut c = 1.0f64;
-    let mut order: Vec<usize> = (0..data.len()).collect();
-    let mut rng = Xorshift(settings.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
-    let mut emit = Vec::new();
+    // An ensemble of `settings.ensemble` members, each trained from its own shuffle; the
+    // shipped weights are the mean of the members' averaged weights (one model, same speed).
+    let members = settings.ensemble.max(1);
+    let mut sum_w: Vec<f32> = Vec::new();
+    let mut sum_trans = vec![0.0f32; l * l];
+    let mut sum_start = vec![0.0f32; l];
     let mut best: Option<(f64, Model)> = None;
-    for epoch in 1..=settings.epochs {
-        for i in (1..order.len()).rev() {
-            let j = (rng.next() % (i as u64 + 1)) as usize;
-            order.swap(i, j);
-        }
-        let mut errors = 0usize;
-        for &k in &order {
-            let ex = &data[k];
-            let pred = decode_dense(
-                &weights.w, &trans.w, &start.w, l, &cons, &ex.feats, &mut emit,
-            );
-            if pred != ex.gold {
-                let step = if settings.pa > 0.0 {
-                    pa_step(&emit, &trans.w, &start.w, l, ex, &pred, settings.pa)
-                } else {
-                    1.0
-                };
-                for i in 0..pred.len() {
-                    let (g, p) = (ex.gold[i] as usize, pred[i] as usize);
-                    if g != p {
-                        errors += 1;
-                        for &f in ex.feats.token(i) {
-                            weights.add(f as usize * l + g, step, c);
-                            weights.add(f as usize * l + p, -step, c);
-                        }
-                    }
-                    let (gp, pp) = if i == 0 {
-                        (None, None)
+    for member in 0..members {
+        let mut weights = Params::new((1usize << settings.bits) * l);
+        let mut trans = Params::new(l * l);
+        let mut start = Params::new(l);
+        let mut c = 1.0f64;
+        let mut order: Vec<usize> = (0..data.len()).collect();
+        let seed = settings.seed.wrapping_add(member as u64);
+        let mut rng = Xorshift(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+        let mut emit = Vec::new();
+        for epoch in 1..=settings.epochs {
+            for i in (1..order.len()).rev() {
+                let j = (rng.next() % (i as u64 + 1)) as usize;
+                order.swap(i, j);
+            }
+            let mut errors = 0usize;
+            for &k in &order {
+                let ex = &data[k];
+                let pred = decode_dense(
+                    &weights.w, &trans.w, &start.w, l, &cons, &ex.feats, &mut emit,
+                );
+                if pred != ex.gold {
+                    let step = if settings.pa > 0.0 {
+                        pa_step(&emit, &trans.w, &start.w, l, ex, &pred, settings.pa)
                     } else {
-                        (Some(ex.gold[i - 1] as usize), Some(pred[i - 1] as usize))
+                        1.0
                     };
-                    if (gp, g) != (pp, p) {
-                        match gp {
-                            Some(q) => trans.add(q * l + g, step, c),
-                            None => start.add(g, step, c),
+                    for i in 0..pred.len() {
+                        let (g, p) = (ex.gold[i] as usize, pred[i] as usize);
+                        if g != p {
+                            errors += 1;
+                            for &f in ex.feats.token(i) {
+                                weights.add(f as usize * l + g, step, c);
+                                weights.add(f as usize * l + p, -step, c);
+                            }
                         }
-                        match pp {
-                            Some(q) => trans.add(q * l + p, -step, c),
-                            None => start.add(p, -step, c),
+                        let (gp, pp) = if i == 0 {
+                            (None, None)
+                        } else {
+                            (Some(ex.gold[i - 1] as usize), Some(pred[i - 1] as usize))
+                        };
+                        if (gp, g) != (pp, p) {
+                            match gp {
+                                Some(q) => trans.add(q * l + g, step, c),
+                                None => start.add(g, step, c),
+                            }
+                            match pp {
+                                Some(q) => trans.add(q * l + p, -step, c),
+                                None => start.add(p, -step, c),
+                            }
                         }
                     }
                 }
+                c += 1.0;
             }
-            c += 1.0;
-        }
-        let avg = weights.averaged(c);
-        let avg_trans = trans.averaged(c);
-        let avg_start = start.averaged(c);
-        let model = Model::from_dense(
-            labels.clone(),
-            settings.bits,
-            &avg,
-            avg_trans,
-            avg_start,
-            settings.prune,
-        );
-        drop(avg);
-        let (f_full, f_base) = dev_f1(&dev_data, dev, &labels, &mut |f| model.decode(f));
-        log(&format!(
-            "epoch {epoch}: {errors} token errors; dev F1 {f_full:.4} (all types), {f_base:.4} (4 classes); {} rows",
-            model.stored_rows()
-        ));
-        if dev.is_empty() || best.as_ref().is_none_or(|(b, _)| f_full > *b) {
-            best = Some((f_full, model));
+            let mut avg = weights.averaged(c);
+            let mut avg_trans = trans.averaged(c);
+            let mut avg_start = start.averaged(c);
+            if members > 1 {
+                if epoch < settings.epochs {
+                    continue;
+                }
+                // The mean of the members so far.
+                if sum_w.is_empty() {
+                    sum_w = vec![0.0; avg.len()];
+                }
+                let k = member as f32 + 1.0;
+                for (s, a) in sum_w.iter_mut().zip(avg.iter_mut()) {
+                    *s += *a;
+                    *a = *s / k;
+                }
+                for (s, a) in sum_trans.iter_mut().zip(avg_trans.iter_mut()) {
+                    *s += *a;
+                    *a = *s / k;
+                }
+                for (s, a) in sum_start.iter_mut().zip(avg_start.iter_mut()) {
+                    *s += *a;
+                    *a = *s / k;
+                }
+            }
+            let model = Model::from_dense(
+                labels.clone(),
+                settings.bits,
+                &avg,
+                avg_trans,
+                avg_start,
+                settings.prune,
+            );
+            drop(avg);
+            let (f_full, f_base) = dev_f1(&dev_data, dev, &labels, &mut |f| model.decode(f));
+            log(&format!(
+                "member {}, epoch {epoch}: {errors} token errors; dev F1 {f_full:.4} (all types), {f_base:.4} (4 classes); {} rows",
+                member + 1,
+                model.stored_rows()
+            ));
+            if members > 1 || dev.is_empty() || best.as_ref().is_none_or(|(b, _)| f_full > *b) {
+                best = Some((f_full, model));
+            }
         }
     }
     let mut model = match best {
@@ -380,6 +419,7 @@ mod tests {
             min_count: 1,
             pa: 0.0,
             o_penalty: Some(0.0),
+            ensemble: 1,
         };
         let a = train_quiet(&train, &settings);
         let b = train_quiet(&train, &settings);
