@@ -2,7 +2,9 @@
 //! and Viterbi decoding under BIO constraints (`I-X` only after `B-X` or `I-X`).
 //!
 //! The shipped form stores only the non-zero rows, quantised to i16 (zigzag varints, gzipped);
-//! at load time an index of `2^bits` u32 maps a feature id to its packed row.
+//! at load time an index of `2^bits` u32 maps a feature id to its row, padded to one cache
+//! line. Tagging is memory-bound (an index load and a row load per feature), hence the padding
+//! and the small default table (2^19 rows).
 
 use crate::lexicon::{put_str, put_varint, ByteReader};
 use flate2::read::GzDecoder;
