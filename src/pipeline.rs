@@ -105,3 +105,29 @@ pub fn segment_document(doc: &mut Document) -> dossier_segment::Segmentation {
         .collect();
     seg
 }
+
+/// Starts building the embedded tables a German report needs (NER model and lexicon, gazetteer,
+/// attribution lexicon, time rules) on background threads and returns at once: a one-file run
+/// then waits for the slowest of them instead of their sum (most of a cold start is
+/// decompressing them). A stage that needs a table before it is ready waits for it; the tables
+/// sit in `OnceLock`s, so nothing is built twice.
+pub fn warm_up_in_background() {
+    let jobs: [fn(); 4] = [
+        || {
+            let _ = dossier_ner::tagger("de");
+        },
+        || {
+            let _ = dossier_geo::gazetteer::Gazetteer::get();
+        },
+        || {
+            let _ = dossier_attribution::lexicon::Lexicon::for_language("de");
+        },
+        || {
+            let _ = dossier_time::has_rules("de");
+        },
+    ];
+    for job in jobs {
+        // A thread that cannot be started only means the table is built on first use.
+        let _ = std::thread::Builder::new().spawn(job);
+    }
+}

@@ -137,6 +137,7 @@ fn process(input: &Input, options: &Options) -> Vec<Result<Document, String>> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    dossier::pipeline::warm_up_in_background();
     let inputs = collect_inputs(&args.inputs)?;
     let options = Options {
         dct: args.dct.clone(),
