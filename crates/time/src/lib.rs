@@ -475,30 +475,32 @@ fn extract(
     sentences: &[(usize, usize)],
     lang: &Language,
 ) -> Vec<Mention> {
+    /// A rule match: its extent in `text` and where it starts in the rule's haystack.
     struct Cand {
         ms: usize,
         me: usize,
         rule: usize,
-        outs: Vec<(usize, usize, &'static str, String, Option<String>)>,
+        at: usize,
     }
+    type Out = (usize, usize, &'static str, String, Option<String>);
     let mut cands: Vec<Cand> = Vec::new();
     let lowered = folded.to_ascii_lowercase();
+    let haystack_of = |rule: &rules::Rule| -> &str {
+        if rule.lower {
+            &lowered
+        } else {
+            folded
+        }
+    };
     // Where each rule matches, as sorted (rule, position) pairs.
     let starts = lang.starts.as_ref().map(|s| s.find(folded, &lowered));
     for (ri, rule) in lang.rules.iter().enumerate() {
-        let haystack = if rule.lower { &lowered } else { folded };
-        let mut caps = rule.re.create_captures();
-        let mut accept = |caps: &Captures| {
-            let Some(whole) = caps.get_match() else {
-                return;
-            };
-            if whole.is_empty() {
+        let haystack = haystack_of(rule);
+        let mut accept = |start: usize, end: usize| {
+            if start == end {
                 return;
             }
-            let (ms, me) = (
-                floor_boundary(text, whole.start()),
-                ceil_boundary(text, whole.end()),
-            );
+            let (ms, me) = (floor_boundary(text, start), ceil_boundary(text, end));
             if let Some(nn) = &rule.not_next {
                 let tail = &folded[me..(me + 80).min(folded.len())];
                 if nn.is_match(tail) {
@@ -511,46 +513,16 @@ fn extract(
                     return;
                 }
             }
-            let mut outs = Vec::new();
-            for o in &rule.outputs {
-                let (s, e) = match &o.extent {
-                    Some(g) => match caps.get_group_by_name(g) {
-                        Some(m) => (floor_boundary(text, m.start), ceil_boundary(text, m.end)),
-                        None => continue,
-                    },
-                    None => (ms, me),
-                };
-                // Extents never end in spaces or commas.
-                let trimmed = text[s..e].trim_end_matches([' ', ',', '\n']);
-                let e = s + trimmed.len();
-                if e <= s {
-                    continue;
-                }
-                let modifier = o
-                    .modifier
-                    .as_deref()
-                    .map(|t| render(t, text, caps, rule, lang))
-                    .filter(|t| !t.is_empty() && t != "?");
-                outs.push((
-                    s,
-                    e,
-                    o.kind,
-                    render(&o.template, text, caps, rule, lang),
-                    modifier,
-                ));
-            }
-            if !outs.is_empty() {
-                cands.push(Cand {
-                    ms,
-                    me,
-                    rule: ri,
-                    outs,
-                });
-            }
+            cands.push(Cand {
+                ms,
+                me,
+                rule: ri,
+                at: start,
+            });
         };
         let Some(starts) = &starts else {
-            for caps in rule.re.captures_iter(haystack) {
-                accept(&caps);
+            for m in rule.re.find_iter(haystack) {
+                accept(m.start(), m.end());
             }
             continue;
         };
@@ -569,24 +541,70 @@ fn extract(
             let input = Input::new(haystack)
                 .span(p..haystack.len())
                 .anchored(Anchored::Yes);
-            rule.re.search_captures(&input, &mut caps);
-            if let Some(m) = caps.get_match() {
+            if let Some(m) = rule.re.search(&input) {
                 from = m.end();
-                accept(&caps);
+                accept(m.start(), m.end());
             }
         }
     }
+    // The outputs of a match, from its groups; none when every extent is empty.
+    let outputs = |c: &Cand| -> Vec<Out> {
+        let rule = &lang.rules[c.rule];
+        let haystack = haystack_of(rule);
+        let mut caps = rule.re.create_captures();
+        let input = Input::new(haystack)
+            .span(c.at..haystack.len())
+            .anchored(Anchored::Yes);
+        rule.re.search_captures(&input, &mut caps);
+        let mut outs = Vec::new();
+        if caps.get_match().is_none() {
+            return outs;
+        }
+        for o in &rule.outputs {
+            let (s, e) = match &o.extent {
+                Some(g) => match caps.get_group_by_name(g) {
+                    Some(m) => (floor_boundary(text, m.start), ceil_boundary(text, m.end)),
+                    None => continue,
+                },
+                None => (c.ms, c.me),
+            };
+            // Extents never end in spaces or commas.
+            let trimmed = text[s..e].trim_end_matches([' ', ',', '\n']);
+            let e = s + trimmed.len();
+            if e <= s {
+                continue;
+            }
+            let modifier = o
+                .modifier
+                .as_deref()
+                .map(|t| render(t, text, &caps, rule, lang))
+                .filter(|t| !t.is_empty() && t != "?");
+            outs.push((
+                s,
+                e,
+                o.kind,
+                render(&o.template, text, &caps, rule, lang),
+                modifier,
+            ));
+        }
+        outs
+    };
     cands.sort_by(|a, b| {
         a.ms.cmp(&b.ms)
             .then((b.me - b.ms).cmp(&(a.me - a.ms)))
             .then(a.rule.cmp(&b.rule))
     });
-    let mut kept: Vec<Cand> = Vec::new();
+    // Leftmost-longest, earlier rules first; a match without outputs counts as none, and its
+    // outputs are rendered only when it is kept.
+    let mut kept: Vec<Vec<Out>> = Vec::new();
     let mut last_end = 0;
-    for c in cands {
+    for c in &cands {
         if c.ms >= last_end {
-            last_end = c.me;
-            kept.push(c);
+            let outs = outputs(c);
+            if !outs.is_empty() {
+                last_end = c.me;
+                kept.push(outs);
+            }
         }
     }
     // Tense cues: positions of past and future markers, sorted.
@@ -613,8 +631,8 @@ fn extract(
         .unwrap_or_default();
 
     let mut out = Vec::new();
-    for c in kept {
-        for (s, e, kind, rendered, modifier) in c.outs {
+    for outs in kept {
+        for (s, e, kind, rendered, modifier) in outs {
             let Some(val) = parse_val(&rendered) else {
                 continue;
             };
