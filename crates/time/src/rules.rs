@@ -406,7 +406,7 @@ fn rule_regex(source: &str) -> Result<meta::Regex, String> {
 /// Finds the positions where each rule matches, in one pass over the text for all rules, so that
 /// a rule's regex runs only where it matches instead of scanning the whole text.
 ///
-/// A position is a candidate when its first two bytes can begin a match of some rule (and, for
+/// A position is a candidate when its first bytes can begin a match of some rule (and, for
 /// the rules that open with `\b`, when it is a word boundary); at a candidate one anchored search
 /// of an automaton that holds every rule tells which rules match there.
 #[derive(Debug)]
@@ -460,11 +460,11 @@ impl Starts {
         let mut out = Vec::new();
         let mut which = PatternSet::new(self.set.pattern_len());
         let mut prev_word = false;
-        for p in 0..bytes.len() {
-            let word = is_word_byte(bytes[p]);
+        for (p, &b) in bytes.iter().enumerate() {
+            let word = is_word_byte(b);
             let boundary = word != prev_word;
             prev_word = word;
-            if !((boundary && self.at_boundary.hit(bytes, p)) || self.anywhere.hit(bytes, p)) {
+            if !(boundary && self.at_boundary.hit(bytes, p) || self.anywhere.hit(bytes, p)) {
                 continue;
             }
             let input = Input::new(folded)
@@ -483,25 +483,50 @@ impl Starts {
 }
 
 fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+    WORD_BYTES[usize::from(b)]
 }
 
-/// Lower-cased first bytes of matches: byte pairs, and single bytes a match may start with
-/// whatever follows.
+const WORD_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    t
+};
+
+/// Lower-cased first bytes (up to four) one of which begins every match of some rules: single
+/// bytes and byte pairs exactly, three and four bytes hashed into bit sets (a collision only
+/// costs an extra search).
 #[derive(Debug)]
 struct Prefixes {
-    pairs: Vec<u64>,
-    singles: [bool; 256],
+    /// Bytes some prefix starts with (a quick first test).
+    first: [bool; 256],
+    one: [bool; 256],
+    /// Bit sets of two, three and four bytes.
+    more: [Vec<u64>; 3],
     any: bool,
 }
 
 impl Default for Prefixes {
     fn default() -> Self {
         Prefixes {
-            pairs: vec![0; 1 << 10],
-            singles: [false; 256],
+            first: [false; 256],
+            one: [false; 256],
+            more: [vec![0; 1 << 10], vec![0; 1 << 10], vec![0; 1 << 10]],
             any: false,
         }
+    }
+}
+
+/// The bit of a prefix of 2 to 4 bytes packed into `v` (first byte highest).
+fn slot(n: usize, v: u32) -> usize {
+    if n == 2 {
+        v as usize
+    } else {
+        (v.wrapping_mul(0x9E37_79B1) >> 16) as usize
     }
 }
 
@@ -513,34 +538,52 @@ impl Prefixes {
             return;
         };
         for l in starts {
-            match l[..] {
-                [] => self.any = true,
-                [a] => self.singles[usize::from(a)] = true,
-                [a, b, ..] => {
-                    let i = usize::from(a) << 8 | usize::from(b);
-                    self.pairs[i >> 6] |= 1 << (i & 63);
+            if let Some(&b) = l.first() {
+                self.first[usize::from(b)] = true;
+            }
+            match l.len() {
+                0 => self.any = true,
+                1 => self.one[usize::from(l[0])] = true,
+                n => {
+                    let n = n.min(4);
+                    let v = l[..n].iter().fold(0u32, |v, &b| v << 8 | u32::from(b));
+                    let i = slot(n, v);
+                    self.more[n - 2][i >> 6] |= 1 << (i & 63);
                 }
             }
         }
     }
 
+    #[inline]
     fn hit(&self, bytes: &[u8], p: usize) -> bool {
         if self.any {
             return true;
         }
-        let a = bytes[p];
-        if self.singles[usize::from(a)] {
-            return true;
+        let a = usize::from(bytes[p]);
+        if !self.first[a] {
+            return false;
         }
-        bytes.get(p + 1).is_some_and(|&b| {
-            let i = usize::from(a) << 8 | usize::from(b);
-            self.pairs[i >> 6] >> (i & 63) & 1 == 1
-        })
+        self.one[a] || self.hit_more(bytes, p)
+    }
+
+    fn hit_more(&self, bytes: &[u8], p: usize) -> bool {
+        let mut v = u32::from(bytes[p]);
+        for n in 2..=4 {
+            let Some(&b) = bytes.get(p + n - 1) else {
+                return false;
+            };
+            v = v << 8 | u32::from(b);
+            let i = slot(n, v);
+            if self.more[n - 2][i >> 6] >> (i & 63) & 1 == 1 {
+                return true;
+            }
+        }
+        false
     }
 }
 
-/// The first two bytes (lower-cased ASCII) of every match of `hir`, or `None` when they are
-/// not known.
+/// The first bytes (up to four, lower-cased ASCII) of every match of `hir`, or `None` when
+/// they are not known.
 ///
 /// The literal extractor is the one the regex crate uses for its own prefilters, so the set is
 /// complete: a match that starts otherwise cannot exist. The rules run on ASCII text (see
@@ -549,7 +592,7 @@ fn start_pairs(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     let mut extractor = literal::Extractor::new();
     extractor
         .kind(literal::ExtractKind::Prefix)
-        .limit_literal_len(2)
+        .limit_literal_len(4)
         .limit_total(4_096);
     let seq = extractor.extract(hir);
     let mut lits: Vec<Vec<u8>> = seq
