@@ -183,29 +183,39 @@ pub fn split_sentences(text: &str) -> Vec<(usize, usize)> {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
+        // Only line breaks and sentence punctuation can end a sentence.
+        match bytes[i..]
+            .iter()
+            .position(|b| matches!(b, b'\n' | b'.' | b'!' | b'?'))
+        {
+            Some(skip) => i += skip,
+            None => break,
+        }
         let b = bytes[i];
         let mut cut = None;
         if b == b'\n' && bytes.get(i + 1) == Some(&b'\n') {
             cut = Some(i);
-        } else if matches!(b, b'.' | b'!' | b'?') {
-            let next_ws = bytes.get(i + 1).is_some_and(|c| c.is_ascii_whitespace());
-            let upper_after = text[i + 1..]
+        } else if matches!(b, b'.' | b'!' | b'?')
+            && bytes.get(i + 1).is_some_and(|c| c.is_ascii_whitespace())
+            && text[i + 1..]
                 .trim_start()
                 .chars()
                 .next()
-                .is_some_and(|c| c.is_uppercase() || c == '„' || c == '"' || c == '(');
-            let word_before: String = text[start..i]
-                .chars()
-                .rev()
-                .take_while(|c| c.is_alphanumeric())
-                .collect();
-            let number_before =
-                word_before.chars().all(|c| c.is_ascii_digit()) && !word_before.is_empty();
-            let short_abbrev = b == b'.'
-                && word_before.chars().count() <= 2
-                && !word_before.is_empty()
-                && !number_before;
-            if next_ws && upper_after && !(b == b'.' && (number_before || short_abbrev)) {
+                .is_some_and(|c| c.is_uppercase() || c == '„' || c == '"' || c == '(')
+        {
+            // The word before the dot: a number ("15.") or a short abbreviation ("Dr.") does
+            // not end a sentence.
+            let (mut len, mut digits) = (0, true);
+            for c in text[start..i].chars().rev() {
+                if !c.is_alphanumeric() {
+                    break;
+                }
+                len += 1;
+                digits &= c.is_ascii_digit();
+            }
+            let number_before = digits && len > 0;
+            let short_abbrev = len <= 2 && len > 0 && !number_before;
+            if !(b == b'.' && (number_before || short_abbrev)) {
                 cut = Some(i + 1);
             }
         }
@@ -237,11 +247,19 @@ pub fn split_sentences(text: &str) -> Vec<(usize, usize)> {
 /// quotes `"`, anything else spaces. Patterns are folded the same way.
 pub(crate) fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii() {
-            out.push(c);
-            continue;
-        }
+    let mut rest = text;
+    while !rest.is_empty() {
+        // ASCII runs are copied as they are.
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        out.push_str(&rest[..ascii]);
+        rest = &rest[ascii..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
+        rest = &rest[c.len_utf8()..];
         let n = c.len_utf8();
         let (head, fill) = match c {
             'ä' => ("ae", ' '),
@@ -265,6 +283,26 @@ pub(crate) fn fold(text: &str) -> String {
     out
 }
 
+pub static PROF: [std::sync::atomic::AtomicU64; 12] =
+    [const { std::sync::atomic::AtomicU64::new(0) }; 12];
+pub fn prof(i: usize, t: std::time::Instant) {
+    PROF[i].fetch_add(
+        t.elapsed().as_nanos() as u64,
+        std::sync::atomic::Ordering::Relaxed,
+    );
+}
+pub fn prof_dump() {
+    let names = [
+        "starts", "rules", "overlap", "cues", "mentions", "split", "fold", "dct", "resolve",
+        "lower", "cuepast", "cuefut",
+    ];
+    for (i, n) in names.iter().enumerate() {
+        eprintln!(
+            "{n:>10} {:>8.1} ms",
+            PROF[i].load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e6
+        );
+    }
+}
 fn floor_boundary(text: &str, mut i: usize) -> usize {
     i = i.min(text.len());
     while !text.is_char_boundary(i) {
@@ -484,7 +522,10 @@ fn extract(
     }
     type Out = (usize, usize, &'static str, String, Option<String>);
     let mut cands: Vec<Cand> = Vec::new();
+    let t0 = std::time::Instant::now();
     let lowered = folded.to_ascii_lowercase();
+    prof(9, t0);
+    let t0 = std::time::Instant::now();
     let haystack_of = |rule: &rules::Rule| -> &str {
         if rule.lower {
             &lowered
@@ -494,6 +535,8 @@ fn extract(
     };
     // Where each rule matches, as sorted (rule, position) pairs.
     let starts = lang.starts.as_ref().map(|s| s.find(folded, &lowered));
+    prof(0, t0);
+    let t0 = std::time::Instant::now();
     for (ri, rule) in lang.rules.iter().enumerate() {
         let haystack = haystack_of(rule);
         let mut accept = |start: usize, end: usize| {
@@ -547,6 +590,8 @@ fn extract(
             }
         }
     }
+    prof(1, t0);
+    let t0 = std::time::Instant::now();
     // The outputs of a match, from its groups; none when every extent is empty.
     let outputs = |c: &Cand| -> Vec<Out> {
         let rule = &lang.rules[c.rule];
@@ -607,20 +652,26 @@ fn extract(
             }
         }
     }
+    prof(2, t0);
+    let t0 = std::time::Instant::now();
     // Tense cues: positions of past and future markers, sorted.
     let mut cues: Vec<(usize, usize, Tense)> = Vec::new();
+    let t1 = std::time::Instant::now();
     if let Some(re) = &lang.cue_past {
         cues.extend(
             re.find_iter(folded)
                 .map(|m| (m.start(), m.end(), Tense::Past)),
         );
     }
+    prof(10, t1);
+    let t1 = std::time::Instant::now();
     if let Some(re) = &lang.cue_future {
         cues.extend(
             re.find_iter(folded)
                 .map(|m| (m.start(), m.end(), Tense::Future)),
         );
     }
+    prof(11, t1);
     // A word on both lists counts as future: the future list holds the exceptions ("geplant").
     cues.sort_by_key(|c| (c.0, c.2 != Tense::Future));
     cues.dedup_by_key(|c| c.0);
@@ -630,6 +681,8 @@ fn extract(
         .map(|re| re.find_iter(folded).map(|m| m.start()).collect())
         .unwrap_or_default();
 
+    prof(3, t0);
+    let t0 = std::time::Instant::now();
     let mut out = Vec::new();
     for outs in kept {
         for (s, e, kind, rendered, modifier) in outs {
@@ -652,6 +705,7 @@ fn extract(
             });
         }
     }
+    prof(4, t0);
     out
 }
 
@@ -702,6 +756,7 @@ pub fn tag(text: &str, sentences: &[(usize, usize)], options: &Options) -> Taggi
     let Some(lang) = pick_language(text, &options.lang) else {
         return Tagging::default();
     };
+    let t0 = std::time::Instant::now();
     let own;
     let sentences = if sentences.is_empty() {
         own = split_sentences(text);
@@ -709,15 +764,22 @@ pub fn tag(text: &str, sentences: &[(usize, usize)], options: &Options) -> Taggi
     } else {
         sentences
     };
+    prof(5, t0);
+    let t0 = std::time::Instant::now();
     let folded = fold(text);
+    prof(6, t0);
     let mentions = extract(text, &folded, sentences, lang);
+    let t0 = std::time::Instant::now();
     let inferred = if options.dct.is_none() && options.mode == Mode::News {
         dct::infer(text, &folded, sentences, &mentions, lang)
     } else {
         None
     };
     let dct = options.dct.or(inferred.as_ref().map(|g| g.date));
+    prof(7, t0);
+    let t0 = std::time::Instant::now();
     let timexes = resolve::resolve(text, &mentions, dct, options.mode);
+    prof(8, t0);
     Tagging {
         timexes,
         inferred_dct: inferred,
