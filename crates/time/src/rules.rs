@@ -19,10 +19,13 @@
 //! `EVENT_END`, `EVENT_BEGIN`, `LANG_HINT`.
 
 use regex::Regex;
+use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::nfa::thompson;
 use regex_automata::util::syntax;
 use regex_automata::{meta, Anchored, Input, MatchKind, PatternSet};
 use regex_syntax::hir::{literal, Hir, HirKind, Look};
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// One output of a rule: an extent group (or the whole match), a type and a value template.
 #[derive(Debug, Clone)]
@@ -388,7 +391,9 @@ pub(crate) fn compile(code: &str, source: &str) -> Result<Language, String> {
 }
 
 /// A rule's regex: configured as `regex::Regex::new` configures its own, so matches are the
-/// same, but with the lower-level API that can search anchored at a given position.
+/// same, but with the lower-level API that can search anchored at a given position. It runs
+/// anchored (see `Starts`), so it needs no literal prefilter, whose extraction would make up
+/// most of the time spent compiling the rules.
 fn rule_regex(source: &str) -> Result<meta::Regex, String> {
     meta::Builder::new()
         .configure(
@@ -396,7 +401,8 @@ fn rule_regex(source: &str) -> Result<meta::Regex, String> {
                 .nfa_size_limit(Some(10 * (1 << 20)))
                 .hybrid_cache_capacity(2 * (1 << 20))
                 .match_kind(regex_automata::MatchKind::LeftmostFirst)
-                .utf8_empty(true),
+                .utf8_empty(true)
+                .auto_prefilter(false),
         )
         .syntax(regex_automata::util::syntax::Config::new().utf8(true))
         .build(source)
@@ -414,7 +420,10 @@ pub(crate) struct Starts {
     /// Every rule as one pattern (pattern `i` is rule `i`), case-insensitive and without groups,
     /// on the folded text: it matches wherever the rule does (a lower-cased rule, which runs on
     /// the lower-cased text, matches the same ASCII text case-insensitively).
-    set: meta::Regex,
+    set: DFA,
+    /// Caches of `set`, one per thread that tags at the same time; they keep the states the
+    /// lazy DFA built, so later texts run on a warm automaton.
+    caches: Mutex<Vec<Cache>>,
     /// Starts of the rules that open with `\b`, checked at word boundaries only.
     at_boundary: Prefixes,
     /// Starts of the other rules, checked everywhere.
@@ -424,15 +433,20 @@ pub(crate) struct Starts {
 impl Starts {
     fn new(sources: &[&str]) -> Result<Starts, String> {
         let patterns: Vec<String> = sources.iter().map(|s| format!("(?i){s}")).collect();
-        let set = meta::Builder::new()
+        // A forward lazy DFA only: the search is anchored, so no reverse automaton or
+        // prefilter is needed. It never gives up (a full cache is cleared and rebuilt).
+        let set = DFA::builder()
             .configure(
-                meta::Config::new()
+                DFA::config()
                     .match_kind(MatchKind::All)
-                    .which_captures(regex_automata::nfa::thompson::WhichCaptures::None)
-                    .nfa_size_limit(Some(50 * (1 << 20)))
-                    .hybrid_cache_capacity(16 * (1 << 20)),
+                    .cache_capacity(16 * (1 << 20)),
             )
             .syntax(syntax::Config::new().utf8(true))
+            .thompson(
+                thompson::Config::new()
+                    .which_captures(thompson::WhichCaptures::None)
+                    .nfa_size_limit(Some(50 * (1 << 20))),
+            )
             .build_many(&patterns)
             .map_err(|e| e.to_string())?;
         let mut at_boundary = Prefixes::default();
@@ -448,6 +462,7 @@ impl Starts {
         }
         Ok(Starts {
             set,
+            caches: Mutex::new(Vec::new()),
             at_boundary,
             anywhere,
         })
@@ -459,6 +474,12 @@ impl Starts {
         let bytes = lowered.as_bytes();
         let mut out = Vec::new();
         let mut which = PatternSet::new(self.set.pattern_len());
+        let mut cache = self
+            .caches
+            .lock()
+            .ok()
+            .and_then(|mut c| c.pop())
+            .unwrap_or_else(|| self.set.create_cache());
         let mut prev_word = false;
         for (p, &b) in bytes.iter().enumerate() {
             let word = is_word_byte(b);
@@ -470,12 +491,24 @@ impl Starts {
             let input = Input::new(folded)
                 .span(p..folded.len())
                 .anchored(Anchored::Yes);
-            self.set.which_overlapping_matches(&input, &mut which);
+            if self
+                .set
+                .try_which_overlapping_matches(&mut cache, &input, &mut which)
+                .is_err()
+            {
+                // Never expected (the DFA neither quits nor gives up): try every rule here.
+                which.clear();
+                out.extend((0..self.set.pattern_len()).map(|r| (r, p)));
+                continue;
+            }
             if which.is_empty() {
                 continue;
             }
             out.extend(which.iter().map(|pid| (pid.as_usize(), p)));
             which.clear();
+        }
+        if let Ok(mut c) = self.caches.lock() {
+            c.push(cache);
         }
         out.sort_unstable();
         out
