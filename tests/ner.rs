@@ -171,3 +171,27 @@ fn seed_article_entities() {
         );
     }
 }
+
+#[test]
+fn wire_datelines_give_the_place_and_the_agency() {
+    let english = "Dam repairs delayed after floods\n\n\
+TAMPERE (Reuters) — Repairs to a dam on the river were postponed on Monday after a week of \
+heavy rain, the regional council said.\n\n\
+Engineers will inspect the structure again next month, a spokeswoman said.";
+    let doc = analyze(english);
+    doc.validate_spans().unwrap();
+    let place = entity_with_mention(&doc, "TAMPERE").expect("dateline place found");
+    assert_eq!(place.kind, "LOC", "{:?}", doc.entities);
+    let agency = entity_with_mention(&doc, "Reuters").expect("dateline agency found");
+    assert_eq!(agency.kind, "ORG");
+
+    let german = "Neue Brücke eröffnet\n\n\
+Kassel (dpa) - Nach zwei Jahren Bauzeit ist die neue Fuldabrücke am Samstag für den Verkehr \
+freigegeben worden, teilte die Stadt mit.\n\n\
+Die alte Brücke soll im Frühjahr abgerissen werden.";
+    let doc = analyze(german);
+    let place = entity_with_mention(&doc, "Kassel").expect("dateline place found");
+    assert_eq!(place.kind, "LOC", "{:?}", doc.entities);
+    let agency = entity_with_mention(&doc, "dpa").expect("dateline agency found");
+    assert_eq!(agency.kind, "ORG");
+}

@@ -136,6 +136,70 @@ pub fn entities(doc: &Document) -> Vec<Entity> {
     }
     let rules = rules(lang);
     group::repair_labels(&texts, &mut labels, &tagger.lexicon, rules);
+    label_datelines(doc, &texts, &mut labels);
     let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
     group::build(doc, &texts, &labels, &tagger.lexicon, rules)
+}
+
+/// Wire-copy datelines: a paragraph that opens with "PLACE (AGENCY) —" or "PLACE, date
+/// (AGENCY/AGENCY) -" names the place the story was filed from and the agencies that filed it.
+/// The tagger, trained on running text, often misses an all-caps place or takes "ISTANBUL (AP)"
+/// for one organisation; the layout says what each part is. The agencies are the ones the
+/// clean stage found (`meta.agencies`), so an ordinary parenthesis never matches.
+fn label_datelines(doc: &Document, texts: &[&str], labels: &mut [String]) {
+    if doc.meta.agencies.is_empty() {
+        return;
+    }
+    let is_agency = |w: &str| doc.meta.agencies.iter().any(|a| a.eq_ignore_ascii_case(w));
+    let n = texts.len().min(labels.len()).min(doc.tokens.len());
+    for i in 0..n {
+        // Paragraph start: the token is the first of the text or follows a line break.
+        let start = doc.tokens[i][0];
+        let before = doc.slice([start.saturating_sub(2), start]);
+        if start != 0 && !before.ends_with('\n') && !before.ends_with("\n ") {
+            continue;
+        }
+        // The place: one to four capitalised words.
+        let mut j = i;
+        while j < n && j - i < 4 && texts[j].chars().next().is_some_and(char::is_uppercase) {
+            j += 1;
+        }
+        if j == i {
+            continue;
+        }
+        // An optional ", date" before the parenthesis.
+        let mut k = j;
+        if texts.get(k) == Some(&",") {
+            k += 1;
+            while k < n && k - j < 8 && texts[k] != "(" {
+                k += 1;
+            }
+        }
+        if texts.get(k) != Some(&"(") {
+            continue;
+        }
+        let mut m = k + 1;
+        let mut agencies = Vec::new();
+        while m < n && m - k < 8 && texts[m] != ")" {
+            if is_agency(texts[m]) {
+                agencies.push(m);
+            } else if texts[m] != "/" {
+                break;
+            }
+            m += 1;
+        }
+        let dash = texts.get(m + 1).is_some_and(|d| matches!(*d, "-" | "–" | "—"));
+        if texts.get(m) != Some(&")") || agencies.is_empty() || !dash {
+            continue;
+        }
+        for (x, label) in labels[i..j].iter_mut().enumerate() {
+            *label = if x == 0 { "B-LOC" } else { "I-LOC" }.to_string();
+        }
+        for label in &mut labels[j..=m] {
+            *label = "O".to_string();
+        }
+        for a in agencies {
+            labels[a] = "B-ORG".to_string();
+        }
+    }
 }
