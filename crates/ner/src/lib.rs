@@ -188,7 +188,9 @@ fn label_datelines(doc: &Document, texts: &[&str], labels: &mut [String]) {
             }
             m += 1;
         }
-        let dash = texts.get(m + 1).is_some_and(|d| matches!(*d, "-" | "–" | "—"));
+        let dash = texts
+            .get(m + 1)
+            .is_some_and(|d| matches!(*d, "-" | "–" | "—"));
         if texts.get(m) != Some(&")") || agencies.is_empty() || !dash {
             continue;
         }
