@@ -98,7 +98,6 @@ fn load_lexicon(lang: &str, path: Option<&Path>) -> anyhow::Result<Lexicon> {
     }
 }
 
-
 pub fn run_train(command: TrainCommand) -> anyhow::Result<ExitCode> {
     match command {
         TrainCommand::Lexicon(args) => {
@@ -123,7 +122,11 @@ pub fn run_train(command: TrainCommand) -> anyhow::Result<ExitCode> {
             for p in &args.train {
                 train.extend(read_file(p).map_err(|e| anyhow!(e))?);
             }
-            let mut types: Vec<&str> = train.iter().flat_map(|s| &s.labels).map(String::as_str).collect();
+            let mut types: Vec<&str> = train
+                .iter()
+                .flat_map(|s| &s.labels)
+                .map(String::as_str)
+                .collect();
             types.sort_unstable();
             types.dedup();
             if types.len() + usize::from(!types.contains(&"O")) > dossier_ner::model::MAX_LABELS {
