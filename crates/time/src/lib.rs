@@ -283,26 +283,6 @@ pub(crate) fn fold(text: &str) -> String {
     out
 }
 
-pub static PROF: [std::sync::atomic::AtomicU64; 12] =
-    [const { std::sync::atomic::AtomicU64::new(0) }; 12];
-pub fn prof(i: usize, t: std::time::Instant) {
-    PROF[i].fetch_add(
-        t.elapsed().as_nanos() as u64,
-        std::sync::atomic::Ordering::Relaxed,
-    );
-}
-pub fn prof_dump() {
-    let names = [
-        "starts", "rules", "overlap", "cues", "mentions", "split", "fold", "dct", "resolve",
-        "lower", "cuepast", "cuefut",
-    ];
-    for (i, n) in names.iter().enumerate() {
-        eprintln!(
-            "{n:>10} {:>8.1} ms",
-            PROF[i].load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e6
-        );
-    }
-}
 fn floor_boundary(text: &str, mut i: usize) -> usize {
     i = i.min(text.len());
     while !text.is_char_boundary(i) {
@@ -522,10 +502,7 @@ fn extract(
     }
     type Out = (usize, usize, &'static str, String, Option<String>);
     let mut cands: Vec<Cand> = Vec::new();
-    let t0 = std::time::Instant::now();
     let lowered = folded.to_ascii_lowercase();
-    prof(9, t0);
-    let t0 = std::time::Instant::now();
     let haystack_of = |rule: &rules::Rule| -> &str {
         if rule.lower {
             &lowered
@@ -535,8 +512,6 @@ fn extract(
     };
     // Where each rule matches, as sorted (rule, position) pairs.
     let starts = lang.starts.as_ref().map(|s| s.find(folded, &lowered));
-    prof(0, t0);
-    let t0 = std::time::Instant::now();
     for (ri, rule) in lang.rules.iter().enumerate() {
         let haystack = haystack_of(rule);
         let mut accept = |start: usize, end: usize| {
@@ -590,8 +565,6 @@ fn extract(
             }
         }
     }
-    prof(1, t0);
-    let t0 = std::time::Instant::now();
     // The outputs of a match, from its groups; none when every extent is empty.
     let outputs = |c: &Cand| -> Vec<Out> {
         let rule = &lang.rules[c.rule];
@@ -652,26 +625,20 @@ fn extract(
             }
         }
     }
-    prof(2, t0);
-    let t0 = std::time::Instant::now();
     // Tense cues: positions of past and future markers, sorted.
     let mut cues: Vec<(usize, usize, Tense)> = Vec::new();
-    let t1 = std::time::Instant::now();
     if let Some(re) = &lang.cue_past {
         cues.extend(
             re.find_iter(folded)
                 .map(|m| (m.start(), m.end(), Tense::Past)),
         );
     }
-    prof(10, t1);
-    let t1 = std::time::Instant::now();
     if let Some(re) = &lang.cue_future {
         cues.extend(
             re.find_iter(folded)
                 .map(|m| (m.start(), m.end(), Tense::Future)),
         );
     }
-    prof(11, t1);
     // A word on both lists counts as future: the future list holds the exceptions ("geplant").
     cues.sort_by_key(|c| (c.0, c.2 != Tense::Future));
     cues.dedup_by_key(|c| c.0);
@@ -681,8 +648,6 @@ fn extract(
         .map(|re| re.find_iter(folded).map(|m| m.start()).collect())
         .unwrap_or_default();
 
-    prof(3, t0);
-    let t0 = std::time::Instant::now();
     let mut out = Vec::new();
     for outs in kept {
         for (s, e, kind, rendered, modifier) in outs {
@@ -705,7 +670,6 @@ fn extract(
             });
         }
     }
-    prof(4, t0);
     out
 }
 
@@ -756,7 +720,6 @@ pub fn tag(text: &str, sentences: &[(usize, usize)], options: &Options) -> Taggi
     let Some(lang) = pick_language(text, &options.lang) else {
         return Tagging::default();
     };
-    let t0 = std::time::Instant::now();
     let own;
     let sentences = if sentences.is_empty() {
         own = split_sentences(text);
@@ -764,22 +727,15 @@ pub fn tag(text: &str, sentences: &[(usize, usize)], options: &Options) -> Taggi
     } else {
         sentences
     };
-    prof(5, t0);
-    let t0 = std::time::Instant::now();
     let folded = fold(text);
-    prof(6, t0);
     let mentions = extract(text, &folded, sentences, lang);
-    let t0 = std::time::Instant::now();
     let inferred = if options.dct.is_none() && options.mode == Mode::News {
         dct::infer(text, &folded, sentences, &mentions, lang)
     } else {
         None
     };
     let dct = options.dct.or(inferred.as_ref().map(|g| g.date));
-    prof(7, t0);
-    let t0 = std::time::Instant::now();
     let timexes = resolve::resolve(text, &mentions, dct, options.mode);
-    prof(8, t0);
     Tagging {
         timexes,
         inferred_dct: inferred,
