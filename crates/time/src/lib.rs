@@ -626,17 +626,30 @@ fn extract(
         }
     }
     // Tense cues: positions of past and future markers, sorted.
+    let cue_matches = |cue: &rules::Cue| -> Vec<(usize, usize)> {
+        let at: Option<Vec<usize>> = cue.found.zip(starts.as_ref()).map(|(k, starts)| {
+            let first = starts.partition_point(|&(r, _)| r < k);
+            starts[first..]
+                .iter()
+                .take_while(|&&(r, _)| r == k)
+                .map(|&(_, p)| p)
+                .collect()
+        });
+        scan(&cue.re, folded, at.as_deref())
+    };
     let mut cues: Vec<(usize, usize, Tense)> = Vec::new();
-    if let Some(re) = &lang.cue_past {
+    if let Some(cue) = &lang.cue_past {
         cues.extend(
-            re.find_iter(folded)
-                .map(|m| (m.start(), m.end(), Tense::Past)),
+            cue_matches(cue)
+                .into_iter()
+                .map(|(s, e)| (s, e, Tense::Past)),
         );
     }
-    if let Some(re) = &lang.cue_future {
+    if let Some(cue) = &lang.cue_future {
         cues.extend(
-            re.find_iter(folded)
-                .map(|m| (m.start(), m.end(), Tense::Future)),
+            cue_matches(cue)
+                .into_iter()
+                .map(|(s, e)| (s, e, Tense::Future)),
         );
     }
     // A word on both lists counts as future: the future list holds the exceptions ("geplant").
@@ -645,7 +658,7 @@ fn extract(
     let recur: Vec<usize> = lang
         .cue_recur
         .as_ref()
-        .map(|re| re.find_iter(folded).map(|m| m.start()).collect())
+        .map(|cue| cue_matches(cue).into_iter().map(|(s, _)| s).collect())
         .unwrap_or_default();
 
     let mut out = Vec::new();
@@ -669,6 +682,43 @@ fn extract(
                 recurring,
             });
         }
+    }
+    out
+}
+
+/// The matches of `re` in `haystack` that a scan (`find_iter`) finds, given the sorted
+/// positions where a match starts; without them, by a scan.
+fn scan(
+    re: &regex_automata::meta::Regex,
+    haystack: &str,
+    starts: Option<&[usize]>,
+) -> Vec<(usize, usize)> {
+    let Some(starts) = starts else {
+        return re
+            .find_iter(haystack)
+            .map(|m| (m.start(), m.end()))
+            .collect();
+    };
+    let mut out = Vec::new();
+    let mut from = 0;
+    let mut last_end = None;
+    for &p in starts {
+        if p < from {
+            continue;
+        }
+        let input = Input::new(haystack)
+            .span(p..haystack.len())
+            .anchored(Anchored::Yes);
+        let Some(m) = re.search(&input) else {
+            continue;
+        };
+        // A scan skips an empty match where the previous match ended.
+        if m.is_empty() && last_end == Some(m.end()) {
+            continue;
+        }
+        from = m.end();
+        last_end = Some(m.end());
+        out.push((m.start(), m.end()));
     }
     out
 }

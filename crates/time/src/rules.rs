@@ -95,6 +95,15 @@ impl Class {
     }
 }
 
+/// A tense or recurrence cue: the words of a class.
+#[derive(Debug)]
+pub(crate) struct Cue {
+    pub re: meta::Regex,
+    /// The cue's pattern in the start automaton, which then finds where it matches; without
+    /// one (its first bytes are not known) the cue scans the text.
+    pub found: Option<usize>,
+}
+
 /// Every rule and class of one language.
 #[derive(Debug)]
 pub(crate) struct Language {
@@ -103,9 +112,9 @@ pub(crate) struct Language {
     pub rules: Vec<Rule>,
     pub anniversary: Vec<Regex>,
     /// Tense cues: (regex, is_future).
-    pub cue_past: Option<Regex>,
-    pub cue_future: Option<Regex>,
-    pub cue_recur: Option<Regex>,
+    pub cue_past: Option<Cue>,
+    pub cue_future: Option<Cue>,
+    pub cue_recur: Option<Cue>,
     pub lang_hint: Option<Regex>,
     /// Where the rules match; `None` (never expected) makes every rule scan the whole text.
     pub starts: Option<Starts>,
@@ -232,16 +241,16 @@ fn expand(
     Ok(out)
 }
 
-fn words_regex(class: Option<&Class>) -> Option<Regex> {
+/// The regex of a word class: any of its words or regexes, as whole words.
+fn words_source(class: Option<&Class>) -> Option<String> {
     let class = class?;
     if class.words.is_empty() && class.regexes.is_empty() {
         return None;
     }
-    Regex::new(&ascii_classes(&format!(
+    Some(ascii_classes(&format!(
         r"(?i)\b(?:{})\b",
         class.alternation()
     )))
-    .ok()
 }
 
 /// Parses and compiles one rule file. Errors name the line.
@@ -371,8 +380,32 @@ pub(crate) fn compile(code: &str, source: &str) -> Result<Language, String> {
             group_class,
         });
     }
-    let sources: Vec<&str> = rules.iter().map(|r| r.source.as_str()).collect();
+    let mut sources: Vec<&str> = rules.iter().map(|r| r.source.as_str()).collect();
+    let cue_sources = ["CUE_PAST", "CUE_FUTURE", "CUE_RECUR"].map(|c| words_source(classes.get(c)));
+    let mut cues = Vec::new();
+    for source in cue_sources.iter() {
+        let Some(source) = source else {
+            cues.push(None);
+            continue;
+        };
+        // A cue whose first bytes are known joins the start automaton and then runs anchored
+        // only; one that could start anywhere scans, with the regex crate's prefilters.
+        let found = regex_syntax::parse(source)
+            .ok()
+            .and_then(|h| start_pairs(&h))
+            .map(|_| {
+                sources.push(source);
+                sources.len() - 1
+            });
+        let re = match found {
+            Some(_) => rule_regex(source).ok(),
+            None => meta::Regex::new(source).ok(),
+        };
+        cues.push(re.map(|re| Cue { re, found }));
+    }
     let starts = Starts::new(&sources);
+    let [cue_past, cue_future, cue_recur]: [Option<Cue>; 3] =
+        cues.try_into().map_err(|_| format!("{code} rules: cues"))?;
     if let Err(e) = &starts {
         // Slower but still correct: every rule scans the whole text.
         eprintln!("dossier-time: {code} rules: no start automaton: {e}");
@@ -380,10 +413,10 @@ pub(crate) fn compile(code: &str, source: &str) -> Result<Language, String> {
     Ok(Language {
         starts: starts.ok(),
         code: code.to_string(),
-        cue_past: words_regex(classes.get("CUE_PAST")),
-        cue_future: words_regex(classes.get("CUE_FUTURE")),
-        cue_recur: words_regex(classes.get("CUE_RECUR")),
-        lang_hint: words_regex(classes.get("LANG_HINT")),
+        cue_past,
+        cue_future,
+        cue_recur,
+        lang_hint: words_source(classes.get("LANG_HINT")).and_then(|s| Regex::new(&s).ok()),
         classes,
         rules,
         anniversary,

@@ -284,7 +284,7 @@ fn debug_rule_timing() {
         .flatten()
     {
         let t0 = std::time::Instant::now();
-        let n = re.find_iter(&folded).count();
+        let n = re.re.find_iter(&folded).count();
         eprintln!("cue {n} {:.3}s", t0.elapsed().as_secs_f64());
     }
     let t0 = std::time::Instant::now();
