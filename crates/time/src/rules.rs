@@ -514,10 +514,16 @@ impl Starts {
             .and_then(|mut c| c.pop())
             .unwrap_or_else(|| self.set.create_cache());
         let mut prev_word = false;
+        let (first_b, first_a) = (self.at_boundary.first(), self.anywhere.first());
         for (p, &b) in bytes.iter().enumerate() {
             let word = is_word_byte(b);
             let boundary = word != prev_word;
             prev_word = word;
+            // Most bytes start no prefix: a table look-up rejects them.
+            let i = usize::from(b);
+            if !(boundary && first_b[i] || first_a[i]) {
+                continue;
+            }
             if !(boundary && self.at_boundary.hit(bytes, p) || self.anywhere.hit(bytes, p)) {
                 continue;
             }
@@ -617,6 +623,15 @@ impl Prefixes {
                     self.more[n - 2][i >> 6] |= 1 << (i & 63);
                 }
             }
+        }
+    }
+
+    /// The bytes a prefix may start with (all of them when any start is possible).
+    fn first(&self) -> [bool; 256] {
+        if self.any {
+            [true; 256]
+        } else {
+            self.first
         }
     }
 
