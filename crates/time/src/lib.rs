@@ -538,31 +538,9 @@ fn extract(
                 at: start,
             });
         };
-        let Some(starts) = &starts else {
-            for m in rule.re.find_iter(haystack) {
-                accept(m.start(), m.end());
-            }
-            continue;
-        };
-        // The matches a scan would find: a scan reports the leftmost match, then goes on from
-        // its end; the match it reports at a position is the one an anchored search there
-        // finds.
-        let first = starts.partition_point(|&(r, _)| r < ri);
-        let mut from = 0;
-        for &(r, p) in &starts[first..] {
-            if r != ri {
-                break;
-            }
-            if p < from {
-                continue;
-            }
-            let input = Input::new(haystack)
-                .span(p..haystack.len())
-                .anchored(Anchored::Yes);
-            if let Some(m) = rule.re.search(&input) {
-                from = m.end();
-                accept(m.start(), m.end());
-            }
+        let at = starts.as_ref().map(|s| positions_of(s, ri));
+        for (start, end) in scan(&rule.re, haystack, at.as_deref()) {
+            accept(start, end);
         }
     }
     // The outputs of a match, from its groups; none when every extent is empty.
@@ -627,14 +605,10 @@ fn extract(
     }
     // Tense cues: positions of past and future markers, sorted.
     let cue_matches = |cue: &rules::Cue| -> Vec<(usize, usize)> {
-        let at: Option<Vec<usize>> = cue.found.zip(starts.as_ref()).map(|(k, starts)| {
-            let first = starts.partition_point(|&(r, _)| r < k);
-            starts[first..]
-                .iter()
-                .take_while(|&&(r, _)| r == k)
-                .map(|&(_, p)| p)
-                .collect()
-        });
+        let at = cue
+            .found
+            .zip(starts.as_ref())
+            .map(|(k, starts)| positions_of(starts, k));
         scan(&cue.re, folded, at.as_deref())
     };
     let mut cues: Vec<(usize, usize, Tense)> = Vec::new();
@@ -686,8 +660,22 @@ fn extract(
     out
 }
 
+/// The positions of pattern `k` in sorted (pattern, position) pairs.
+fn positions_of(starts: &[(usize, usize)], k: usize) -> Vec<usize> {
+    let first = starts.partition_point(|&(r, _)| r < k);
+    starts[first..]
+        .iter()
+        .take_while(|&&(r, _)| r == k)
+        .map(|&(_, p)| p)
+        .collect()
+}
+
 /// The matches of `re` in `haystack` that a scan (`find_iter`) finds, given the sorted
 /// positions where a match starts; without them, by a scan.
+///
+/// A scan reports the leftmost match, then goes on from its end; every match starts at one of
+/// the positions, and the match the scan reports at a position is the one an anchored search
+/// there finds.
 fn scan(
     re: &regex_automata::meta::Regex,
     haystack: &str,
