@@ -124,21 +124,33 @@ const RULE_FILES: &[(&str, &str)] = &[
     ("en", include_str!("../data/en.rules")),
 ];
 
-fn languages() -> &'static [Language] {
-    static LANGS: OnceLock<Vec<Language>> = OnceLock::new();
-    LANGS.get_or_init(|| {
-        RULE_FILES
-            .iter()
-            .filter_map(|(code, src)| match rules::compile(code, src) {
-                Ok(l) => Some(l),
-                Err(e) => {
-                    // A broken rule file is a build-time mistake; tests catch it. Never panic at run time.
-                    eprintln!("dossier-time: {e}");
-                    None
-                }
-            })
-            .collect()
-    })
+/// The compiled rules of one language, built on first use: a German text never pays for
+/// compiling the English rules.
+fn language(index: usize) -> Option<&'static Language> {
+    static LANGS: [OnceLock<Option<Language>>; RULE_FILES.len()] =
+        [const { OnceLock::new() }; RULE_FILES.len()];
+    let (code, src) = RULE_FILES.get(index)?;
+    LANGS
+        .get(index)?
+        .get_or_init(|| match rules::compile(code, src) {
+            Ok(l) => Some(l),
+            Err(e) => {
+                // A broken rule file is a build-time mistake; tests catch it. Never panic at run time.
+                eprintln!("dossier-time: {e}");
+                None
+            }
+        })
+        .as_ref()
+}
+
+/// The rules of `code`, when there are any.
+fn language_of(code: &str) -> Option<&'static Language> {
+    language(RULE_FILES.iter().position(|(c, _)| *c == code)?)
+}
+
+/// Every language with rules, in file order (compiling those not compiled yet).
+fn languages() -> impl Iterator<Item = &'static Language> {
+    (0..RULE_FILES.len()).filter_map(language)
 }
 
 /// Errors in the embedded rule files, for tests.
@@ -150,8 +162,7 @@ pub fn rule_errors() -> Vec<String> {
 }
 
 fn pick_language(text: &str, lang: &str) -> Option<&'static Language> {
-    let langs = languages();
-    if let Some(l) = langs.iter().find(|l| l.code == lang) {
+    if let Some(l) = language_of(lang) {
         return Some(l);
     }
     // Unknown language: the one whose common words occur most often in the first 20 KB.
@@ -160,8 +171,7 @@ fn pick_language(text: &str, lang: &str) -> Option<&'static Language> {
         cut -= 1;
     }
     let sample = fold(&text[..cut]);
-    langs
-        .iter()
+    languages()
         .map(|l| {
             let hits = l
                 .lang_hint
@@ -783,7 +793,7 @@ pub fn tag(text: &str, sentences: &[(usize, usize)], options: &Options) -> Taggi
 
 /// A cheap check used by callers that batch: does the text contain any word a rule could start on?
 pub fn has_rules(lang: &str) -> bool {
-    languages().iter().any(|l| l.code == lang)
+    language_of(lang).is_some()
 }
 
 pub(crate) fn weekday_of(d: Date) -> i8 {

@@ -224,7 +224,7 @@ fn never_panics_on_odd_input() {
 fn debug_print() {
     let text = std::env::var("T").unwrap_or_default();
     let lang = std::env::var("L").unwrap_or("de".into());
-    let l = languages().iter().find(|l| l.code == lang).unwrap();
+    let l = languages().find(|l| l.code == lang).unwrap();
     for (i, r) in l.rules.iter().enumerate() {
         for c in r.re.captures_iter(text.as_str()) {
             let Some(m) = c.get_match() else { continue };
@@ -259,7 +259,7 @@ fn debug_rule_timing() {
     let path = std::env::var("F").unwrap_or_default();
     let text = std::fs::read_to_string(path).unwrap_or_default().repeat(5);
     let folded = fold(&text);
-    let l = languages().iter().find(|l| l.code == "de").unwrap();
+    let l = languages().find(|l| l.code == "de").unwrap();
     let mut times: Vec<(f64, usize)> = Vec::new();
     for (i, r) in l.rules.iter().enumerate() {
         let t0 = std::time::Instant::now();
