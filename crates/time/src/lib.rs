@@ -4,8 +4,10 @@
 //!
 //! The stage has three steps:
 //! 1. **Extraction**: the rules of the text's language (`data/<lang>.rules`, a small rule format
-//!    described in `rules.rs`) are compiled once into regexes; every match yields a value
-//!    *template* (`?-09-10`, `wd(1)`, `rel(D,-1)`, `P{NUM}Y` …). Overlapping matches are resolved
+//!    described in `rules.rs`) are compiled once, on first use, into regexes; every match yields
+//!    a value *template* (`?-09-10`, `wd(1)`, `rel(D,-1)`, `P{NUM}Y` …). One pass over the text
+//!    finds where rules can match (`rules::Starts`), and each regex runs anchored only there,
+//!    with the same matches as a scan of the whole text. Overlapping matches are resolved
 //!    leftmost-longest. Ranges ("von 10. bis 13. September") yield two expressions, start and
 //!    end, as TimeML annotates them.
 //! 2. **Document date** (`dct.rs`): if none is given, it is inferred from anniversaries, weekday–date
