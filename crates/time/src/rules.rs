@@ -206,7 +206,10 @@ fn expand(
         let c = chars[i];
         if c == '@' && i + 1 < chars.len() && chars[i + 1].is_ascii_uppercase() {
             let mut j = i + 1;
-            while j < chars.len() && (chars[j].is_ascii_uppercase() || chars[j] == '_') {
+            // Class names are capitals, digits and underscores ("@HOUR24", "@DECADE2").
+            while j < chars.len()
+                && (chars[j].is_ascii_uppercase() || chars[j].is_ascii_digit() || chars[j] == '_')
+            {
                 j += 1;
             }
             let name: String = chars[i + 1..j].iter().collect();

@@ -363,3 +363,22 @@ fn anchored_matches_equal_scans() {
         }
     }
 }
+
+#[test]
+fn class_names_with_digits_expand() {
+    // `@HOUR24` and `@DECADE2` are classes of their own, not `@HOUR` + "24".
+    let t = tag_en(
+        "The ferry left at 17:45 and the line was built in the 80s.",
+        Some("2021-03-02"),
+    );
+    assert_eq!(value(&t, "17:45"), Some("2021-03-02T17:45"));
+    let t = tag_de(
+        "In den 80er Jahren wuchs die Stadt schnell.",
+        Some("2021-03-02"),
+    );
+    assert!(
+        t.timexes.iter().any(|x| x.value.as_deref() == Some("198")),
+        "{:#?}",
+        t.timexes
+    );
+}
