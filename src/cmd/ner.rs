@@ -122,20 +122,6 @@ pub fn run_train(command: TrainCommand) -> anyhow::Result<ExitCode> {
             for p in &args.train {
                 train.extend(read_file(p).map_err(|e| anyhow!(e))?);
             }
-            let mut types: Vec<&str> = train
-                .iter()
-                .flat_map(|s| &s.labels)
-                .map(String::as_str)
-                .collect();
-            types.sort_unstable();
-            types.dedup();
-            if types.len() + usize::from(!types.contains(&"O")) > dossier_ner::model::MAX_LABELS {
-                anyhow::bail!(
-                    "the training data has {} distinct labels; a model holds at most {}",
-                    types.len(),
-                    dossier_ner::model::MAX_LABELS
-                );
-            }
             let dev = match &args.dev {
                 Some(d) => read_file(d).map_err(|e| anyhow!(e))?,
                 None => Vec::new(),

@@ -13,7 +13,7 @@
 //! cargo build --release   # embeds the lexicons; the models are trained with them:
 //! dossier train ner --lang de --train ../shared/data/ner/germeval2014/train.tsv.gz \
 //!     --dev ../shared/data/ner/germeval2014/dev.tsv --out crates/ner/data/model-de.bin.gz \
-//!     --epochs 8 --o-penalty 0 --bits 19 --ensemble 3
+//!     --epochs 8 --o-penalty 0 --bits 19 --ensemble 5
 //! ```
 //!
 //! (The exact commands used for the shipped models are in the crate README.)
