@@ -195,3 +195,24 @@ Die alte Brücke soll im Frühjahr abgerissen werden.";
     let agency = entity_with_mention(&doc, "dpa").expect("dateline agency found");
     assert_eq!(agency.kind, "ORG");
 }
+
+#[test]
+fn english_names_do_not_run_over_lowercase_words() {
+    let text = "Storm damage closes coastal roads\n\n\
+Heavy rain flooded villages in the Spanish region of Andalusia on Sunday, and the regional \
+government in Seville said several roads along the coast would stay closed.\n\n\
+Emergency crews from Granada and Malaga were sent to help, a spokesman for the regional \
+government said.";
+    let doc = analyze(text);
+    assert_eq!(doc.language, "en");
+    for e in &doc.entities {
+        for m in e.mentions.iter().filter(|m| m.kind == "name") {
+            assert!(
+                !m.text
+                    .split_whitespace()
+                    .any(|w| w == "region" || w == "damage"),
+                "a name runs over a lowercase word: {e:?}"
+            );
+        }
+    }
+}

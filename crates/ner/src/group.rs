@@ -70,6 +70,9 @@ pub struct Rules {
     pub org_heads: Vec<String>,
     /// Words after which "Capitalised-adjective Noun" is a name.
     pub name_context: HashSet<String>,
+    /// Lowercase words allowed inside a name ("of", "van"), for a language that capitalises
+    /// only names; empty (the repair is off) for one that capitalises every noun.
+    pub name_particles: HashSet<String>,
 }
 
 fn word_list(text: &str) -> impl Iterator<Item = String> + '_ {
@@ -80,11 +83,12 @@ fn word_list(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 impl Rules {
-    pub fn parse(roles: &str, org_heads: &str, name_context: &str) -> Rules {
+    pub fn parse(roles: &str, org_heads: &str, name_context: &str, name_particles: &str) -> Rules {
         Rules {
             roles: Roles::parse(roles),
             org_heads: word_list(org_heads).collect(),
             name_context: word_list(name_context).collect(),
+            name_particles: word_list(name_particles).collect(),
         }
     }
 }

@@ -48,6 +48,8 @@ static ORG_HEADS_DE: &str = include_str!("../data/org-heads-de.txt");
 static ORG_HEADS_EN: &str = include_str!("../data/org-heads-en.txt");
 static NAME_CONTEXT_DE: &str = include_str!("../data/name-context-de.txt");
 static NAME_CONTEXT_EN: &str = include_str!("../data/name-context-en.txt");
+static NAME_PARTICLES_DE: &str = include_str!("../data/name-particles-de.txt");
+static NAME_PARTICLES_EN: &str = include_str!("../data/name-particles-en.txt");
 
 /// A model with the lexicon its features read.
 pub struct Tagger {
@@ -103,9 +105,13 @@ pub fn rules(lang: &str) -> &'static group::Rules {
     static DE: OnceLock<group::Rules> = OnceLock::new();
     static EN: OnceLock<group::Rules> = OnceLock::new();
     if lang == "en" {
-        EN.get_or_init(|| group::Rules::parse(ROLES_EN, ORG_HEADS_EN, NAME_CONTEXT_EN))
+        EN.get_or_init(|| {
+            group::Rules::parse(ROLES_EN, ORG_HEADS_EN, NAME_CONTEXT_EN, NAME_PARTICLES_EN)
+        })
     } else {
-        DE.get_or_init(|| group::Rules::parse(ROLES_DE, ORG_HEADS_DE, NAME_CONTEXT_DE))
+        DE.get_or_init(|| {
+            group::Rules::parse(ROLES_DE, ORG_HEADS_DE, NAME_CONTEXT_DE, NAME_PARTICLES_DE)
+        })
     }
 }
 
@@ -117,6 +123,7 @@ pub fn entities(doc: &Document) -> Vec<Entity> {
     let lang = if doc.language == "en" { "en" } else { "de" };
     let texts: Vec<&str> = doc.tokens.iter().map(|&t| doc.slice(t)).collect();
     let mut labels: Vec<String> = Vec::with_capacity(texts.len());
+    let mut sentence_start = vec![false; texts.len()];
     // Tokens grouped by the sentence that contains them (both layers are sorted).
     let mut i = 0;
     let mut sentence = 0;
@@ -132,10 +139,12 @@ pub fn entities(doc: &Document) -> Vec<Entity> {
             j += 1;
         }
         labels.extend(tagger.tag(&texts[i..j]).into_iter().map(String::from));
+        sentence_start[i] = true;
         i = j;
     }
     let rules = rules(lang);
     group::repair_labels(&texts, &mut labels, &tagger.lexicon, rules);
+    trim_lowercase_spans(&texts, &sentence_start, &mut labels, &tagger.lexicon, rules);
     label_datelines(doc, &texts, &mut labels);
     let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
     group::build(doc, &texts, &labels, &tagger.lexicon, rules)
@@ -203,5 +212,86 @@ fn label_datelines(doc: &Document, texts: &[&str], labels: &mut [String]) {
         for a in agencies {
             labels[a] = "B-ORG".to_string();
         }
+    }
+}
+
+/// For a language that capitalises only names (`rules.name_particles` is not empty): a tagged
+/// span that holds a lowercase word other than a name particle is not one name. "Italian region
+/// of Emilia-Romagna" keeps its last capitalised run ("Emilia-Romagna"); "Logistics firms" at
+/// the start of a sentence keeps nothing: a lone capitalised word that opens a sentence and was only a name together
+/// with the lowercase words after it is the capital of any first word. A span left as one
+/// nationality adjective ("German carmaker" → "German") becomes a derived mention of its
+/// country.
+fn trim_lowercase_spans(
+    texts: &[&str],
+    sentence_start: &[bool],
+    labels: &mut [String],
+    lex: &Lexicon,
+    rules: &group::Rules,
+) {
+    if rules.name_particles.is_empty() {
+        return;
+    }
+    let n = texts.len().min(labels.len());
+    let lowercase = |w: &str| w.chars().next().is_some_and(char::is_lowercase);
+    let particle = |w: &str| rules.name_particles.contains(&w.to_lowercase());
+    let mut i = 0;
+    while i < n {
+        let Some(ty) = labels[i].strip_prefix("B-").map(str::to_string) else {
+            i += 1;
+            continue;
+        };
+        let mut end = i + 1;
+        while end < n && labels[end].strip_prefix("I-") == Some(ty.as_str()) {
+            end += 1;
+        }
+        // Runs of tokens between breaking lowercase words; the last one is the name.
+        let breaks = |k: usize| lowercase(texts[k]) && !particle(texts[k]);
+        let mut kept = Some((i, end));
+        if (i..end).any(breaks) {
+            kept = None;
+            let mut k = i;
+            while k < end {
+                if breaks(k) {
+                    k += 1;
+                    continue;
+                }
+                let start = k;
+                while k < end && !breaks(k) {
+                    k += 1;
+                }
+                // Trim particles at the edges: a name starts and ends with a capitalised word.
+                let (mut a, mut b) = (start, k);
+                while a < b && particle(texts[a]) {
+                    a += 1;
+                }
+                while b > a && particle(texts[b - 1]) {
+                    b -= 1;
+                }
+                if a < b {
+                    kept = Some((a, b));
+                }
+            }
+            for label in &mut labels[i..end] {
+                *label = "O".to_string();
+            }
+            let demonym = |k: usize| lex.get(texts[k]).gaz & lexicon::GAZ_DEMONYM != 0;
+            if kept == Some((i, i + 1)) && sentence_start.get(i) == Some(&true) && !demonym(i) {
+                kept = None;
+            }
+            if let Some((a, b)) = kept {
+                for (k, label) in labels[a..b].iter_mut().enumerate() {
+                    let prefix = if k == 0 { "B-" } else { "I-" };
+                    *label = format!("{prefix}{ty}");
+                }
+            }
+        }
+        if let Some((a, b)) = kept {
+            let demonym = lex.get(texts[a]).gaz & lexicon::GAZ_DEMONYM != 0;
+            if b == a + 1 && demonym && !ty.ends_with("deriv") {
+                labels[a] = "B-LOCderiv".to_string();
+            }
+        }
+        i = end;
     }
 }
