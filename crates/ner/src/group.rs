@@ -861,7 +861,7 @@ mod grouping_tests {
         let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
         let mut lex = Lexicon::default();
         lex.derived = vec![("finnisch".into(), "Finnland".into())];
-        let rules = Rules::parse("minister\nsprecher\n", "", "");
+        let rules = Rules::parse("minister\nsprecher\n", "", "", "");
         let ents = build(&doc, &texts, &labels, &lex, &rules);
         let find = |name: &str| ents.iter().find(|e| e.name == name);
         let maria = find("Maria Virtanen").expect("person entity");
@@ -940,7 +940,7 @@ mod grouping_tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let rules = Rules::parse("", "kommission\n", "des\n");
+        let rules = Rules::parse("", "kommission\n", "des\n", "");
         // Without a lexicon nothing is known to be an adjective: only the compound changes.
         repair_labels(&texts, &mut labels, &Lexicon::default(), &rules);
         assert_eq!(labels[2], "O");
