@@ -2,7 +2,7 @@
 //! tagger can be compared byte for byte (`diff`) on large amounts of text: a guard for
 //! optimisations that must not change the output.
 //!
-//! Usage: `cargo run --release -p dossier-time --example tag_dump -- FILE... > dump.txt`.
+//! Usage: `cargo run --release -p dossier-time --features tag-dump --example tag_dump -- FILE... > dump.txt`.
 //! Each file is cut at line ends into pieces of at most 64 KB; each piece is tagged as German,
 //! as English and with the language guessed, in news mode without a document date and in
 //! narrative mode, and also in three variants (upper-cased, lower-cased, lines joined).
