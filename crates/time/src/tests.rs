@@ -253,65 +253,6 @@ fn debug_print() {
     eprintln!("{:#?}", t.inferred_dct);
 }
 
-#[test]
-#[ignore]
-fn debug_rule_timing() {
-    let path = std::env::var("F").unwrap_or_default();
-    let text = std::fs::read_to_string(path).unwrap_or_default().repeat(5);
-    let folded = fold(&text);
-    let l = languages().find(|l| l.code == "de").unwrap();
-    let mut times: Vec<(f64, usize)> = Vec::new();
-    for (i, r) in l.rules.iter().enumerate() {
-        let t0 = std::time::Instant::now();
-        let lowered = folded.to_ascii_lowercase();
-        let n =
-            r.re.captures_iter(if r.lower { &lowered } else { &folded })
-                .count();
-        times.push((t0.elapsed().as_secs_f64(), i));
-        let _ = n;
-    }
-    times.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap());
-    let total: f64 = times.iter().map(|t| t.0).sum();
-    eprintln!("total {total:.3}s for {} bytes", text.len());
-    for (t, i) in times.iter().take(12) {
-        eprintln!(
-            "{t:.4} rule {i} {}",
-            &l.rules[*i].source[..80.min(l.rules[*i].source.len())]
-        );
-    }
-    for re in [&l.cue_past, &l.cue_future, &l.cue_recur]
-        .into_iter()
-        .flatten()
-    {
-        let t0 = std::time::Instant::now();
-        let n = re.re.find_iter(&folded).count();
-        eprintln!("cue {n} {:.3}s", t0.elapsed().as_secs_f64());
-    }
-    let t0 = std::time::Instant::now();
-    let s = split_sentences(&text);
-    eprintln!("split {} {:.3}s", s.len(), t0.elapsed().as_secs_f64());
-    let t0 = std::time::Instant::now();
-    let m = extract(&text, &folded, &s, l);
-    eprintln!("extract {} {:.3}s", m.len(), t0.elapsed().as_secs_f64());
-    let t0 = std::time::Instant::now();
-    let g = dct::infer(&text, &folded, &s, &m, l);
-    eprintln!("infer {:.3}s", t0.elapsed().as_secs_f64());
-    let t0 = std::time::Instant::now();
-    let _ = resolve::resolve(&text, &m, g.map(|g| g.date), Mode::News);
-    eprintln!("resolve {:.3}s", t0.elapsed().as_secs_f64());
-    let t0 = std::time::Instant::now();
-    let _ = tag(
-        &text,
-        &[],
-        &Options {
-            lang: "de".into(),
-            dct: None,
-            mode: Mode::News,
-        },
-    );
-    eprintln!("tag {:.3}s", t0.elapsed().as_secs_f64());
-}
-
 /// The start automaton and anchored searches find exactly the matches a scan of each rule and
 /// cue finds, on news-style text with dates, odd spacing, case and punctuation.
 #[test]
