@@ -216,3 +216,19 @@ government said.";
         }
     }
 }
+
+#[test]
+fn english_headline_words_the_story_writes_in_lower_case_are_no_names() {
+    let text = "Carmaker recalls vans over brake fault\n\n\
+The carmaker said on Monday that the recall would affect customers across Europe.\n\n\
+A spokesman for the company declined to comment further.";
+    let doc = analyze(text);
+    assert_eq!(doc.language, "en");
+    assert!(
+        entity_with_mention(&doc, "Carmaker").is_none(),
+        "{:?}",
+        doc.entities
+    );
+    let europe = entity_with_mention(&doc, "Europe").expect("Europe found");
+    assert_eq!(europe.kind, "LOC");
+}

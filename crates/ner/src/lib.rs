@@ -219,7 +219,8 @@ fn label_datelines(doc: &Document, texts: &[&str], labels: &mut [String]) {
 /// span that holds a lowercase word other than a name particle is not one name. "Italian region
 /// of Emilia-Romagna" keeps its last capitalised run ("Emilia-Romagna"); "Logistics firms" at
 /// the start of a sentence keeps nothing: a lone capitalised word that opens a sentence and was only a name together
-/// with the lowercase words after it is the capital of any first word. A span left as one
+/// with the lowercase words after it is the capital of any first word, and so is a lone
+/// sentence-initial word the document also writes in lower case. A span left as one
 /// nationality adjective ("German carmaker" → "German") becomes a derived mention of its
 /// country.
 fn trim_lowercase_spans(
@@ -234,6 +235,10 @@ fn trim_lowercase_spans(
     }
     let n = texts.len().min(labels.len());
     let lowercase = |w: &str| w.chars().next().is_some_and(char::is_lowercase);
+    // Words the document also writes in lower case: a capitalised one that opens a sentence is
+    // an ordinary word ("Carmaker …" in a story that speaks of "the carmaker").
+    let lower_words: std::collections::HashSet<&str> =
+        texts.iter().copied().filter(|w| lowercase(w)).collect();
     let particle = |w: &str| rules.name_particles.contains(&w.to_lowercase());
     let mut i = 0;
     while i < n {
@@ -287,6 +292,12 @@ fn trim_lowercase_spans(
             }
         }
         if let Some((a, b)) = kept {
+            let opens = sentence_start.get(a) == Some(&true);
+            if b == a + 1 && opens && lower_words.contains(texts[a].to_lowercase().as_str()) {
+                labels[a] = "O".to_string();
+                i = end;
+                continue;
+            }
             let demonym = lex.get(texts[a]).gaz & lexicon::GAZ_DEMONYM != 0;
             if b == a + 1 && demonym && !ty.ends_with("deriv") {
                 labels[a] = "B-LOCderiv".to_string();
