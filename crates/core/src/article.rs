@@ -21,6 +21,10 @@ pub struct Article {
     pub published_evidence: Option<String>,
     pub url: Option<String>,
     pub removed: Vec<Removed>,
+    /// What the extractor could not do as it should and how it coped ("the cleaner kept too little
+    /// of the page's running text; cleaned conservatively"). Shown to the reader, never silent.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -54,6 +54,25 @@ pub struct Meta {
     pub outlet: Option<String>,
     pub captions: Vec<Caption>,
     pub removed: Vec<Removed>,
+    /// What went wrong in extraction or analysis and how it was handled (an addition to schema v1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// Which model or data each stage ran with: stage name → how it ran (an addition to schema v1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<StageRun>,
+}
+
+/// How one stage ran on this document: with the data of which language, or not at all, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageRun {
+    /// `clean | html | langid | segment | time | ner | geo | attribution | ...`.
+    pub stage: String,
+    /// The language whose model or data ran (`de`, `en`), `any` for language-independent
+    /// methods only, or `none` when the stage did not run.
+    pub language: String,
+    /// Why, when the stage did not run with a model of the document's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -232,6 +251,8 @@ impl Document {
             outlet: article.outlet,
             captions: article.captions,
             removed: article.removed,
+            warnings: article.warnings,
+            stages: Vec::new(),
         };
         let source = Source {
             url: source.url.or(article.url),
