@@ -1,6 +1,6 @@
 //! The analysis pipeline: one raw document in, one report out.
 
-use dossier_core::{Document, Published, Source};
+use dossier_core::{Document, Published, Source, StageRun};
 use dossier_ingest::{Format, RawDocument};
 
 /// What the user told us about the documents.
@@ -82,11 +82,112 @@ pub fn analyze_raw(raw: RawDocument, options: &Options) -> Document {
 
     doc.language = dossier_langid::detect(&doc.text);
     let seg = segment_document(&mut doc);
-    dossier_time::annotate(&mut doc, &seg.sentences);
-    doc.entities = dossier_ner::entities(&doc);
+    let time_rules = dossier_time::annotate(&mut doc, &seg.sentences);
+    let ner_model = dossier_ner::model_language(&doc.language);
+    doc.entities = match ner_model {
+        Some(_) => dossier_ner::entities(&doc),
+        None => dossier_geo::places_by_name(dossier_geo::Gazetteer::get(), &doc),
+    };
     dossier_geo::annotate(&mut doc);
     dossier_attribution::annotate(&mut doc);
+    let extractor = match raw.format {
+        Format::Html => "html",
+        Format::Text | Format::Jsonl => "clean",
+    };
+    doc.meta.stages = stage_runs(&doc.language, extractor, &time_rules, ner_model);
     doc
+}
+
+/// Which language's model or data each stage ran with, and why where that is not the document's
+/// own language: a reader must be able to tell what was analysed from what was only guessed.
+fn stage_runs(
+    lang: &str,
+    extractor: &str,
+    time_rules: &str,
+    ner_model: Option<&str>,
+) -> Vec<StageRun> {
+    let run = |stage: &str, language: &str, reason: Option<String>| StageRun {
+        stage: stage.into(),
+        language: language.into(),
+        reason,
+    };
+    let ours = matches!(lang, "de" | "en");
+    let undetermined = lang == dossier_langid::UNDETERMINED;
+    let guessed = |what: &str| undetermined.then(|| format!("language undetermined: {what}"));
+    let mut stages = vec![
+        run(
+            extractor,
+            "de+en",
+            (!ours).then(|| "furniture phrases of German and English only".into()),
+        ),
+        run("langid", "any", None),
+    ];
+    stages.push(if ours {
+        run("segment", lang, None)
+    } else {
+        run(
+            "segment",
+            "any",
+            Some("generic sentence rules (German and English abbreviations)".into()),
+        )
+    });
+    stages.push(match time_rules {
+        "" => run("time", "none", Some("no time rules ran".into())),
+        dossier_time::ANY_LANGUAGE => run(
+            "time",
+            dossier_time::ANY_LANGUAGE,
+            Some(format!(
+                "no time rules for `{lang}`: ISO and numeric dates only"
+            )),
+        ),
+        rules if rules == lang => run("time", rules, None),
+        rules => run(
+            "time",
+            rules,
+            guessed(&format!("`{rules}` rules chosen by common words")),
+        ),
+    });
+    stages.push(match ner_model {
+        Some(model) if model == lang => run("ner", model, None),
+        Some(model) => run("ner", model, guessed(&format!("`{model}` model"))),
+        None => run(
+            "ner",
+            "none",
+            Some(format!(
+                "no entity model for `{lang}`: only places the gazetteer knows by name, confidence {}",
+                dossier_geo::by_name::CONFIDENCE
+            )),
+        ),
+    });
+    stages.push(if ours {
+        run("geo", lang, None)
+    } else if undetermined {
+        run("geo", "en", guessed("English place words"))
+    } else {
+        run(
+            "geo",
+            "any",
+            Some(format!(
+                "no place words for `{lang}`: gazetteer names only, no distance checks"
+            )),
+        )
+    });
+    stages.push(match dossier_attribution::lexicon::lexicon_language(lang) {
+        Some(words) if words == lang => run("attribution", words, None),
+        Some(words) => run(
+            "attribution",
+            words,
+            guessed(&format!("`{words}` word lists")),
+        ),
+        None => run(
+            "attribution",
+            "any",
+            Some(format!(
+                "no speech-verb lexicon for `{lang}`: quotations by their marks only"
+            )),
+        ),
+    });
+    stages
 }
 
 /// Fills the sentence and token layers; returns the segmentation in byte offsets, which the

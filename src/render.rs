@@ -21,6 +21,20 @@ fn write_summary(doc: &Document, out: &mut String) -> std::fmt::Result {
         doc.source.name, doc.source.format, doc.source.bytes, doc.id
     )?;
     writeln!(out, "language:  {}", doc.language)?;
+    // Only the stages that did not run with a model of the document's language: those are the
+    // layers a reader must take as guesses or leave aside.
+    for s in doc.meta.stages.iter().filter(|s| s.reason.is_some()) {
+        writeln!(
+            out,
+            "stage:     {} ran with `{}`: {}",
+            s.stage,
+            s.language,
+            s.reason.as_deref().unwrap_or_default()
+        )?;
+    }
+    for w in &doc.meta.warnings {
+        writeln!(out, "warning:   {w}")?;
+    }
     if let Some(k) = &m.kicker {
         writeln!(out, "kicker:    {k}")?;
     }

@@ -5,6 +5,7 @@ mod clean_examples;
 mod geo;
 mod golden;
 mod html_examples;
+mod languages;
 mod ner;
 mod properties;
 mod seed;

@@ -236,6 +236,7 @@ fn document_for(gold: &GoldDoc) -> (Document, Vec<(usize, usize)>) {
                 name: m.text.clone(),
                 mentions: Vec::new(),
                 geo: None,
+                confidence: None,
             });
         }
         let mentions = &mut doc.entities[ei].mentions;

@@ -64,16 +64,30 @@ pub struct Lexicon {
     pub missing_lemmas: Vec<String>,
 }
 
+/// The language whose word lists read a document of language `lang`: its own for `de` and `en`,
+/// German when the language could not be told, and none for any other language (its speech verbs
+/// are not ours to guess).
+pub fn lexicon_language(lang: &str) -> Option<&'static str> {
+    match lang {
+        l if l.starts_with("en") => Some("en"),
+        "de" | "und" | "" => Some("de"),
+        l if l.starts_with("de") => Some("de"),
+        _ => None,
+    }
+}
+
 impl Lexicon {
-    /// The lexicon for a language code (`de`, `en`); anything else gets German, the project's first
-    /// language, whose rules fail quietly on other text.
+    /// The lexicon for a language code (see [`lexicon_language`]); a language without word lists
+    /// gets an empty one, so only what quotation marks show is found.
     pub fn for_language(lang: &str) -> &'static Lexicon {
         static DE_LEX: OnceLock<Lexicon> = OnceLock::new();
         static EN_LEX: OnceLock<Lexicon> = OnceLock::new();
-        if lang.starts_with("en") {
-            EN_LEX.get_or_init(|| Lexicon::english(EN))
-        } else {
-            DE_LEX.get_or_init(|| Lexicon::german(DE, DE_MORPH_GZ))
+        static NO_WORDS: OnceLock<Lexicon> = OnceLock::new();
+        match lexicon_language(lang) {
+            Some("en") => EN_LEX.get_or_init(|| Lexicon::english(EN)),
+            Some(_) => DE_LEX.get_or_init(|| Lexicon::german(DE, DE_MORPH_GZ)),
+            // No word lists: only quotations by their marks, without cue or speaker.
+            None => NO_WORDS.get_or_init(Lexicon::default),
         }
     }
 

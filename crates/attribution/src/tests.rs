@@ -47,6 +47,7 @@ fn entity(d: &mut Document, kind: &str, names: &[&str]) -> String {
         name: names[0].into(),
         mentions,
         geo: None,
+        confidence: None,
     });
     id
 }

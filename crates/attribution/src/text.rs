@@ -20,11 +20,14 @@ pub(crate) struct Tok {
 pub(crate) struct QuoteSpan {
     pub open: (usize, usize),
     pub close: (usize, usize),
+    /// What the marks enclose, without the spaces that French and some other typography sets
+    /// inside them ("« Nous devons agir »").
+    pub inner: (usize, usize),
 }
 
 impl QuoteSpan {
     pub fn content(&self) -> (usize, usize) {
-        (self.open.1, self.close.0)
+        self.inner
     }
 }
 
@@ -87,9 +90,18 @@ pub(crate) fn find_quotes(text: &str) -> Vec<QuoteSpan> {
             let (_, s0, s1) = stack[depth];
             stack.truncate(depth);
             if stack.is_empty() {
+                let inner = &text[s1..b];
+                let lead = inner.len() - inner.trim_start().len();
+                let trail = inner.len() - inner.trim_end().len();
+                let inner = if lead == inner.len() {
+                    (s1, b)
+                } else {
+                    (s1 + lead, b - trail)
+                };
                 out.push(QuoteSpan {
                     open: (s0, s1),
                     close: (b, end),
+                    inner,
                 });
             }
             continue;

@@ -102,6 +102,11 @@ pub struct Entity {
     pub name: String,
     pub mentions: Vec<Mention>,
     pub geo: Option<Geo>,
+    /// How sure the stage is that this is an entity of this type, 0..1, where it is less sure
+    /// than a model of the document's language would be (an addition to schema v1; absent when
+    /// a tagger of the language found it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -114,6 +114,12 @@ fn parse(text: &str) -> Lexicon {
     lex
 }
 
+/// Whether the stage has word lists of its own for a language (context words, units, number
+/// formats); without them it resolves places by their names only and checks no distances.
+pub fn has_language(lang: &str) -> bool {
+    matches!(lang, "de" | "en" | "und" | "")
+}
+
 /// The lexicon for a language code; English for anything but German.
 pub fn lexicon(lang: &str) -> &'static Lexicon {
     static DE: OnceLock<Lexicon> = OnceLock::new();

@@ -9,6 +9,7 @@
 //! embedded in the binary and decompressed once on first use. See README.md for the rebuild
 //! command, the resolution rules and how accuracy was measured.
 
+pub mod by_name;
 pub mod compile;
 pub mod distance;
 pub mod gazetteer;
@@ -16,6 +17,7 @@ pub mod lexicon;
 pub mod normalize;
 pub mod resolve;
 
+pub use by_name::places_by_name;
 pub use compile::{compile, CompileOptions, CompileStats};
 pub use gazetteer::{Form, Gazetteer, Hit, Kind, Place};
 pub use resolve::{geo_of, haversine_km, resolve, resolve_with, Resolution, Resolved};
@@ -31,7 +33,10 @@ pub fn annotate(doc: &mut Document) {
     for (entity, resolved) in doc.entities.iter_mut().zip(&resolution.places) {
         entity.geo = resolved.as_ref().and_then(|r| geo_of(g, r.place));
     }
-    distance::check_distances(g, doc, &resolution);
+    // Distances are read with a language's number format and unit words ("1.200 Kilometer").
+    if lexicon::has_language(&doc.language) {
+        distance::check_distances(g, doc, &resolution);
+    }
 }
 
 /// Accumulates the resolved places of many reports into one GeoJSON FeatureCollection: one

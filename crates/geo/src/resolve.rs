@@ -508,6 +508,7 @@ mod tests {
                 name: name.to_string(),
                 mentions: Vec::new(),
                 geo: None,
+                confidence: None,
             };
             let mut first = usize::MAX;
             for (m, kind) in mentions.iter() {

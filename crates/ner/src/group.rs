@@ -759,6 +759,7 @@ pub fn build(
                 name,
                 mentions,
                 geo: None,
+                confidence: None,
             },
         ));
     }

@@ -80,15 +80,26 @@ pub fn embedded_lexicon(lang: &str) -> Lexicon {
     Lexicon::from_bytes(bytes).unwrap_or_default()
 }
 
-/// The embedded tagger for a language: English for `en`, German otherwise. `None` when no
-/// model is shipped for it.
+/// The language whose model tags a document of language `lang`: its own where one is shipped,
+/// German (the project's first language) when the language could not be told (`und`), and
+/// `None` for every other language: another language's model would take its capitalised words
+/// and sentence fragments for names.
+pub fn model_language(lang: &str) -> Option<&'static str> {
+    match lang {
+        "en" => Some("en"),
+        "de" | "und" | "" => Some("de"),
+        _ => None,
+    }
+}
+
+/// The embedded tagger for a language (see [`model_language`]). `None` when no model is shipped
+/// for it.
 pub fn tagger(lang: &str) -> Option<&'static Tagger> {
     static DE: OnceLock<Option<Tagger>> = OnceLock::new();
     static EN: OnceLock<Option<Tagger>> = OnceLock::new();
-    let (cell, model, lang) = if lang == "en" {
-        (&EN, MODEL_EN, "en")
-    } else {
-        (&DE, MODEL_DE, "de")
+    let (cell, model, lang) = match model_language(lang)? {
+        "en" => (&EN, MODEL_EN, "en"),
+        _ => (&DE, MODEL_DE, "de"),
     };
     cell.get_or_init(|| {
         let model = Model::from_bytes(model).ok()?;

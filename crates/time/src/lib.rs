@@ -124,7 +124,12 @@ pub(crate) struct Mention {
 const RULE_FILES: &[(&str, &str)] = &[
     ("de", include_str!("../data/de.rules")),
     ("en", include_str!("../data/en.rules")),
+    (ANY_LANGUAGE, include_str!("../data/any.rules")),
 ];
+
+/// The code of the rules that read no word of any language (ISO and numeric dates): what runs on
+/// a report in a language without a rule file of its own.
+pub const ANY_LANGUAGE: &str = "any";
 
 /// The compiled rules of one language, built on first use: a German text never pays for
 /// compiling the English rules.
@@ -167,7 +172,12 @@ fn pick_language(text: &str, lang: &str) -> Option<&'static Language> {
     if let Some(l) = language_of(lang) {
         return Some(l);
     }
-    // Unknown language: the one whose common words occur most often in the first 20 KB.
+    // A language we know but have no rules for: only what is written alike in every language.
+    // Another language's rules would read its words as ours ("mars" is no March in English).
+    if !lang.is_empty() && lang != "und" {
+        return language_of(ANY_LANGUAGE);
+    }
+    // Undetermined language: the one whose common words occur most often in the first 20 KB.
     let mut cut = text.len().min(20_000);
     while !text.is_char_boundary(cut) {
         cut -= 1;
@@ -184,6 +194,7 @@ fn pick_language(text: &str, lang: &str) -> Option<&'static Language> {
         .filter(|(hits, _)| *hits > 0)
         .max_by_key(|(hits, _)| *hits)
         .map(|(_, l)| l)
+        .or_else(|| language_of(ANY_LANGUAGE))
 }
 
 /// Sentence boundaries when the caller has none: a break after `.!?` followed by space and an
@@ -811,7 +822,8 @@ mod tests;
 
 /// Fills the report's `times` layer and, when the document has no date from metadata or the
 /// user, `meta.published` with the inferred one (`origin: inferred`). `sentences` are byte ranges.
-pub fn annotate(doc: &mut dossier_core::Document, sentences: &[(usize, usize)]) {
+/// Returns the code of the rules that ran (`de`, `en`, [`ANY_LANGUAGE`]; empty when none did).
+pub fn annotate(doc: &mut dossier_core::Document, sentences: &[(usize, usize)]) -> String {
     let dct = doc
         .meta
         .published
@@ -846,4 +858,5 @@ pub fn annotate(doc: &mut dossier_core::Document, sentences: &[(usize, usize)]) 
             });
         }
     }
+    tagging.lang
 }
