@@ -96,3 +96,62 @@ fn seed_bar() {
         .expect("the death toll");
     assert_eq!(toll.stance, "alleged");
 }
+
+/// A claim stated without source takes the source the next sentence gives when that sentence
+/// continues it ("Dabei …, wie ein Sprecher sagte"); a sentence that does not continue keeps none.
+#[test]
+fn a_claim_takes_the_source_of_the_sentence_that_continues_it() {
+    let doc = analyze(
+        "Neuer Bahnhof\n\n\
+         Die Stadt plant einen neuen Bahnhof. Dabei sollen vor allem Pendler profitieren, wie ein \
+         Sprecher der Stadt sagte.\n\n\
+         Der Rat will im Mai entscheiden. Die Kosten seien noch offen, sagte die Kämmerin.",
+    );
+    doc.validate_spans().expect("valid spans");
+    let claim = |start: &str| {
+        doc.attributions
+            .iter()
+            .find(|a| a.claim.text.starts_with(start))
+            .unwrap_or_else(|| panic!("no claim {start}: {:?}", doc.attributions))
+    };
+    let planned = claim("Die Stadt plant");
+    assert_eq!(planned.stance, "planned");
+    assert!(planned.chain[0].text.contains("Sprecher"), "{planned:?}");
+    assert!(planned.confidence < 1.0);
+    // "Die Kosten …" does not open with a continuing word: "Der Rat will …" keeps no source.
+    assert!(claim("Der Rat will").chain.is_empty());
+}
+
+/// Every quotation carries a confidence and, where the text names one, the words of its speaker.
+#[test]
+fn quotations_carry_confidence_and_speaker_words() {
+    let doc = analyze(
+        "Preise\n\nDer Verband der Stadtwerke kritisierte, die Preise seien viel zu hoch und die \
+         Regierung habe zu lange gewartet.",
+    );
+    let q = doc.quotes.first().expect("the reported speech");
+    assert!(q.confidence > 0.0 && q.confidence <= 1.0);
+    let words = doc.slice(q.speaker_span.expect("speaker words"));
+    assert!(words.contains("Verband der Stadtwerke"), "{words}");
+}
+
+/// The seed's opening claim gets the chain the next sentence gives it.
+#[test]
+fn seed_opening_claim_is_attributed() {
+    let Some(doc) = crate::seed::report() else {
+        return;
+    };
+    let opening = doc
+        .attributions
+        .iter()
+        .find(|a| {
+            a.claim
+                .text
+                .starts_with("Der nordkoreanische Staatschef Kim Jong-un plant")
+        })
+        .expect("the opening claim");
+    assert_eq!(opening.stance, "planned");
+    assert_eq!(opening.chain.len(), 2, "{:?}", opening.chain);
+    assert!(opening.chain[0].text.contains("New York Times"));
+    assert!(opening.chain[1].text.contains("Quellen"));
+}

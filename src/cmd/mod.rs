@@ -9,6 +9,7 @@ pub mod eval_geo;
 pub mod eval_time;
 pub mod gazetteer;
 pub mod ner;
+pub mod train_attribution;
 
 use clap::Subcommand;
 use std::process::ExitCode;

@@ -115,6 +115,23 @@ impl<'a> Analyzer<'a> {
         self.v.tok(i)
     }
 
+    pub fn view(&self) -> &View<'a> {
+        &self.v
+    }
+
+    pub fn lexicon(&self) -> &'static Lexicon {
+        self.lex
+    }
+
+    /// The report span of a token range (a speaker's noun phrase).
+    fn np_span(&self, np: Option<(usize, usize)>) -> Option<dossier_core::Span> {
+        let (a, b) = np.filter(|&(a, b)| a < b && b <= self.v.toks.len())?;
+        Some(
+            self.doc
+                .span_of_bytes(self.v.toks[a].b0, self.v.toks[b - 1].b1),
+        )
+    }
+
     fn lower(&self, i: usize) -> &str {
         &self.v.toks[i].lower
     }
@@ -1024,6 +1041,8 @@ impl<'a> Analyzer<'a> {
                 }),
                 speaker: speaker.and_then(|s| s.entity.clone()),
                 speaker_text: speaker.map(|s| s.text.clone()),
+                speaker_span: frame.as_ref().and_then(|f| self.np_span(f.speaker_np)),
+                ..Default::default()
             });
             let chain = frame.as_ref().map(&chain_links).unwrap_or_default();
             let reported = !chain.is_empty() || frame.is_some();
@@ -1043,6 +1062,7 @@ impl<'a> Analyzer<'a> {
                     },
                     chain,
                     stance: st.to_string(),
+                    ..Default::default()
                 },
             ));
             direct_claims.push((c0, c1));
@@ -1084,6 +1104,8 @@ impl<'a> Analyzer<'a> {
                         }),
                         speaker: speaker.and_then(|s| s.entity.clone()),
                         speaker_text: speaker.map(|s| s.text.clone()),
+                        speaker_span: self.np_span(f.speaker_np),
+                        ..Default::default()
                     });
                 }
                 let st = self.stance(ca, cb, f.cue_stance.as_deref(), true);
@@ -1097,6 +1119,7 @@ impl<'a> Analyzer<'a> {
                         },
                         chain,
                         stance: st.to_string(),
+                        ..Default::default()
                     },
                 ));
             } else if let Some((st, (a, b))) = sentence_stance[s] {
@@ -1114,6 +1137,7 @@ impl<'a> Analyzer<'a> {
                         },
                         chain: Vec::new(),
                         stance: st.to_string(),
+                        ..Default::default()
                     },
                 ));
             }

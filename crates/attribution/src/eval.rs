@@ -481,3 +481,280 @@ pub fn redewiedergabe(dir: &Path, out: &mut String) -> Result<()> {
     writeln!(out, "{}", indirect.line("indirect"))?;
     Ok(())
 }
+
+// ---------------------------------------------------------------- quotes-de-news
+
+/// One article of `quotes-de-news` (Petersen-Frey & Biemann 2024): the Document (layers filled by
+/// the caller's segmenter), its corpus tokens as byte ranges, and its annotations.
+pub struct QdnArticle {
+    pub doc: Document,
+    /// Corpus tokens as byte ranges into `doc.text`.
+    pub tokens: Vec<(usize, usize)>,
+    pub annotations: Vec<QdnAnnotation>,
+}
+
+/// One annotated quotation: byte ranges per role (in [`crate::learned::ROLES`] order) and its type.
+#[derive(Debug, Clone)]
+pub struct QdnAnnotation {
+    pub roles: [Vec<(usize, usize)>; 4],
+    pub kind: String,
+}
+
+impl QdnArticle {
+    /// The gold spans per role, all annotations together.
+    pub fn gold(&self) -> crate::learned::train::GoldSpans {
+        let mut out: crate::learned::train::GoldSpans = Default::default();
+        for a in &self.annotations {
+            for (role, spans) in a.roles.iter().enumerate() {
+                out[role].extend(spans);
+            }
+        }
+        out
+    }
+}
+
+/// Reads one split (`train`, `dev` or `test`: `<split>.jsonl.gz`, one article per line).
+pub fn read_quotes_de_news(dir: &Path, split: &str, prepare: Segmenter) -> Result<Vec<QdnArticle>> {
+    let path = dir.join(format!("{split}.jsonl.gz"));
+    let mut raw = String::new();
+    flate2::read::GzDecoder::new(
+        std::fs::File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?,
+    )
+    .read_to_string(&mut raw)?;
+    let mut out = Vec::new();
+    for line in raw.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line)?;
+        let original = v["originalText"].as_str().unwrap_or_default();
+        let name = v["documentName"].as_str().unwrap_or("article").to_string();
+        let mut doc = Document::from_paragraphs(&name, "de", vec![original.to_string()]);
+        // The Document trims the text; corpus offsets count from the untrimmed text.
+        let shift = original.chars().count() - original.trim_start().chars().count();
+        let byte_of = {
+            let chars: Vec<usize> = original
+                .trim_start()
+                .char_indices()
+                .map(|(b, _)| b)
+                .chain(std::iter::once(original.trim_start().len()))
+                .collect();
+            move |c: u64| -> usize {
+                let c = (c as usize).saturating_sub(shift).min(chars.len() - 1);
+                chars[c]
+            }
+        };
+        let limit = doc.text.len();
+        let range = |b: &serde_json::Value, e: &serde_json::Value| -> Option<(usize, usize)> {
+            let (b, e) = (
+                byte_of(b.as_u64()?).min(limit),
+                byte_of(e.as_u64()?).min(limit),
+            );
+            (b < e).then_some((b, e))
+        };
+        let tokens = v["tokens"]
+            .as_array()
+            .map(|ts| {
+                ts.iter()
+                    .filter_map(|t| range(&t["charBegin"], &t["charEnd"]))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut annotations = Vec::new();
+        for a in v["annotations"].as_array().into_iter().flatten() {
+            let spans = |role: &str| -> Vec<(usize, usize)> {
+                a[role]["spans"]
+                    .as_array()
+                    .map(|ss| {
+                        ss.iter()
+                            .filter_map(|s| range(&s["charBegin"], &s["charEnd"]))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            annotations.push(QdnAnnotation {
+                roles: [
+                    spans("cue"),
+                    spans("quote"),
+                    spans("speaker"),
+                    spans("addressee"),
+                ],
+                kind: a["type"].as_str().unwrap_or("").to_string(),
+            });
+        }
+        prepare(&mut doc);
+        out.push(QdnArticle {
+            doc,
+            tokens,
+            annotations,
+        });
+    }
+    Ok(out)
+}
+
+/// A predicted quotation for scoring: byte ranges per role (in [`crate::learned::ROLES`] order).
+#[derive(Debug, Clone, Default)]
+pub struct Predicted {
+    pub roles: [Vec<(usize, usize)>; 4],
+}
+
+/// The model's spans of each role apart, one prediction each (no links between roles: the
+/// exact-span measure then counts a role's span only where the annotation has no cue).
+pub fn predicted_from_spans(spans: [Vec<(usize, usize)>; 4]) -> Vec<Predicted> {
+    let mut out = Vec::new();
+    for (role, list) in spans.into_iter().enumerate() {
+        for s in list {
+            let mut p = Predicted::default();
+            p.roles[role].push(s);
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The predictions of the report layers (`quotes`: span, cue, speaker and addressee words); the
+/// quotation marks of a direct quotation are not part of its content.
+pub fn predicted_from_quotes(doc: &Document, quotes: &[dossier_core::Quote]) -> Vec<Predicted> {
+    let bytes = |s: dossier_core::Span| {
+        let r = doc.byte_range(s);
+        (r.start, r.end)
+    };
+    quotes
+        .iter()
+        .map(|q| {
+            let (mut a, mut b) = bytes(q.span);
+            let inner = &doc.text[a..b];
+            let trimmed = inner
+                .trim_start_matches(|c: char| c.is_whitespace() || crate::text::is_quote_char(c));
+            a += inner.len() - trimmed.len();
+            let trimmed = trimmed
+                .trim_end_matches(|c: char| c.is_whitespace() || crate::text::is_quote_char(c));
+            b = a + trimmed.len();
+            let one = |s: Option<dossier_core::Span>| s.map(bytes).into_iter().collect::<Vec<_>>();
+            Predicted {
+                roles: [
+                    one(q.cue.as_ref().map(|c| c.span)),
+                    if a < b { vec![(a, b)] } else { Vec::new() },
+                    one(q.speaker_span),
+                    one(q.addressee_span),
+                ],
+            }
+        })
+        .collect()
+}
+
+/// Scores predictions against `quotes-de-news`: per role, token P/R/F1 (a corpus token of a role
+/// counts as predicted when a predicted span of that role overlaps it) and exact-span F1 (a
+/// predicted span counts when it equals a gold span of the role, for the roles other than the cue
+/// in an annotation whose cue overlaps the prediction's, or that has none); recall of quotation
+/// tokens per form.
+pub fn score_quotes_de_news(
+    articles: &[QdnArticle],
+    predict: &dyn Fn(&QdnArticle) -> Vec<Predicted>,
+    title: &str,
+    out: &mut String,
+) {
+    use crate::learned::ROLES;
+    let mut token = [Prf::default(); 4];
+    let mut exact = [Prf::default(); 4];
+    let mut by_form: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let covers = |spans: &[(usize, usize)], t: (usize, usize)| {
+        spans.iter().any(|&(a, b)| a < t.1 && t.0 < b)
+    };
+    let norm = |(a, b): (usize, usize), text: &str| {
+        let s = &text[a..b];
+        let t = s.trim_start_matches(|c: char| c.is_whitespace() || crate::text::is_quote_char(c));
+        let a2 = a + (s.len() - t.len());
+        let t = t.trim_end_matches(|c: char| {
+            c.is_whitespace() || crate::text::is_quote_char(c) || matches!(c, ',' | '.' | ':' | ';')
+        });
+        (a2, a2 + t.len())
+    };
+    for art in articles {
+        let predicted = predict(art);
+        let text = art.doc.text.as_str();
+        for role in 0..4 {
+            let gold: Vec<(usize, usize)> = art
+                .annotations
+                .iter()
+                .flat_map(|a| a.roles[role].iter().copied())
+                .collect();
+            let pred: Vec<(usize, usize)> = predicted
+                .iter()
+                .flat_map(|p| p.roles[role].iter().copied())
+                .collect();
+            let g: HashSet<usize> = (0..art.tokens.len())
+                .filter(|&k| covers(&gold, art.tokens[k]))
+                .collect();
+            let p: HashSet<usize> = (0..art.tokens.len())
+                .filter(|&k| covers(&pred, art.tokens[k]))
+                .collect();
+            token[role].add_sets(&g, &p);
+            // Exact spans: one span per role and annotation (the first and last parts joined).
+            let join = |spans: &[(usize, usize)]| -> Option<(usize, usize)> {
+                let a = spans.iter().map(|s| s.0).min()?;
+                let b = spans.iter().map(|s| s.1).max()?;
+                Some(norm((a, b), text))
+            };
+            let gold_exact: HashSet<(usize, usize, usize)> = art
+                .annotations
+                .iter()
+                .enumerate()
+                .filter_map(|(i, a)| join(&a.roles[role]).map(|s| (s.0, s.1, i)))
+                .collect();
+            let mut hit = HashSet::new();
+            let mut n_pred = 0;
+            for pr in &predicted {
+                let Some(s) = join(&pr.roles[role]) else {
+                    continue;
+                };
+                n_pred += 1;
+                let found = art.annotations.iter().enumerate().find(|(i, a)| {
+                    !hit.contains(i)
+                        && join(&a.roles[role]) == Some(s)
+                        && (role == 0
+                            || a.roles[0].is_empty()
+                            || pr.roles[0].iter().any(|&c| covers(&a.roles[0], c)))
+                });
+                if let Some((i, _)) = found {
+                    hit.insert(i);
+                }
+            }
+            exact[role].tp += hit.len();
+            exact[role].fp += n_pred - hit.len();
+            exact[role].fn_ += gold_exact.len() - hit.len();
+        }
+        let pred: Vec<(usize, usize)> = predicted
+            .iter()
+            .flat_map(|p| p.roles[1].iter().copied())
+            .collect();
+        for a in &art.annotations {
+            let e = by_form.entry(a.kind.clone()).or_default();
+            for &t in art.tokens.iter().filter(|&&t| covers(&a.roles[1], t)) {
+                e.0 += 1;
+                if covers(&pred, t) {
+                    e.1 += 1;
+                }
+            }
+        }
+    }
+    let _ = writeln!(out, "quotes-de-news, {title} ({} articles)", articles.len());
+    for role in 0..4 {
+        let _ = writeln!(
+            out,
+            "{}",
+            token[role].line(&format!("{} tokens", ROLES[role]))
+        );
+    }
+    for role in 0..4 {
+        let _ = writeln!(
+            out,
+            "{}",
+            exact[role].line(&format!("{} exact spans", ROLES[role]))
+        );
+    }
+    for (form, (n, found)) in by_form {
+        let _ = writeln!(
+            out,
+            "  quotation token recall, {form:<22} {:.3}   ({found} of {n})",
+            ratio(found, n)
+        );
+    }
+}

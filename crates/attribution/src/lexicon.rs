@@ -60,6 +60,8 @@ pub struct Lexicon {
     pub np_conjunctions: HashSet<String>,
     pub speaker_stop: HashSet<String>,
     pub future_auxiliaries: HashSet<String>,
+    /// Words that open a sentence continuing the one before (see `carry.rs`).
+    pub continuation_starts: HashSet<String>,
     /// Lemmas listed in the data files that the morphology artifact has no forms for (stale build).
     pub missing_lemmas: Vec<String>,
 }
@@ -126,6 +128,7 @@ impl Lexicon {
             np_conjunctions: set("np_conjunctions"),
             speaker_stop: set("speaker_stop"),
             future_auxiliaries: set("future_auxiliaries"),
+            continuation_starts: set("continuation_starts"),
             ..Default::default()
         }
     }

@@ -23,8 +23,10 @@
 //! `data/de.morph.tsv.gz` (rebuild: `dossier build attribution-lexicon`).
 
 mod analyze;
+mod carry;
 pub mod compile;
 pub mod eval;
+pub mod learned;
 pub mod lexicon;
 mod text;
 mod wordlists;
@@ -34,11 +36,63 @@ use dossier_core::{Attribution, Document, Quote};
 /// Quotations and attributions of a document, computed from its text, sentences, tokens and
 /// entities.
 pub fn attribute(doc: &Document) -> (Vec<Quote>, Vec<Attribution>) {
+    attribute_with(doc, learned::Model::for_language(&doc.language))
+}
+
+/// Like [`attribute`], with the given model (or the rules alone): for evaluations and training.
+pub fn attribute_with(
+    doc: &Document,
+    model: Option<&learned::Model>,
+) -> (Vec<Quote>, Vec<Attribution>) {
     if doc.text.is_empty() {
         return (Vec::new(), Vec::new());
     }
-    let found = analyze::Analyzer::new(doc).run();
+    let analyzer = analyze::Analyzer::new(doc);
+    let mut found = analyzer.run();
+    let predicted = match model {
+        Some(m) => {
+            let features = learned::features::token_features(
+                doc,
+                analyzer.view(),
+                analyzer.lexicon(),
+                &found.events,
+            );
+            m.predict(&features, &analyzer.view().sents)
+        }
+        None => Default::default(),
+    };
+    learned::merge(
+        doc,
+        analyzer.view(),
+        analyzer.lexicon(),
+        &mut found,
+        &predicted,
+    );
+    carry::carry_back(
+        doc,
+        analyzer.view(),
+        analyzer.lexicon(),
+        &mut found.attributions,
+    );
     (found.quotes, found.attributions)
+}
+
+/// The model's own spans per role ([`learned::ROLES`]) as byte ranges, without the rules' output:
+/// for evaluations that score the model apart.
+pub fn model_spans(doc: &Document, model: &learned::Model) -> [Vec<(usize, usize)>; 4] {
+    if doc.text.is_empty() {
+        return Default::default();
+    }
+    let analyzer = analyze::Analyzer::new(doc);
+    let found = analyzer.run();
+    let view = analyzer.view();
+    let features = learned::features::token_features(doc, view, analyzer.lexicon(), &found.events);
+    model.predict(&features, &view.sents).map(|spans| {
+        spans
+            .into_iter()
+            .map(|(a, b)| (view.toks[a].b0, view.toks[b - 1].b1))
+            .collect()
+    })
 }
 
 /// One speech event in byte offsets into `doc.text`, for evaluation against corpora that annotate

@@ -20,7 +20,7 @@ pub struct Source {
     pub url: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TextSpan {
     pub text: String,
     pub span: Span,
@@ -128,7 +128,7 @@ pub struct Cue {
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Quote {
     pub id: String,
     /// `direct | indirect | mixed`.
@@ -138,6 +138,17 @@ pub struct Quote {
     pub cue: Option<Cue>,
     pub speaker: Option<String>,
     pub speaker_text: Option<String>,
+    /// The words of the quotation's own sentence (or frame) that name its speaker, a pronoun or
+    /// a title included ("er", "der Sprecher"); `speaker` is the entity they stand for (an
+    /// addition to schema v1).
+    #[serde(default)]
+    pub speaker_span: Option<Span>,
+    /// Whom the words are addressed to, where the text says so (an addition to schema v1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addressee_span: Option<Span>,
+    /// How sure the stage is of this quotation and its attribution, 0..1 (an addition to schema v1).
+    #[serde(default)]
+    pub confidence: f32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -147,13 +158,16 @@ pub struct ChainLink {
     pub cue: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Attribution {
     pub id: String,
     pub claim: TextSpan,
     pub chain: Vec<ChainLink>,
     /// `asserted | reported | alleged | planned | hoped | denied | hypothetical`.
     pub stance: String,
+    /// How sure the stage is of the claim's extent and its chain, 0..1 (an addition to schema v1).
+    #[serde(default)]
+    pub confidence: f32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

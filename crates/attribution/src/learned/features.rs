@@ -1,0 +1,347 @@
+//! Features of each token of the attribution view, shared by the four role taggers: the word and
+//! its neighbours, shape and affixes, quotation marks, what the stage's lexicon knows (speech
+//! verbs, Konjunktiv, source markers, pronouns), the entity layer, the distance to the sentence's
+//! nearest speech verb and quotation, and what the rules found (their cue, source and content):
+//! the model learns where the rules are right and where they stop short.
+
+use crate::lexicon::{Lexicon, Mood, VerbClass};
+use crate::text::View;
+use crate::SpeechEvent;
+use dossier_core::Document;
+
+/// Hash of a feature template and its value (FNV-1a, stable across runs and platforms).
+fn hash(template: u8, parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |b: u8| {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    };
+    eat(template);
+    for p in parts {
+        for &b in p.as_bytes() {
+            eat(b);
+        }
+        eat(0xff);
+    }
+    h
+}
+
+fn shape(word: &str) -> String {
+    let mut out = String::new();
+    for c in word.chars() {
+        let k = if c.is_uppercase() {
+            'X'
+        } else if c.is_lowercase() {
+            'x'
+        } else if c.is_ascii_digit() {
+            'd'
+        } else {
+            c
+        };
+        if !out.ends_with(k) {
+            out.push(k);
+        }
+        if out.len() > 6 {
+            break;
+        }
+    }
+    out
+}
+
+fn bucket(d: usize) -> &'static str {
+    match d {
+        0 => "0",
+        1 => "1",
+        2 => "2",
+        3 => "3",
+        4..=6 => "4-6",
+        7..=12 => "7-12",
+        _ => "13+",
+    }
+}
+
+/// What a token is for the rules and the lexicon, computed once per token.
+#[derive(Clone, Copy, Default)]
+struct Marks {
+    cue_verb: bool,
+    rule_cue: bool,
+    rule_source: bool,
+    rule_direct: bool,
+    rule_content: bool,
+}
+
+/// One feature vector per token of `view`.
+pub(crate) fn token_features(
+    doc: &Document,
+    view: &View,
+    lex: &Lexicon,
+    events: &[SpeechEvent],
+) -> Vec<Vec<u64>> {
+    let n = view.toks.len();
+    let words: Vec<&str> = (0..n).map(|i| view.tok(i)).collect();
+    let lower: Vec<&str> = view.toks.iter().map(|t| t.lower.as_str()).collect();
+    let entity = entity_labels(doc, view);
+    let shapes: Vec<String> = words.iter().map(|w| shape(w)).collect();
+    let moods: Vec<Option<Mood>> = lower.iter().map(|w| lex.mood(w)).collect();
+    let opening_marks: std::collections::HashSet<usize> =
+        view.quotes.iter().map(|q| q.open.0).collect();
+    let marker_starts: std::collections::HashSet<&str> = lex
+        .source_before
+        .iter()
+        .filter_map(|m| m.first().map(String::as_str))
+        .collect();
+    let mut marks = vec![Marks::default(); n];
+    for (i, m) in marks.iter_mut().enumerate() {
+        m.cue_verb = lex.readings(lower[i], VerbClass::Cue).next().is_some();
+    }
+    let inside = |i: usize, r: Option<(usize, usize)>| {
+        r.is_some_and(|(a, b)| view.toks[i].b0 >= a && view.toks[i].b1 <= b)
+    };
+    for e in events {
+        let ranges = [Some(e.content), e.cue, e.source];
+        let lo_byte = ranges.iter().flatten().map(|r| r.0).min().unwrap_or(0);
+        let hi_byte = ranges.iter().flatten().map(|r| r.1).max().unwrap_or(0);
+        let lo = view.toks.partition_point(|t| t.b1 <= lo_byte);
+        for (i, m) in marks.iter_mut().enumerate().skip(lo) {
+            if view.toks[i].b0 >= hi_byte {
+                break;
+            }
+            m.rule_cue |= inside(i, e.cue);
+            m.rule_source |= inside(i, e.source);
+            if inside(i, Some(e.content)) {
+                m.rule_content = true;
+                m.rule_direct |= e.direct;
+            }
+        }
+    }
+    // Per sentence: token positions of speech verbs, and whether it holds a quotation or a
+    // Konjunktiv I form.
+    let mut out = vec![Vec::new(); n];
+    let sentence_flags = |(a, b): (usize, usize)| {
+        let cue = (a..b).any(|k| marks[k].cue_verb);
+        let sub1 = (a..b).any(|k| moods[k] == Some(Mood::Sub1));
+        let rule = (a..b).any(|k| marks[k].rule_content);
+        (cue, sub1, rule)
+    };
+    let flags: Vec<(bool, bool, bool)> = view.sents.iter().map(|&r| sentence_flags(r)).collect();
+    for (s, &(a, b)) in view.sents.iter().enumerate() {
+        let cues: Vec<usize> = (a..b).filter(|&k| marks[k].cue_verb).collect();
+        let has_quote = (a..b).any(|k| view.toks[k].quote.is_some());
+        let has_sub1 = flags[s].1;
+        let para_start = s == 0 || view.sent_para.get(s) != view.sent_para.get(s - 1);
+        // The sentence before, in the same paragraph: reported speech runs on in the Konjunktiv.
+        let prev = (s > 0 && !para_start).then(|| flags[s - 1]);
+        let prev_flags = match prev {
+            Some((cue, sub1, rule)) => [
+                if cue { "cue" } else { "-" },
+                if sub1 { "k1" } else { "-" },
+                if rule { "rule" } else { "-" },
+            ],
+            None => ["none", "none", "none"],
+        };
+        let dass = (a..b).find(|&k| matches!(lower[k], "dass" | "daß" | "ob" | "that" | "whether"));
+        let first_comma = (a..b).find(|&k| words[k] == ",");
+        for i in a..b {
+            let mut f = Vec::with_capacity(48);
+            let w = |k: isize| -> &str {
+                let j = i as isize + k;
+                if j < a as isize || j >= b as isize {
+                    "<s>"
+                } else {
+                    lower[j as usize]
+                }
+            };
+            f.push(hash(0, &[]));
+            for (t, k) in [(1u8, -2isize), (2, -1), (3, 0), (4, 1), (5, 2)] {
+                f.push(hash(t, &[w(k)]));
+            }
+            f.push(hash(6, &[w(-1), w(0)]));
+            f.push(hash(7, &[w(0), w(1)]));
+            let word = words[i];
+            let chars: Vec<char> = lower[i].chars().collect();
+            let suffix = |k: usize| {
+                chars[chars.len().saturating_sub(k)..]
+                    .iter()
+                    .collect::<String>()
+            };
+            f.push(hash(8, &[&suffix(3)]));
+            f.push(hash(9, &[&suffix(2)]));
+            f.push(hash(10, &[&chars.iter().take(3).collect::<String>()]));
+            let sh = shapes[i].as_str();
+            f.push(hash(11, &[sh]));
+            let sh_prev = if i > a { shapes[i - 1].as_str() } else { "<s>" };
+            let sh_next = if i + 1 < b {
+                shapes[i + 1].as_str()
+            } else {
+                "</s>"
+            };
+            f.push(hash(12, &[sh_prev, sh, sh_next]));
+            let _ = word;
+            // Quotation marks.
+            let t = &view.toks[i];
+            let q = if t.qmark {
+                if opening_marks.contains(&t.b0) {
+                    "open"
+                } else {
+                    "mark"
+                }
+            } else if t.quote.is_some() {
+                "in"
+            } else {
+                "out"
+            };
+            f.push(hash(13, &[q]));
+            f.push(hash(14, &[q, w(0)]));
+            let q_prev = i > a && view.toks[i - 1].qmark;
+            let q_next = i + 1 < b && view.toks[i + 1].qmark;
+            f.push(hash(
+                15,
+                &[
+                    if q_prev { "y" } else { "n" },
+                    if q_next { "y" } else { "n" },
+                ],
+            ));
+            // Lexicon.
+            for (class, name) in [
+                (VerbClass::Cue, "cue"),
+                (VerbClass::Planned, "planned"),
+                (VerbClass::Hoped, "hoped"),
+                (VerbClass::Reportative, "sollen"),
+            ] {
+                if let Some(r) = lex.readings(lower[i], class).next() {
+                    f.push(hash(16, &[name]));
+                    f.push(hash(17, &[name, &r.lemma]));
+                    if r.particle.is_some() {
+                        f.push(hash(18, &[name]));
+                    }
+                }
+            }
+            match moods[i] {
+                Some(Mood::Sub1) => f.push(hash(19, &["k1"])),
+                Some(Mood::Sub2) => f.push(hash(19, &["k2"])),
+                None => {}
+            }
+            for (set, name) in [
+                (&lex.information_nouns, "info"),
+                (&lex.source_after, "after"),
+                (&lex.so_marker, "so"),
+                (&lex.as_marker, "as"),
+                (&lex.complementizers, "comp"),
+                (&lex.person_pronouns, "pron"),
+                (&lex.subject_pronouns, "subj"),
+                (&lex.determiners, "det"),
+                (&lex.alleged_adverbs, "alleged"),
+                (&lex.anaphoric_sources, "anaphoric"),
+            ] {
+                if set.contains(lower[i]) {
+                    f.push(hash(20, &[name]));
+                }
+            }
+            if marker_starts.contains(lower[i]) {
+                f.push(hash(20, &["before"]));
+            }
+            // Entities.
+            f.push(hash(21, &[entity[i]]));
+            f.push(hash(
+                22,
+                &[if i > a { entity[i - 1] } else { "<s>" }, entity[i]],
+            ));
+            f.push(hash(
+                23,
+                &[entity[i], if i + 1 < b { entity[i + 1] } else { "</s>" }],
+            ));
+            // The sentence's speech verbs and quotations.
+            let nearest = cues.iter().map(|&c| (c.abs_diff(i), c)).min();
+            match nearest {
+                Some((d, c)) => {
+                    let side = match c.cmp(&i) {
+                        std::cmp::Ordering::Less => "after-cue",
+                        std::cmp::Ordering::Greater => "before-cue",
+                        std::cmp::Ordering::Equal => "cue",
+                    };
+                    f.push(hash(24, &[side, bucket(d)]));
+                    f.push(hash(25, &[side, entity[i]]));
+                    let commas = (c.min(i)..c.max(i)).filter(|&k| words[k] == ",").count();
+                    f.push(hash(26, &[side, bucket(commas)]));
+                }
+                None => f.push(hash(24, &["no-cue"])),
+            }
+            f.push(hash(
+                27,
+                &[
+                    if has_quote { "q" } else { "-" },
+                    if has_sub1 { "k1" } else { "-" },
+                    q,
+                ],
+            ));
+            if i == a {
+                f.push(hash(28, &[if para_start { "para" } else { "sent" }]));
+            }
+            f.push(hash(32, &prev_flags));
+            f.push(hash(
+                33,
+                &[prev_flags[1], if has_sub1 { "k1" } else { "-" }, q],
+            ));
+            f.push(hash(34, &[bucket(i - a)]));
+            let after_dass = dass.is_some_and(|d| i > d);
+            let after_comma = first_comma.is_some_and(|c| i > c);
+            f.push(hash(
+                35,
+                &[
+                    if after_dass { "dass" } else { "-" },
+                    if after_comma { "," } else { "-" },
+                    if cues.is_empty() { "-" } else { "cue" },
+                ],
+            ));
+            // What the rules found.
+            let m = marks[i];
+            let rule = if m.rule_cue {
+                "cue"
+            } else if m.rule_source {
+                "source"
+            } else if m.rule_content && m.rule_direct {
+                "direct"
+            } else if m.rule_content {
+                "content"
+            } else {
+                "-"
+            };
+            f.push(hash(29, &[rule]));
+            f.push(hash(30, &[rule, q]));
+            let rule_prev = i > a && (marks[i - 1].rule_content || marks[i - 1].rule_cue);
+            f.push(hash(31, &[rule, if rule_prev { "y" } else { "n" }]));
+            out[i] = f;
+        }
+    }
+    // Tokens outside every sentence (none in practice) still get the bias.
+    for f in out.iter_mut().filter(|f| f.is_empty()) {
+        f.push(hash(0, &[]));
+    }
+    out
+}
+
+/// `B-PER`, `I-ORG`, ... or `O` for each token, from the document's entity layer.
+fn entity_labels(doc: &Document, view: &View) -> Vec<&'static str> {
+    let mut out = vec!["O"; view.toks.len()];
+    for e in &doc.entities {
+        let (b, i) = match e.kind.as_str() {
+            "PER" => ("B-PER", "I-PER"),
+            "ORG" => ("B-ORG", "I-ORG"),
+            "LOC" => ("B-LOC", "I-LOC"),
+            _ => ("B-MISC", "I-MISC"),
+        };
+        for m in &e.mentions {
+            let r = doc.byte_range(m.span);
+            let lo = view.toks.partition_point(|t| t.b1 <= r.start);
+            let mut first = true;
+            for (k, t) in view.toks.iter().enumerate().skip(lo) {
+                if t.b0 >= r.end {
+                    break;
+                }
+                out[k] = if first { b } else { i };
+                first = false;
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,103 @@
+//! Training the role taggers: from annotated documents (gold character spans per role) to a
+//! [`Model`]. Deterministic: documents are visited in an order fixed by a seed.
+
+use super::chain::{Trainer, B, I, O};
+use super::{features, Model, ROLES};
+use crate::analyze::Analyzer;
+use crate::text::View;
+use dossier_core::Document;
+
+/// One training document: its features, the gold label sequence of each role, and its
+/// sentences as token ranges (the sequences the taggers learn and decode).
+pub struct Example {
+    pub features: Vec<Vec<u64>>,
+    pub labels: [Vec<u8>; 4],
+    pub sentences: Vec<(usize, usize)>,
+}
+
+/// Gold spans of one document, as byte ranges into `doc.text`, per role (in [`ROLES`] order).
+pub type GoldSpans = [Vec<(usize, usize)>; 4];
+
+/// The features and labels of a document whose layers (sentences, tokens, entities) are filled.
+pub fn example(doc: &Document, gold: &GoldSpans) -> Example {
+    let view = View::new(doc);
+    let analyzer = Analyzer::new(doc);
+    let found = analyzer.run();
+    let features = features::token_features(doc, &view, analyzer.lexicon(), &found.events);
+    let labels = std::array::from_fn(|role| labels_of(&view, &gold[role]));
+    Example {
+        features,
+        labels,
+        sentences: view.sents.iter().copied().filter(|(a, b)| a < b).collect(),
+    }
+}
+
+/// BIO labels of the view's tokens: a token is in a span when it overlaps it; each span starts
+/// with `B`.
+fn labels_of(view: &View, spans: &[(usize, usize)]) -> Vec<u8> {
+    let mut out = vec![O; view.toks.len()];
+    let mut sorted = spans.to_vec();
+    sorted.sort_unstable();
+    for (x, y) in sorted {
+        let lo = view.toks.partition_point(|t| t.b1 <= x);
+        let mut first = true;
+        for (k, t) in view.toks.iter().enumerate().skip(lo) {
+            if t.b0 >= y {
+                break;
+            }
+            if first {
+                out[k] = B;
+                first = false;
+            } else if out[k] != B {
+                out[k] = I;
+            }
+        }
+    }
+    out
+}
+
+/// Trains the four role taggers for `epochs` passes over `examples`.
+pub fn train(examples: &[Example], epochs: usize, bits: u32, seed: u64) -> Model {
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let mut rng = seed | 1;
+    let roles = (0..ROLES.len())
+        .map(|role| {
+            // Quotations are long (a whole clause of reported speech): inside/outside labels.
+            let inside_outside = role == super::QUOTATION;
+            let mut trainer = Trainer::new(bits);
+            for _ in 0..epochs {
+                // Fisher-Yates with a xorshift generator: the same order on every machine.
+                for i in (1..order.len()).rev() {
+                    rng ^= rng << 13;
+                    rng ^= rng >> 7;
+                    rng ^= rng << 17;
+                    order.swap(i, (rng % (i as u64 + 1)) as usize);
+                }
+                for &k in &order {
+                    let ex = &examples[k];
+                    for &(a, b) in &ex.sentences {
+                        let mut gold = ex.labels[role][a..b].to_vec();
+                        if inside_outside {
+                            // Inside/outside labels: long spans (reported speech over a whole
+                            // clause) need no rare "begin" decision, only "still inside".
+                            for l in gold.iter_mut().filter(|l| **l == B) {
+                                *l = I;
+                            }
+                        } else if gold[0] == I {
+                            // A span that runs on from the previous sentence starts anew here.
+                            gold[0] = B;
+                        }
+                        trainer.learn(&ex.features[a..b], &gold);
+                    }
+                }
+            }
+            trainer.finish()
+        })
+        .collect();
+    Model { roles }
+}
+
+/// Token-level labels as role membership, for scoring and tests: `true` where the label is B or I.
+pub fn in_span(labels: &[u8]) -> Vec<bool> {
+    labels.iter().map(|&l| l == B || l == I).collect()
+}

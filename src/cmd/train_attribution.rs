@@ -1,0 +1,90 @@
+//! `dossier train attribution`: the role taggers of the attribution stage, trained on
+//! `quotes-de-news` train, scored on its dev split after training.
+
+use anyhow::anyhow;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The `quotes-de-news` folder (train.jsonl.gz, dev.jsonl.gz).
+    #[arg(long, default_value = "../shared/data/attribution/quotes-de-news")]
+    pub data: PathBuf,
+    /// Where to write the gzipped model.
+    #[arg(long, default_value = "crates/attribution/data/model-de.bin.gz")]
+    pub out: PathBuf,
+    #[arg(long, default_value_t = 16)]
+    pub epochs: usize,
+    /// log2 of the feature rows per role.
+    #[arg(long, default_value_t = 18)]
+    pub bits: u32,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Also train on dev (for the shipped model, once the settings are chosen on dev).
+    #[arg(long)]
+    pub with_dev: bool,
+}
+
+/// The layers the attribution features read: sentences, tokens and entities, as in `analyze`.
+pub fn prepare(doc: &mut dossier_core::Document) {
+    dossier::pipeline::segment_document(doc);
+    doc.entities = dossier_ner::entities(doc);
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    use dossier_attribution::{eval, learned};
+    let read = |split: &str| {
+        eval::read_quotes_de_news(&args.data, split, &prepare).map_err(|e| anyhow!("{e}"))
+    };
+    let mut train = read("train")?;
+    let dev = read("dev")?;
+    let examples_of = |arts: &[eval::QdnArticle]| -> Vec<learned::train::Example> {
+        arts.iter()
+            .map(|a| learned::train::example(&a.doc, &a.gold()))
+            .collect()
+    };
+    let mut examples = examples_of(&train);
+    if args.with_dev {
+        examples.extend(examples_of(&dev));
+        train.clear();
+    }
+    let started = std::time::Instant::now();
+    let model = learned::train::train(&examples, args.epochs, args.bits.clamp(8, 24), args.seed);
+    eprintln!(
+        "trained on {} articles in {:.1} s",
+        examples.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let mut out = String::new();
+    for (title, m) in [("rules only", None), ("rules and model", Some(&model))] {
+        eval::score_quotes_de_news(
+            &dev,
+            &|a| {
+                let (quotes, _) = dossier_attribution::attribute_with(&a.doc, m);
+                eval::predicted_from_quotes(&a.doc, &quotes)
+            },
+            &format!("dev, {title}"),
+            &mut out,
+        );
+    }
+    eval::score_quotes_de_news(
+        &dev,
+        &|a| eval::predicted_from_spans(dossier_attribution::model_spans(&a.doc, &model)),
+        "dev, model spans alone",
+        &mut out,
+    );
+    if !train.is_empty() {
+        let seen = &train[..train.len().min(150)];
+        eval::score_quotes_de_news(
+            seen,
+            &|a| eval::predicted_from_spans(dossier_attribution::model_spans(&a.doc, &model)),
+            "train (seen in training: a check of fit, not a score), model spans alone",
+            &mut out,
+        );
+    }
+    print!("{out}");
+    let bytes = model.to_bytes();
+    std::fs::write(&args.out, &bytes)?;
+    eprintln!("{} bytes → {}", bytes.len(), args.out.display());
+    Ok(ExitCode::SUCCESS)
+}
