@@ -40,7 +40,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let baseline: Vec<eval::Output> = pages.iter().map(eval::run_baseline).collect();
     println!(
         "{}",
-        eval::report("rules-only baseline (the cleaner before the line model)", &eval::score(&pages, &baseline))
+        eval::report(
+            "rules-only baseline (the cleaner before the line model)",
+            &eval::score(&pages, &baseline)
+        )
     );
     let settings = Settings {
         epochs: args.epochs,
@@ -53,12 +56,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for decider in deciders {
         let (title, outputs) = if args.folds == 0 {
             let model = embedded_model();
-            let out: Vec<eval::Output> = pages.iter().map(|p| eval::run_model(p, model, decider)).collect();
-            (format!("embedded model, {decider:?} (in-sample: trained on these pages)"), out)
+            let out: Vec<eval::Output> = pages
+                .iter()
+                .map(|p| eval::run_model(p, model, decider))
+                .collect();
+            (
+                format!("embedded model, {decider:?} (in-sample: trained on these pages)"),
+                out,
+            )
         } else {
             let out = eval::cross_validate(&pages, args.folds, settings, decider);
             (
-                format!("line model, {decider:?}, {}-fold cross-validation by publisher family", args.folds),
+                format!(
+                    "line model, {decider:?}, {}-fold cross-validation by publisher family",
+                    args.folds
+                ),
                 out,
             )
         };

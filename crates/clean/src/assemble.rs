@@ -69,7 +69,10 @@ fn keep_the_prose(page: &Page, labels: &mut [Label]) -> Option<String> {
 
 /// Cues no prose line can be: a whole-line furniture phrase, a box or browser notice.
 fn certain_furniture(cue: &Class) -> bool {
-    matches!(cue, Class::Furniture(_) | Class::Box(_) | Class::Copyright(..))
+    matches!(
+        cue,
+        Class::Furniture(_) | Class::Box(_) | Class::Copyright(..)
+    )
 }
 
 #[derive(Debug, Default)]
@@ -131,9 +134,8 @@ impl Assembly {
             Label::Headline | Label::Kicker if self.article.headline.is_none() => {
                 self.text_part(Label::Body, text);
             }
-            Label::Headline if self.parts.is_empty() => {
-                self.remove(text, "page furniture: a second title above the article");
-            }
+            // A second title line right under the headline is its deck.
+            Label::Headline if self.parts.is_empty() => self.text_part(Label::Subheadline, text),
             Label::Headline | Label::Subhead => self.text_part(Label::Subhead, text),
             Label::Kicker => self.remove(text, "page furniture: section label"),
             Label::Subheadline | Label::Lead | Label::Body => self.text_part(labels[i], text),
@@ -174,7 +176,9 @@ impl Assembly {
         };
         let before = trimmed[..open].trim_end();
         let tail = &trimmed[open..];
-        if before.chars().count() < 20 || !before.ends_with(['.', '!', '?', '"', '“', '”', '«', '»']) {
+        if before.chars().count() < 20
+            || !before.ends_with(['.', '!', '?', '"', '“', '”', '«', '»'])
+        {
             return text.to_string();
         }
         if let Some(parts) = parse_agency_line_parts(tail) {
@@ -199,12 +203,27 @@ impl Assembly {
         };
         // A credit line right below the caption is its credit.
         if credit.is_none() {
-            if let Some(j) = (i + 1 < labels.len() && labels[i + 1] == Label::Credit).then_some(i + 1) {
+            if let Some(j) =
+                (i + 1 < labels.len() && labels[i + 1] == Label::Credit).then_some(i + 1)
+            {
                 let c = page.lines[j].text.clone();
                 credit = Some(credit_text(&c));
                 self.used.insert(j);
                 self.remove(&c, "photo credit of the caption above");
             }
+        }
+        // "…in Berlin." then "…in Berlin.dpa / Michael Kappeler": the second copy carries the credit.
+        let glued = self.article.captions.iter_mut().find_map(|c| {
+            let rest = caption.strip_prefix(c.text.as_str())?.trim();
+            let short = (2..=80).contains(&rest.chars().count())
+                && rest.split_whitespace().count() <= 8
+                && !rest.ends_with(['.', '!', '?']);
+            (c.credit.is_none() && short).then(|| (c, rest.to_string()))
+        });
+        if let Some((first, rest)) = glued {
+            first.credit = Some(rest);
+            self.remove(text, "caption printed a second time");
+            return;
         }
         if let Some(first) = self.article.captions.iter_mut().find(|c| c.text == caption) {
             if first.credit.is_none() {
@@ -288,7 +307,32 @@ impl Assembly {
         let mut parts = std::mem::take(&mut self.parts);
         // A caption printed twice (alt text, then caption with its credit) is read once, as the
         // caption.
-        let captions: HashSet<&str> = self.article.captions.iter().map(|c| c.text.as_str()).collect();
+        // "…in Berlin." as text and "…in Berlin.dpa / Kappeler" as caption: one caption, credited.
+        for c in self
+            .article
+            .captions
+            .iter_mut()
+            .filter(|c| c.credit.is_none())
+        {
+            let found = parts.iter().find_map(|(_, t)| {
+                let rest = c.text.strip_prefix(t.as_str())?.trim();
+                let short = t.chars().count() >= 15
+                    && (2..=80).contains(&rest.chars().count())
+                    && rest.split_whitespace().count() <= 8
+                    && !rest.ends_with(['.', '!', '?']);
+                short.then(|| (t.clone(), rest.to_string()))
+            });
+            if let Some((t, rest)) = found {
+                c.text = t;
+                c.credit = Some(rest);
+            }
+        }
+        let captions: HashSet<&str> = self
+            .article
+            .captions
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect();
         let (repeats, kept): (Vec<_>, Vec<_>) = parts
             .into_iter()
             .partition(|(_, t)| t.chars().count() >= 15 && captions.contains(t.as_str()));
@@ -300,8 +344,7 @@ impl Assembly {
         }
         let lead_at = parts
             .iter()
-            .position(|(l, _)| *l == Label::Lead)
-            .or_else(|| parts.iter().position(|(l, _)| *l == Label::Subheadline))
+            .position(|(l, _)| matches!(l, Label::Lead | Label::Subheadline))
             .or_else(|| parts.iter().position(|(l, _)| *l == Label::Body));
         let mut paragraphs = Vec::with_capacity(parts.len());
         for (k, (_, text)) in parts.into_iter().enumerate() {
@@ -359,7 +402,10 @@ fn is_kicker_like(s: &str) -> bool {
     (1..=3).contains(&words)
         && s.chars().count() <= 30
         && s.starts_with(char::is_uppercase)
-        && !s.contains(|c: char| c.is_ascii_digit() || matches!(c, ':' | '|' | '>' | '›' | '»' | '/' | '.' | '!' | '?' | ','))
+        && !s.contains(|c: char| {
+            c.is_ascii_digit()
+                || matches!(c, ':' | '|' | '>' | '›' | '»' | '/' | '.' | '!' | '?' | ',')
+        })
 }
 
 /// A kicker glued in front of the headline: "Baden-Württemberg:Ein Grüner sieht schwarz",
@@ -374,7 +420,8 @@ fn split_glued_kicker(line: &str) -> (Option<&str>, &str) {
         let tight = !before.ends_with(' ') && after.starts_with(char::is_uppercase);
         let spaced = before.ends_with(' ') && after.starts_with(' ');
         let short = before.split_whitespace().count() <= 4 && before.trim().chars().count() >= 3;
-        if (tight || spaced) && short && !before.trim_end().ends_with(|c: char| c.is_ascii_digit()) {
+        if (tight || spaced) && short && !before.trim_end().ends_with(|c: char| c.is_ascii_digit())
+        {
             let headline = after.trim();
             if headline.split_whitespace().count() >= 3 {
                 return (Some(before.trim()), headline);
@@ -405,7 +452,11 @@ fn furniture_reason(cue: &Class) -> String {
 
 /// "Foto: dpa/Kay Nietfeld" → "dpa/Kay Nietfeld"; "(PA Graphics)" → "PA Graphics".
 fn credit_text(line: &str) -> String {
-    let t = line.trim().trim_start_matches('(').trim_end_matches(')').trim();
+    let t = line
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches(')')
+        .trim();
     let r = rules();
     for marker in r.credit_lines.iter().chain(r.credits.iter()) {
         if let Some(rest) = strip_prefix_ci(t, marker) {
@@ -424,7 +475,11 @@ fn loose_byline(text: &str) -> Vec<String> {
     let r = rules();
     let mut rest = text.trim();
     let lower = rest.to_lowercase();
-    if r.credits.iter().chain(&r.credit_lines).any(|c| lower.starts_with(c.as_str())) {
+    if r.credits
+        .iter()
+        .chain(&r.credit_lines)
+        .any(|c| lower.starts_with(c.as_str()))
+    {
         return Vec::new();
     }
     match r.bylines.iter().find_map(|p| strip_prefix_ci(rest, p)) {
@@ -444,4 +499,9 @@ fn loose_byline(text: &str) -> Vec<String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+pub(crate) fn split_glued_kicker_for_test(line: &str) -> (Option<&str>, &str) {
+    split_glued_kicker(line)
 }

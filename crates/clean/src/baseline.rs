@@ -2,12 +2,13 @@
 //! own by the phrase tables, then one walk over the page that reads the article's structure.
 //! Kept as the baseline that `dossier eval clean` reports beside the trained cleaner.
 
-
 use crate::agency::{self, AgencyLine};
 use crate::dates::{DateLabel, FoundDate};
-use dossier_core::{Article, Caption, Removed};
-use crate::features::{ends_full_stop, ends_sentence, is_title_like, split_lines, word_count, Line};
+use crate::features::{
+    ends_full_stop, ends_sentence, is_title_like, split_lines, word_count, Line,
+};
 use crate::lines::{classify, push_unique, Class};
+use dossier_core::{Article, Caption, Removed};
 use std::collections::HashSet;
 
 /// How many paragraphs of running text must come before a closing agency line or an
@@ -502,4 +503,3 @@ fn is_credit_rest(rest: &str) -> bool {
         && !rest.ends_with(['.', '!', '?', ':', ','])
         && rest.starts_with(|c: char| c.is_alphabetic() || c == '©' || c == '(')
 }
-

@@ -121,7 +121,7 @@ pub(crate) fn classify_lines(page: &Page, model: &Model, decider: Decider) -> Ve
     } else {
         let mut bias = [0f32; N];
         if decider == Decider::ModelAndCues {
-            bias[Label::Body.index()] = tuned("DOSSIER_CLEAN_BODY", BODY_BIAS);
+            bias[Label::Body.index()] = BODY_BIAS;
         }
         let (best, scores) = model.decode(&page.features, &bias);
         let mut labels: Vec<Label> = best.into_iter().map(Label::from_index).collect();
@@ -137,6 +137,7 @@ pub(crate) fn classify_lines(page: &Page, model: &Model, decider: Decider) -> Ve
         labels
     };
     if decider == Decider::ModelAndCues {
+        page_structure(page, &mut labels);
         for ((label, cue), line) in labels.iter_mut().zip(&page.cues).zip(&page.lines) {
             if line.date_prefix {
                 *label = Label::DatelineDate;
@@ -151,19 +152,12 @@ pub(crate) fn classify_lines(page: &Page, model: &Model, decider: Decider) -> Ve
 /// How far below the best label a line's headline score may be for it to be taken as the
 /// headline of a page where the sequence chose none (tuned by cross-validation).
 fn headline_margin() -> f32 {
-    tuned("DOSSIER_CLEAN_MARGIN", HEADLINE_MARGIN)
+    HEADLINE_MARGIN
 }
 
 /// Added to every line's body score: losing a paragraph costs a reader more than keeping a line
 /// of furniture (tuned by cross-validation).
 const BODY_BIAS: f32 = 60.0;
-
-fn tuned(var: &str, default: f32) -> f32 {
-    std::env::var(var)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 const HEADLINE_MARGIN: f32 = 0.0;
 
@@ -190,6 +184,127 @@ fn headline_when_missing(labels: &mut [Label], scores: &[[f32; N]], cues: &[Clas
             labels[i] = Label::Headline;
         }
     }
+}
+
+/// What the page's structure says beyond single lines: after an end-of-article marker or a
+/// copyright notice (once the article has begun) only credits follow; a newsletter or paywall box
+/// takes the short lines of its block; a read-more header takes the teaser lines under it. (The
+/// assembly's safety net puts running prose back if this goes wrong.)
+#[allow(clippy::needless_range_loop)] // lines, cues and labels are read side by side
+fn page_structure(page: &Page, labels: &mut [Label]) {
+    sentences_after_paragraphs(page, labels);
+    let mut text_seen = 0;
+    let mut ended = false;
+    let mut open_box: Option<usize> = None;
+    let mut teasers = false;
+    for i in 0..page.lines.len() {
+        let line = &page.lines[i];
+        let cue = &page.cues[i];
+        if ended {
+            if !matches!(labels[i], Label::Agency | Label::Byline | Label::Credit) {
+                labels[i] = Label::Furniture;
+            }
+            continue;
+        }
+        if open_box == Some(line.block) && line.chars <= 160 && matches!(cue, Class::Content) {
+            labels[i] = Label::Furniture;
+            continue;
+        }
+        open_box = None;
+        if teasers {
+            // A short line without a colon right above running text is the article's next
+            // subheading, not another teaser.
+            let next_prose = page.lines.get(i + 1).is_some_and(features_prose);
+            let subheading =
+                next_prose && !line.text.contains(':') && line.text.split_whitespace().count() <= 6;
+            if subheading {
+                labels[i] = Label::Subhead;
+                teasers = false;
+                continue;
+            }
+            if matches!(cue, Class::Content) && line.chars <= 160 && !line.text.ends_with('.') {
+                labels[i] = Label::Furniture;
+                continue;
+            }
+            teasers = false;
+        }
+        match cue {
+            Class::Tail(_) | Class::Copyright(..) => {
+                labels[i] = Label::Furniture;
+                ended = text_seen >= 2;
+            }
+            Class::Box(_) => {
+                labels[i] = Label::Furniture;
+                open_box = Some(line.block);
+            }
+            Class::Teaser(_) => {
+                labels[i] = Label::Furniture;
+                teasers = true;
+            }
+            // Closing credits ("Reporting by …; Editing by …") end the article.
+            Class::Byline(_) if text_seen >= 3 => ended = true,
+            _ => {}
+        }
+        if matches!(labels[i], Label::Body | Label::Lead) {
+            text_seen += 1;
+        }
+    }
+    subheads_between_paragraphs(page, labels);
+}
+
+/// A full sentence the model called furniture, right after a paragraph of the article (furniture
+/// cues between them skipped), is article text: losing it costs more than keeping a promo line.
+fn sentences_after_paragraphs(page: &Page, labels: &mut [Label]) {
+    for i in 1..page.lines.len() {
+        let line = &page.lines[i];
+        let sentence = line.text.split_whitespace().count() >= 6
+            && crate::features::ends_sentence(&line.text)
+            && line.text.ends_with(['.', '"', '“', '”', '«', '»'])
+            && line.text.starts_with(char::is_uppercase);
+        if labels[i] != Label::Furniture || !matches!(page.cues[i], Class::Content) || !sentence {
+            continue;
+        }
+        let prev = (0..i)
+            .rev()
+            .find(|&j| matches!(page.cues[j], Class::Content))
+            .map(|j| labels[j]);
+        if matches!(prev, Some(Label::Body | Label::Lead)) {
+            labels[i] = Label::Body;
+        }
+    }
+}
+
+/// A short heading line between paragraphs of the article that the model called furniture is a
+/// subheading ("Kritik von Ökonomen", "What markets expect").
+fn subheads_between_paragraphs(page: &Page, labels: &mut [Label]) {
+    for i in 1..page.lines.len().saturating_sub(1) {
+        let text = page.lines[i].text.as_str();
+        let words = text.split_whitespace().count();
+        let heading = (2..=10).contains(&words)
+            && page.lines[i].chars <= 80
+            && text.starts_with(char::is_uppercase)
+            && !text.ends_with([':', '.', ',', '|', '>'])
+            && !text.contains(['|', '©', '@']);
+        let prose_next = features_prose(&page.lines[i + 1]);
+        if labels[i] == Label::Furniture
+            && matches!(page.cues[i], Class::Content)
+            && heading
+            && (matches!(labels[i - 1], Label::Body | Label::Lead)
+                || (i >= 2
+                    && matches!(labels[i - 2], Label::Body | Label::Lead)
+                    && !matches!(page.cues[i - 1], Class::Content)))
+            && (labels[i + 1] == Label::Body
+                || (labels[i + 1] == Label::Furniture
+                    && matches!(page.cues[i + 1], Class::Content)))
+            && prose_next
+        {
+            labels[i] = Label::Subhead;
+        }
+    }
+}
+
+fn features_prose(line: &crate::features::Line) -> bool {
+    crate::features::is_prose(line)
 }
 
 /// The label a cue stands for where nothing else is known.

@@ -66,10 +66,27 @@ impl DevPage {
 
 /// Template families of the data set's README (outlets that share a publisher's page template).
 const FAMILIES: &[(&str, &[&str])] = &[
-    ("ippen", &["msl24.de", "rosenheim24.de", "giessener-allgemeine.de"]),
+    (
+        "ippen",
+        &["msl24.de", "rosenheim24.de", "giessener-allgemeine.de"],
+    ),
     ("funke", &["harzkurier.de", "abendblatt.de"]),
-    ("nationalworld", &["lep.co.uk", "yorkshireeveningpost.co.uk", "newsletter.co.uk"]),
-    ("mediahuis-ie", &["independent.ie", "sundayworld.com", "belfasttelegraph.co.uk"]),
+    (
+        "nationalworld",
+        &[
+            "lep.co.uk",
+            "yorkshireeveningpost.co.uk",
+            "newsletter.co.uk",
+        ],
+    ),
+    (
+        "mediahuis-ie",
+        &[
+            "independent.ie",
+            "sundayworld.com",
+            "belfasttelegraph.co.uk",
+        ],
+    ),
     ("irishexaminer", &["irishexaminer.com", "echolive.ie"]),
     ("spiegel", &["spiegel.de", "bento.de"]),
     ("springer", &["bz-berlin.de", "techbook.de"]),
@@ -83,7 +100,9 @@ pub fn read_dev(path: &Path) -> Result<Vec<DevPage>, String> {
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .enumerate()
-        .map(|(i, l)| serde_json::from_str(l).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1)))
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))
+        })
         .collect()
 }
 
@@ -133,7 +152,12 @@ pub fn run_baseline(page: &DevPage) -> Output {
 }
 
 /// Cross-validated outputs of the trained cleaner, in page order.
-pub fn cross_validate(pages: &[DevPage], k: usize, settings: Settings, decider: Decider) -> Vec<Output> {
+pub fn cross_validate(
+    pages: &[DevPage],
+    k: usize,
+    settings: Settings,
+    decider: Decider,
+) -> Vec<Output> {
     let fold = folds(pages, k);
     let mut out: Vec<Option<Output>> = (0..pages.len()).map(|_| None).collect();
     for f in 0..k {
@@ -255,7 +279,8 @@ fn score_page(page: &DevPage, out: &Output, s: &mut Scores) {
         let share = body_kept as f64 / body as f64;
         s.min_body_kept = s.min_body_kept.min(share);
         if share < 0.95 {
-            s.pages_losing_body.push(format!("{} ({body_kept}/{body})", page.id));
+            s.pages_losing_body
+                .push(format!("{} ({body_kept}/{body})", page.id));
         }
     }
     let shows_date = page
@@ -265,7 +290,11 @@ fn score_page(page: &DevPage, out: &Output, s: &mut Scores) {
     match (&page.published, shows_date) {
         (Some(date), true) => {
             s.date_pages += 1;
-            s.date_right += usize::from(a.published.as_deref().is_some_and(|p| p.starts_with(date.as_str())));
+            s.date_right += usize::from(
+                a.published
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with(date.as_str())),
+            );
         }
         (None, _) => {
             s.undated_pages += 1;
@@ -355,14 +384,23 @@ pub(crate) fn labels_of_lines(lines: &[&str], a: &Article) -> Vec<Label> {
                 let title = crate::features::is_title_like(&t) && t.chars().count() <= 120;
                 return if title { Label::Subhead } else { Label::Body };
             }
-            if let Some(c) = a.captions.iter().find(|c| t.starts_with(c.text.as_str()) && !c.text.is_empty()) {
+            if let Some(c) = a
+                .captions
+                .iter()
+                .find(|c| t.starts_with(c.text.as_str()) && !c.text.is_empty())
+            {
                 return if c.credit.is_some() && t != c.text {
                     Label::CaptionCredit
                 } else {
                     Label::Caption
                 };
             }
-            match a.removed.iter().find(|r| r.text == t).map(|r| r.reason.as_str()) {
+            match a
+                .removed
+                .iter()
+                .find(|r| r.text == t)
+                .map(|r| r.reason.as_str())
+            {
                 Some(r) if r.contains("byline") => Label::Byline,
                 Some(r) if r.contains("agency") || r.contains("sign-off") => Label::Agency,
                 Some(r) if r.contains("timestamp") => Label::DatelineDate,
@@ -380,7 +418,15 @@ pub fn report(title: &str, scores: &BTreeMap<String, Scores>) -> String {
     let _ = writeln!(
         out,
         "{:<5} {:>6} {:>8} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9}",
-        "lang", "pages", "line acc", "headline", "none inv", "furn rem", "body kept", "date", "min body"
+        "lang",
+        "pages",
+        "line acc",
+        "headline",
+        "none inv",
+        "furn rem",
+        "body kept",
+        "date",
+        "min body"
     );
     for (lang, s) in scores {
         let _ = writeln!(
@@ -407,11 +453,19 @@ pub fn report(title: &str, scores: &BTreeMap<String, Scores>) -> String {
             s.pages_losing_body.join(" "),
             s.warnings
         );
-        let _ = writeln!(out, "  {:<15} {:>6} {:>6} {:>6} {:>5}", "label", "P", "R", "F1", "gold");
+        let _ = writeln!(
+            out,
+            "  {:<15} {:>6} {:>6} {:>6} {:>5}",
+            "label", "P", "R", "F1", "gold"
+        );
         for (label, (tp, pred, gold)) in &s.per_label {
             let p = ratio(*tp, *pred);
             let r = ratio(*tp, *gold);
-            let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+            let f = if p + r > 0.0 {
+                2.0 * p * r / (p + r)
+            } else {
+                0.0
+            };
             let _ = writeln!(
                 out,
                 "  {:<15} {:>6.3} {:>6.3} {:>6.3} {:>5}",
@@ -454,7 +508,11 @@ pub fn page_diff(page: &DevPage, out: &Output) -> String {
             _ => false,
         };
         if !right {
-            let _ = writeln!(s, "{} date: gold {:?} got {:?} ({:?})", page.id, page.published, a.published, a.published_evidence);
+            let _ = writeln!(
+                s,
+                "{} date: gold {:?} got {:?} ({:?})",
+                page.id, page.published, a.published, a.published_evidence
+            );
         }
     }
     let kept = Kept::of(a);
@@ -464,7 +522,13 @@ pub fn page_diff(page: &DevPage, out: &Output) -> String {
             let _ = writeln!(s, "{} lost body ({}): {:.90}", page.id, label.name(), t);
         }
         if line.label == "furniture" && !t.is_empty() && kept.holds(&t) {
-            let _ = writeln!(s, "{} kept furniture ({}): {:.90}", page.id, label.name(), t);
+            let _ = writeln!(
+                s,
+                "{} kept furniture ({}): {:.90}",
+                page.id,
+                label.name(),
+                t
+            );
         }
     }
     s

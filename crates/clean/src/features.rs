@@ -91,8 +91,32 @@ fn facts(line: &Line, cue: &Class) -> Facts {
     Facts {
         cue: cue_name(cue),
         cue_reason: cue_reason(cue),
-        len: bucket(line.chars, &[(10, "≤10"), (20, "≤20"), (40, "≤40"), (60, "≤60"), (100, "≤100"), (160, "≤160"), (300, "≤300")], ">300"),
-        words: bucket(words.len(), &[(1, "1"), (2, "2"), (3, "3"), (5, "≤5"), (8, "≤8"), (14, "≤14"), (25, "≤25")], ">25"),
+        len: bucket(
+            line.chars,
+            &[
+                (10, "≤10"),
+                (20, "≤20"),
+                (40, "≤40"),
+                (60, "≤60"),
+                (100, "≤100"),
+                (160, "≤160"),
+                (300, "≤300"),
+            ],
+            ">300",
+        ),
+        words: bucket(
+            words.len(),
+            &[
+                (1, "1"),
+                (2, "2"),
+                (3, "3"),
+                (5, "≤5"),
+                (8, "≤8"),
+                (14, "≤14"),
+                (25, "≤25"),
+            ],
+            ">25",
+        ),
         words_n: words.len(),
         end: end_class(text),
         start: start_class(text),
@@ -100,7 +124,12 @@ fn facts(line: &Line, cue: &Class) -> Facts {
         prose: is_prose(line),
         first_word: lower_word(words.first()),
         last_word: lower_word(words.last()),
-        shape: words.iter().take(3).map(|w| word_shape(w)).collect::<Vec<_>>().join(" "),
+        shape: words
+            .iter()
+            .take(3)
+            .map(|w| word_shape(w))
+            .collect::<Vec<_>>()
+            .join(" "),
         caps,
         rules: "",
     }
@@ -305,10 +334,9 @@ fn line_features(i: usize, lines: &[Line], facts: &[Facts], cx: &PageContext) ->
     let mut add = |s: String| out.push(s);
     add("bias".into());
     add(format!("cue={}", f.cue));
-    if std::env::var_os("DOSSIER_CLEAN_NOSTACK").is_none() {
-        add(format!("rules={}", f.rules));
-        add(format!("rules×prosepos={}×{}", f.rules, cx.first_prose.map_or(0, |p| (p as i64 - i as i64).signum())));
-    }
+    add(format!("rules={}", f.rules));
+    let side = cx.first_prose.map_or(0, |p| (p as i64 - i as i64).signum());
+    add(format!("rules×prosepos={}×{side}", f.rules));
     add(format!("reason={}", f.cue_reason));
     add(format!("len={}", f.len));
     add(format!("words={}", f.words));
@@ -366,7 +394,20 @@ fn line_features(i: usize, lines: &[Line], facts: &[Facts], cx: &PageContext) ->
     // Position on the page and against the first paragraph of running text.
     add(format!(
         "pos={}",
-        bucket(i, &[(0, "0"), (1, "1"), (2, "2"), (3, "3"), (5, "≤5"), (8, "≤8"), (14, "≤14"), (25, "≤25")], ">25")
+        bucket(
+            i,
+            &[
+                (0, "0"),
+                (1, "1"),
+                (2, "2"),
+                (3, "3"),
+                (5, "≤5"),
+                (8, "≤8"),
+                (14, "≤14"),
+                (25, "≤25")
+            ],
+            ">25"
+        )
     ));
     let n = lines.len().max(1);
     add(format!("rel={}", (i * 4) / n));
@@ -406,7 +447,14 @@ fn line_features(i: usize, lines: &[Line], facts: &[Facts], cx: &PageContext) ->
     add(format!("blank={blank_before}{blank_after}"));
     let (block_lines, block_chars, block_prose) = cx.blocks[line.block];
     add(format!("block-lines={}", block_lines.min(4)));
-    add(format!("block-chars={}", bucket(block_chars, &[(40, "≤40"), (100, "≤100"), (250, "≤250"), (600, "≤600")], ">600")));
+    add(format!(
+        "block-chars={}",
+        bucket(
+            block_chars,
+            &[(40, "≤40"), (100, "≤100"), (250, "≤250"), (600, "≤600")],
+            ">600"
+        )
+    ));
     add(format!("block-prose={block_prose}"));
     add(format!("block-prose×len={block_prose}×{}", f.len));
     if !blank_after && !ends_sentence(text) {
@@ -439,7 +487,10 @@ fn line_features(i: usize, lines: &[Line], facts: &[Facts], cx: &PageContext) ->
             add(format!("{name}.reason={}", g.cue_reason));
             add(format!("{name}.w0={}", g.first_word));
             add(format!("{name}.cue×cue={}×{}", g.cue, f.cue));
-            add(format!("{name}.title×title={}×{}", g.title_like, f.title_like));
+            add(format!(
+                "{name}.title×title={}×{}",
+                g.title_like, f.title_like
+            ));
         }
     }
     out.iter().map(|s| hash(s)).collect()
@@ -520,15 +571,16 @@ pub(crate) fn split_lines(text: &str) -> Vec<Line> {
 /// dumps open with.
 fn split_date_prefix(line: &str) -> Option<(&str, &str)> {
     let rest = line.strip_prefix("date ")?;
-    let date_len = rest
-        .find(' ')
-        .unwrap_or(rest.len());
+    let date_len = rest.find(' ').unwrap_or(rest.len());
     let date = &rest[..date_len];
     let shape_ok = (date.len() == 7 || date.len() == 10)
-        && date
-            .bytes()
-            .enumerate()
-            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        && date.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     shape_ok.then(|| (&line[..5 + date_len], rest[date_len..].trim_start()))
 }
 
@@ -622,4 +674,3 @@ pub(crate) fn is_title_like(s: &str) -> bool {
         && !ends_full_stop(s)
         && !s.chars().next().is_some_and(char::is_lowercase)
 }
-

@@ -312,3 +312,83 @@ mod tests {
         assert!(a.removed.is_empty());
     }
 }
+
+#[cfg(test)]
+mod safety_net {
+    use super::*;
+
+    /// A page built to trip the classes: every paragraph set between furniture cues that end the
+    /// article ("Read more", a copyright line) right at its start. The prose must survive.
+    #[test]
+    fn the_article_is_never_lost() {
+        let paragraph = "Der Gemeinderat hat am Dienstagabend nach langer Debatte beschlossen, \
+                         die alte Schule im Ortskern zu sanieren und als Bürgerhaus zu nutzen.";
+        let page = format!(
+            "Gemeinderat beschließt Sanierung der alten Schule\n\n{paragraph}\n\n\
+             Der Umbau soll im Frühjahr beginnen und rund zwei Jahre dauern, sagte der Bürgermeister.\n\n\
+             Kommentare\n\n© Musterverlag 2024\n\n{p1}\n\n{p2}\n\n{p3}\n\n{p4}",
+            p1 = "Die Kosten werden auf 4,2 Millionen Euro geschätzt; das Land übernimmt nach den \
+                  Förderrichtlinien rund die Hälfte der Summe, den Rest trägt die Gemeinde selbst.",
+            p2 = "Kritik kam von der Opposition, die einen Neubau am Ortsrand für günstiger hält \
+                  und eine Bürgerbefragung verlangt hatte, bevor das Geld gebunden wird.",
+            p3 = "Der Bürgermeister verwies auf den Denkmalschutz des Gebäudes aus dem Jahr 1908, \
+                  der einen Abriss ohnehin ausschließe, wie das Landesamt mitgeteilt habe.",
+            p4 = "Die Vereine des Ortes sollen im neuen Bürgerhaus Räume bekommen, auch die \
+                  Bücherei zieht aus ihrem engen Provisorium im Rathaus dorthin um.",
+        );
+        let a = clean_page_dump(&page);
+        let text: String = a
+            .lead
+            .iter()
+            .chain(a.paragraphs.iter())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n");
+        for needle in ["4,2 Millionen", "Opposition", "Denkmalschutz", "Bücherei"] {
+            assert!(text.contains(needle), "{needle} lost: {text}");
+        }
+        assert!(a.removed.iter().all(|r| !r.reason.is_empty()));
+        // Classes that drop every line: the safety net keeps the prose and says so.
+        let lines = features::read_page(&page);
+        let labels = vec![Label::Furniture; lines.lines.len()];
+        let a = assemble::assemble(&lines, &labels);
+        let kept = a.lead.iter().chain(a.paragraphs.iter()).count();
+        assert!(kept >= 5, "{a:?}");
+        assert!(
+            !a.warnings.is_empty(),
+            "the conservative cleaning is announced"
+        );
+    }
+
+    /// The corpus' date prefix is read as the date and kept out of the headline.
+    #[test]
+    fn date_prefix_is_read_and_split_off() {
+        let a = clean_page_dump(
+            " date 2024-03-05 Stadtrat billigt den Haushalt für das kommende Jahr\n\n\
+             Der Stadtrat hat am Montag den Haushalt für das kommende Jahr mit großer Mehrheit \
+             beschlossen, wie die Verwaltung mitteilte.",
+        );
+        assert_eq!(a.published.as_deref(), Some("2024-03-05"));
+        assert!(a
+            .headline
+            .as_deref()
+            .is_none_or(|h| !h.contains("2024-03-05")));
+    }
+
+    /// A section word glued in front of the headline becomes the kicker.
+    #[test]
+    fn glued_kicker_is_split() {
+        assert_eq!(
+            assemble::split_glued_kicker_for_test("International Erdogan legt sich mit der EU an"),
+            (Some("International"), "Erdogan legt sich mit der EU an")
+        );
+        assert_eq!(
+            assemble::split_glued_kicker_for_test("Baden-Württemberg:Ein Grüner sieht schwarz"),
+            (Some("Baden-Württemberg"), "Ein Grüner sieht schwarz")
+        );
+        assert_eq!(
+            assemble::split_glued_kicker_for_test("Terror in London: Fünf Tote und 40 Verletzte"),
+            (None, "Terror in London: Fünf Tote und 40 Verletzte")
+        );
+    }
+}

@@ -44,7 +44,11 @@ impl Model {
 
     /// The best label sequence for a page's lines, and each line's label scores.
     /// `bias` is added to every line's score of each label.
-    pub(crate) fn decode(&self, lines: &[Vec<u32>], bias: &[f32; N]) -> (Vec<usize>, Vec<[f32; N]>) {
+    pub(crate) fn decode(
+        &self,
+        lines: &[Vec<u32>],
+        bias: &[f32; N],
+    ) -> (Vec<usize>, Vec<[f32; N]>) {
         let emissions: Vec<[f32; N]> = lines
             .iter()
             .map(|f| {
@@ -76,7 +80,9 @@ impl Model {
     pub fn from_bytes(bytes: &[u8]) -> Option<Model> {
         use std::io::Read;
         let mut raw = Vec::new();
-        flate2::read::GzDecoder::new(bytes).read_to_end(&mut raw).ok()?;
+        flate2::read::GzDecoder::new(bytes)
+            .read_to_end(&mut raw)
+            .ok()?;
         postcard::from_bytes(&raw).ok()
     }
 }
@@ -199,8 +205,7 @@ pub fn train(pages: &[TrainPage], settings: Settings) -> Model {
                 }
                 let mut prev_g = N;
                 let mut prev_p = N;
-                for i in 0..page.gold.len() {
-                    let (g, p) = (page.gold[i], guess[i]);
+                for (&g, &p) in page.gold.iter().zip(&guess) {
                     if (prev_g, g) != (prev_p, p) {
                         t[prev_g * N + g] += 1.0;
                         tacc[prev_g * N + g] += step;
@@ -246,7 +251,7 @@ mod tests {
             features: vec![vec![1, 2], vec![3], vec![1, 4]],
             gold: vec![1, 4, 12],
         };
-        let m = train(&[page.clone()], Settings::default());
+        let m = train(std::slice::from_ref(&page), Settings::default());
         assert_eq!(m.decode(&page.features, &[0.0; N]).0, page.gold);
         let back = Model::from_bytes(&m.to_bytes()).unwrap();
         assert_eq!(back.decode(&page.features, &[0.0; N]).0, page.gold);
