@@ -30,7 +30,7 @@ enum Command {
     Build(cmd::BuildCommand),
     /// Train a model or compile a lexicon.
     #[command(subcommand)]
-    Train(cmd::ner::TrainCommand),
+    Train(cmd::TrainCommand),
 }
 
 fn main() -> ExitCode {
@@ -47,7 +47,7 @@ fn main() -> ExitCode {
         Command::Eval(eval) => cmd::run_eval(eval),
         Command::Bench(args) => cmd::bench::run(args),
         Command::Build(b) => cmd::run_build(b),
-        Command::Train(t) => cmd::ner::run_train(t),
+        Command::Train(t) => cmd::run_train(t),
     };
     match result {
         Ok(code) => code,

@@ -4,12 +4,14 @@ pub mod analyze;
 pub mod bench;
 pub mod build_lexicon;
 pub mod eval_attribution;
+pub mod eval_clean;
 pub mod eval_extraction;
 pub mod eval_geo;
 pub mod eval_time;
 pub mod gazetteer;
 pub mod ner;
 pub mod train_attribution;
+pub mod train_clean;
 
 use clap::Subcommand;
 use std::process::ExitCode;
@@ -26,6 +28,9 @@ pub enum EvalCommand {
     Geo(eval_geo::Args),
     /// Named entities: strict span P/R/F1 per type (conlleval) and tagging speed.
     Ner(ner::EvalArgs),
+    /// Page-dump cleaning: line labels, headline, furniture, body, dates (cross-validated by
+    /// publisher family) on the labelled page dumps.
+    Clean(eval_clean::Args),
 }
 
 pub fn run_eval(command: EvalCommand) -> anyhow::Result<ExitCode> {
@@ -35,6 +40,7 @@ pub fn run_eval(command: EvalCommand) -> anyhow::Result<ExitCode> {
         EvalCommand::Time(args) => eval_time::run(args),
         EvalCommand::Geo(args) => eval_geo::run(args),
         EvalCommand::Ner(args) => ner::run_eval(args),
+        EvalCommand::Clean(args) => eval_clean::run(args),
     }
 }
 
@@ -51,5 +57,24 @@ pub fn run_build(command: BuildCommand) -> anyhow::Result<ExitCode> {
     match command {
         BuildCommand::Gazetteer(b) => gazetteer::run_build(b),
         BuildCommand::Attribution(b) => build_lexicon::run(b),
+    }
+}
+
+/// `dossier train …`: the trained models.
+#[derive(Subcommand)]
+pub enum TrainCommand {
+    #[command(flatten)]
+    Ner(ner::TrainCommand),
+    /// Train the page-dump line classifier on the labelled page dumps.
+    Clean(train_clean::Args),
+    /// Train the attribution stage's role taggers (cue, quotation, speaker, addressee).
+    Attribution(train_attribution::Args),
+}
+
+pub fn run_train(command: TrainCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        TrainCommand::Ner(t) => ner::run_train(t),
+        TrainCommand::Clean(args) => train_clean::run(args),
+        TrainCommand::Attribution(args) => train_attribution::run(args),
     }
 }

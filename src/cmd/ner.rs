@@ -16,8 +16,6 @@ pub enum TrainCommand {
     Ner(TrainArgs),
     /// Compile the lexicon (clusters, frequencies, gazetteers) the NER features read.
     Lexicon(LexiconArgs),
-    /// Train the attribution stage's role taggers (cue, quotation, speaker, addressee).
-    Attribution(super::train_attribution::Args),
 }
 
 #[derive(clap::Args)]
@@ -102,7 +100,6 @@ fn load_lexicon(lang: &str, path: Option<&Path>) -> anyhow::Result<Lexicon> {
 
 pub fn run_train(command: TrainCommand) -> anyhow::Result<ExitCode> {
     match command {
-        TrainCommand::Attribution(args) => super::train_attribution::run(args),
         TrainCommand::Lexicon(args) => {
             let lex =
                 dossier_ner::lexicon::build(&args.lang, &args.data).map_err(|e| anyhow!(e))?;

@@ -104,7 +104,11 @@ fn leading_report_with_citation_chain_and_plan() {
         .find(|q| q.kind == "indirect")
         .expect("indirect speech");
     // The extent follows the German news annotation the model learned from ("dass" may be in).
-    assert!(q.content.ends_with("der Minister zurücktreten wolle"), "{}", q.content);
+    assert!(
+        q.content.ends_with("der Minister zurücktreten wolle"),
+        "{}",
+        q.content
+    );
 }
 
 #[test]

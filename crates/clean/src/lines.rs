@@ -1,7 +1,9 @@
-//! Lines of a page dump and what each one is on its own (before the article's structure is known).
+//! The phrase-table cue of each line on its own (before the article's structure is known):
+//! furniture phrases, buttons, crumbs, bylines, credits, captions with credits, dates, agencies.
 
 use crate::agency::{agencies_named_in, is_sign_off, parse_agency_line_parts, AgencyLine};
 use crate::dates::{find_dates, is_date_line, FoundDate};
+use crate::features::{ends_sentence, word_count, Line};
 use crate::rules::{rules, Phrase};
 use regex::Regex;
 use std::sync::OnceLock;
@@ -9,22 +11,6 @@ use std::sync::OnceLock;
 /// Lines longer than this are article text: no furniture rule looks at them (this also keeps the
 /// cost linear on a 50 MB single-line input).
 pub(crate) const MAX_RULE_LINE: usize = 500;
-
-/// One non-blank line of the dump, whitespace-normalised.
-#[derive(Debug, Clone)]
-pub(crate) struct Line {
-    pub text: String,
-    /// Index of the blank-line-separated block the line belongs to.
-    pub block: usize,
-    pub chars: usize,
-}
-
-impl Line {
-    fn new(text: String, block: usize) -> Self {
-        let chars = text.chars().count();
-        Line { text, block, chars }
-    }
-}
 
 /// A byline: "Von Anna Muster und Max Beispiel", "By John Smith | Updated …", "Reporting by …".
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -58,95 +44,6 @@ pub(crate) enum Class {
     Copyright(String, Vec<String>),
 }
 
-/// Splits a dump into normalised lines with block numbers; rejoins hard-wrapped paragraphs.
-pub(crate) fn split_lines(text: &str) -> Vec<Line> {
-    let mut out = Vec::new();
-    let mut block = 0;
-    let mut blank = false;
-    // "\r\n" is one break; a lone "\r" (old Mac files) is one too.
-    for raw in text
-        .split('\n')
-        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
-    {
-        let line = normalise_whitespace(raw);
-        if line.is_empty() {
-            blank = true;
-            continue;
-        }
-        if blank && !out.is_empty() {
-            block += 1;
-        }
-        blank = false;
-        out.push(Line::new(line, block));
-    }
-    unwrap_hard_wrapped(out)
-}
-
-/// Collapses every run of Unicode whitespace (NBSP, thin space, tab) into one space and drops
-/// invisible characters (zero-width space, soft hyphen, BOM) and control characters, so words stay
-/// intact.
-pub(crate) fn normalise_whitespace(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut space = false;
-    for c in s.chars() {
-        if c.is_whitespace() {
-            space = true;
-        } else if matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{00AD}' | '\u{2060}') || c.is_control() {
-            continue;
-        } else {
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// A dump wrapped at a fixed width (all long lines end near the same column, none much longer)
-/// has its paragraphs rejoined: a line that reaches the wrap column continues on the next line of
-/// its block.
-fn unwrap_hard_wrapped(lines: Vec<Line>) -> Vec<Line> {
-    let longest = lines.iter().map(|l| l.chars).max().unwrap_or(0);
-    let long = lines.iter().filter(|l| l.chars >= 30).count();
-    let near = lines
-        .iter()
-        .filter(|l| l.chars + 15 >= longest && l.chars >= 30)
-        .count();
-    // Lines cut at a wrap column mostly end inside a sentence.
-    let cut = lines
-        .iter()
-        .filter(|l| l.chars + 15 >= longest && l.chars >= 30 && !ends_sentence(&l.text))
-        .count();
-    if longest > 100 || near < 5 || near * 2 < long || cut * 5 < near * 3 {
-        return lines;
-    }
-    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
-    let mut last_len = 0;
-    for line in lines {
-        let joins = last_len + 20 >= longest
-            && out
-                .last()
-                .is_some_and(|prev: &Line| prev.block == line.block);
-        last_len = line.chars;
-        match out.last_mut() {
-            Some(prev) if joins => {
-                let next_lower = line.text.chars().next().is_some_and(char::is_lowercase);
-                if prev.text.ends_with('-') && next_lower {
-                    prev.text.pop(); // a word split at the wrap column
-                } else if !prev.text.ends_with('-') {
-                    prev.text.push(' ');
-                }
-                prev.text.push_str(&line.text);
-                prev.chars = prev.text.chars().count();
-            }
-            _ => out.push(line),
-        }
-    }
-    out
-}
-
 /// Lower case, leading bullets and separators and trailing ":", "…", "." stripped: the form the
 /// phrase tables are matched against.
 pub(crate) fn norm(line: &str) -> String {
@@ -178,31 +75,6 @@ fn starts_with_phrase(s: &str, phrase: &str) -> bool {
 
 fn first_match<'a>(s: &str, phrases: &'a [Phrase]) -> Option<&'a Phrase> {
     phrases.iter().find(|p| starts_with_phrase(s, &p.text))
-}
-
-/// Whether a line ends a sentence: `.`, `!`, `?` or `…`, possibly inside closing quotes.
-pub(crate) fn ends_sentence(s: &str) -> bool {
-    let t = s.trim_end_matches(['"', '”', '“', '\'', '’', '»', '«', ')', ']', ' ']);
-    t.ends_with(['.', '!', '?', '…'])
-}
-
-/// Whether a line ends with a full stop (headlines may end with `?` or `!`, seldom with `.`).
-pub(crate) fn ends_full_stop(s: &str) -> bool {
-    let t = s.trim_end_matches(['"', '”', '“', '\'', '’', '»', '«', ')', ']', ' ']);
-    t.ends_with(['.', '…', ',', ';'])
-}
-
-pub(crate) fn word_count(s: &str) -> usize {
-    s.split_whitespace().count()
-}
-
-/// A line that reads like a title (headline, kicker, subheading, teaser), not like running text.
-pub(crate) fn is_title_like(s: &str) -> bool {
-    let chars = s.chars().count();
-    chars <= 200
-        && word_count(s) <= 30
-        && !ends_full_stop(s)
-        && !s.chars().next().is_some_and(char::is_lowercase)
 }
 
 /// Classifies one line on its own.
@@ -423,7 +295,7 @@ fn byline_prefix(segment: &str, prefix: &str) -> bool {
 
 /// `text` without a lower-case `prefix` matched case-insensitively at its start; offsets are
 /// taken in `text` itself, since lower-casing may change byte lengths.
-fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+pub(crate) fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     let head = text.get(..prefix.len())?;
     let mut lowered = head.chars().flat_map(char::to_lowercase);
     let same = prefix.chars().all(|p| lowered.next() == Some(p)) && lowered.next().is_none();
@@ -475,7 +347,7 @@ const NAME_PARTICLES: &[&str] = &[
 
 /// A person's name: two to five words, capitalised (particles like "von" allowed), no digits.
 /// Names printed in capitals are title-cased.
-fn person_name(piece: &str) -> Option<String> {
+pub(crate) fn person_name(piece: &str) -> Option<String> {
     let words: Vec<&str> = piece.split_whitespace().collect();
     if !(2..=5).contains(&words.len()) || piece.chars().count() > 60 {
         return None;
@@ -660,6 +532,7 @@ fn glued_credit(line: &str) -> Option<(&str, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::features::{normalise_whitespace, split_lines};
 
     fn class(s: &str) -> Class {
         classify(&Line::new(s.to_string(), 0))

@@ -42,6 +42,8 @@ pub(crate) struct Rules {
     pub credit_lines: Vec<String>,
     /// Lines that announce that the next line is a caption ("Image caption").
     pub caption_markers: HashSet<String>,
+    /// Section words glued in front of a headline, lower case, longest first.
+    pub kickers: Vec<String>,
     /// Lower-case agency alias → canonical name.
     pub agencies: HashMap<String, String>,
     /// Lower-case picture-agency alias → canonical name.
@@ -128,6 +130,7 @@ fn load() -> Rules {
                     r.homes.insert(phrase);
                 }
                 "credit-line" => r.credit_lines.push(phrase),
+                "kicker" => r.kickers.push(phrase),
                 "caption-marker" => {
                     r.caption_markers.insert(phrase);
                 }
@@ -157,6 +160,7 @@ fn load() -> Rules {
     r.prefixes.sort_by(by_length);
     r.bylines.sort_by_key(|b| std::cmp::Reverse(b.len()));
     r.byline_skips.sort_by_key(|b| std::cmp::Reverse(b.len()));
+    r.kickers.sort_by_key(|b| std::cmp::Reverse(b.len()));
     r.dates = build_date_patterns(&months, &r.credits);
     r.dates.months = months;
     r
@@ -199,7 +203,7 @@ fn build_date_patterns(months: &HashMap<String, u32>, credits: &HashSet<String>)
         numeric: compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4}|\d{2})\b"),
         iso: compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"),
         day_month: compile(&format!(
-            r"(?i)\b(\d{{1,2}})\.?\s+({month})\.?\s+(\d{{4}})\b"
+            r"(?i)\b(\d{{1,2}})(?:\.|st|nd|rd|th)?\s+({month})\.?,?\s+(\d{{4}})\b"
         )),
         month_day: compile(&format!(
             r"(?i)\b({month})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"

@@ -1,0 +1,342 @@
+//! Step 2 of 3: each line's class (the 14 labels of the page-dump data set), from the trained
+//! line classifier, with the phrase-table cues that are certain enough to overrule it.
+//!
+//! Which of the two decides where was settled by measurement (`dossier eval clean`, cross-validated
+//! by publisher family): the model decides every line; a cue overrules it only where the cue is a
+//! whole-line match that the model cannot weigh as well (see [`Decider`]).
+
+use crate::features::Page;
+use crate::lines::Class;
+use crate::model::{Model, N};
+use std::sync::OnceLock;
+
+/// A line's role on the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Label {
+    Kicker,
+    Headline,
+    Subheadline,
+    Lead,
+    Body,
+    Subhead,
+    Caption,
+    Credit,
+    CaptionCredit,
+    Byline,
+    DatelineDate,
+    Agency,
+    Furniture,
+    Blank,
+}
+
+impl Label {
+    /// Every label, in index order (`blank` last; the model never chooses it).
+    pub const ALL: [Label; 14] = [
+        Label::Kicker,
+        Label::Headline,
+        Label::Subheadline,
+        Label::Lead,
+        Label::Body,
+        Label::Subhead,
+        Label::Caption,
+        Label::Credit,
+        Label::CaptionCredit,
+        Label::Byline,
+        Label::DatelineDate,
+        Label::Agency,
+        Label::Furniture,
+        Label::Blank,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Label::Kicker => "kicker",
+            Label::Headline => "headline",
+            Label::Subheadline => "subheadline",
+            Label::Lead => "lead",
+            Label::Body => "body",
+            Label::Subhead => "subhead",
+            Label::Caption => "caption",
+            Label::Credit => "credit",
+            Label::CaptionCredit => "caption+credit",
+            Label::Byline => "byline",
+            Label::DatelineDate => "dateline_date",
+            Label::Agency => "agency",
+            Label::Furniture => "furniture",
+            Label::Blank => "blank",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Label> {
+        Label::ALL.iter().copied().find(|l| l.name() == s)
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    fn from_index(i: usize) -> Label {
+        Label::ALL.get(i).copied().unwrap_or(Label::Furniture)
+    }
+
+    /// Article text: kept in `text`.
+    pub fn is_text(self) -> bool {
+        matches!(
+            self,
+            Label::Kicker
+                | Label::Headline
+                | Label::Subheadline
+                | Label::Lead
+                | Label::Body
+                | Label::Subhead
+        )
+    }
+}
+
+/// Who decides a line's class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decider {
+    /// The model alone.
+    Model,
+    /// The model, overruled by certain cues (a whole-line furniture phrase, an agency line, a
+    /// credit line, a byline the parser reads, a date line).
+    ModelAndCues,
+}
+
+/// The shipped decider (chosen by `dossier eval clean`).
+pub const SHIPPED: Decider = Decider::ModelAndCues;
+
+const EMBEDDED: &[u8] = include_bytes!("../data/model-lines.bin.gz");
+
+/// The embedded line model (empty when the file is a placeholder).
+pub fn embedded_model() -> &'static Model {
+    static MODEL: OnceLock<Model> = OnceLock::new();
+    MODEL.get_or_init(|| Model::from_bytes(EMBEDDED).unwrap_or_default())
+}
+
+/// One label per line of `page.lines`.
+pub(crate) fn classify_lines(page: &Page, model: &Model, decider: Decider) -> Vec<Label> {
+    let mut labels: Vec<Label> = if model.is_empty() {
+        page.cues.iter().map(cue_label).collect()
+    } else {
+        let mut bias = [0f32; N];
+        if decider == Decider::ModelAndCues {
+            bias[Label::Body.index()] = BODY_BIAS;
+        }
+        let (best, scores) = model.decode(&page.features, &bias);
+        let mut labels: Vec<Label> = best.into_iter().map(Label::from_index).collect();
+        if decider == Decider::ModelAndCues {
+            // Promo, browser, date and byline lines are never the headline.
+            for (label, cue) in labels.iter_mut().zip(&page.cues) {
+                if *label == Label::Headline && !matches!(cue, Class::Content) {
+                    *label = cue_label(cue);
+                }
+            }
+            headline_when_missing(&mut labels, &scores, &page.cues);
+        }
+        labels
+    };
+    if decider == Decider::ModelAndCues {
+        page_structure(page, &mut labels);
+        for ((label, cue), line) in labels.iter_mut().zip(&page.cues).zip(&page.lines) {
+            if line.date_prefix {
+                *label = Label::DatelineDate;
+            } else if let Some(l) = certain_cue(cue) {
+                *label = l;
+            }
+        }
+    }
+    labels
+}
+
+/// How far below the best label a line's headline score may be for it to be taken as the
+/// headline of a page where the sequence chose none (tuned by cross-validation).
+fn headline_margin() -> f32 {
+    HEADLINE_MARGIN
+}
+
+/// Added to every line's body score: losing a paragraph costs a reader more than keeping a line
+/// of furniture (tuned by cross-validation).
+const BODY_BIAS: f32 = 60.0;
+
+const HEADLINE_MARGIN: f32 = 0.0;
+
+/// When the best sequence has no headline, the line above the first paragraph of text whose
+/// headline score comes closest to its best score becomes the headline, if it is close enough.
+fn headline_when_missing(labels: &mut [Label], scores: &[[f32; N]], cues: &[Class]) {
+    if labels.contains(&Label::Headline) {
+        return;
+    }
+    let first_text = labels
+        .iter()
+        .position(|l| matches!(l, Label::Body | Label::Lead))
+        .unwrap_or(labels.len());
+    let h = Label::Headline.index();
+    let best = (0..first_text)
+        .filter(|&i| matches!(cues[i], Class::Content))
+        .map(|i| {
+            let top = scores[i].iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            (i, scores[i][h] - top)
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+    if let Some((i, gap)) = best {
+        if gap >= -headline_margin() && labels[i] != Label::Kicker {
+            labels[i] = Label::Headline;
+        }
+    }
+}
+
+/// What the page's structure says beyond single lines: after an end-of-article marker or a
+/// copyright notice (once the article has begun) only credits follow; a newsletter or paywall box
+/// takes the short lines of its block; a read-more header takes the teaser lines under it. (The
+/// assembly's safety net puts running prose back if this goes wrong.)
+#[allow(clippy::needless_range_loop)] // lines, cues and labels are read side by side
+fn page_structure(page: &Page, labels: &mut [Label]) {
+    sentences_after_paragraphs(page, labels);
+    let mut text_seen = 0;
+    let mut ended = false;
+    let mut open_box: Option<usize> = None;
+    let mut teasers = false;
+    for i in 0..page.lines.len() {
+        let line = &page.lines[i];
+        let cue = &page.cues[i];
+        if ended {
+            if !matches!(labels[i], Label::Agency | Label::Byline | Label::Credit) {
+                labels[i] = Label::Furniture;
+            }
+            continue;
+        }
+        if open_box == Some(line.block) && line.chars <= 160 && matches!(cue, Class::Content) {
+            labels[i] = Label::Furniture;
+            continue;
+        }
+        open_box = None;
+        if teasers {
+            // A short line without a colon right above running text is the article's next
+            // subheading, not another teaser.
+            let next_prose = page.lines.get(i + 1).is_some_and(features_prose);
+            let subheading =
+                next_prose && !line.text.contains(':') && line.text.split_whitespace().count() <= 6;
+            if subheading {
+                labels[i] = Label::Subhead;
+                teasers = false;
+                continue;
+            }
+            if matches!(cue, Class::Content) && line.chars <= 160 && !line.text.ends_with('.') {
+                labels[i] = Label::Furniture;
+                continue;
+            }
+            teasers = false;
+        }
+        match cue {
+            Class::Tail(_) | Class::Copyright(..) => {
+                labels[i] = Label::Furniture;
+                ended = text_seen >= 2;
+            }
+            Class::Box(_) => {
+                labels[i] = Label::Furniture;
+                open_box = Some(line.block);
+            }
+            Class::Teaser(_) => {
+                labels[i] = Label::Furniture;
+                teasers = true;
+            }
+            // Closing credits ("Reporting by …; Editing by …") end the article.
+            Class::Byline(_) if text_seen >= 3 => ended = true,
+            _ => {}
+        }
+        if matches!(labels[i], Label::Body | Label::Lead) {
+            text_seen += 1;
+        }
+    }
+    subheads_between_paragraphs(page, labels);
+}
+
+/// A full sentence the model called furniture, right after a paragraph of the article (furniture
+/// cues between them skipped), is article text: losing it costs more than keeping a promo line.
+fn sentences_after_paragraphs(page: &Page, labels: &mut [Label]) {
+    for i in 1..page.lines.len() {
+        let line = &page.lines[i];
+        let sentence = line.text.split_whitespace().count() >= 6
+            && crate::features::ends_sentence(&line.text)
+            && line.text.ends_with(['.', '"', '“', '”', '«', '»'])
+            && line.text.starts_with(char::is_uppercase);
+        if labels[i] != Label::Furniture || !matches!(page.cues[i], Class::Content) || !sentence {
+            continue;
+        }
+        let prev = (0..i)
+            .rev()
+            .find(|&j| matches!(page.cues[j], Class::Content))
+            .map(|j| labels[j]);
+        if matches!(prev, Some(Label::Body | Label::Lead)) {
+            labels[i] = Label::Body;
+        }
+    }
+}
+
+/// A short heading line between paragraphs of the article that the model called furniture is a
+/// subheading ("Kritik von Ökonomen", "What markets expect").
+fn subheads_between_paragraphs(page: &Page, labels: &mut [Label]) {
+    for i in 1..page.lines.len().saturating_sub(1) {
+        let text = page.lines[i].text.as_str();
+        let words = text.split_whitespace().count();
+        let heading = (2..=10).contains(&words)
+            && page.lines[i].chars <= 80
+            && text.starts_with(char::is_uppercase)
+            && !text.ends_with([':', '.', ',', '|', '>'])
+            && !text.contains(['|', '©', '@']);
+        let prose_next = features_prose(&page.lines[i + 1]);
+        // A credit names a source ("Noah Berger", "Getty Images/…"): a heading-shaped line with
+        // lower-case words and no credit marker that the model alone calls a credit is a heading.
+        let worded = text
+            .split_whitespace()
+            .skip(1)
+            .any(|w| w.starts_with(char::is_lowercase))
+            && !text.contains('/');
+        let dropped = labels[i] == Label::Furniture || (labels[i] == Label::Credit && worded);
+        if dropped
+            && matches!(page.cues[i], Class::Content)
+            && heading
+            && (matches!(labels[i - 1], Label::Body | Label::Lead)
+                || (i >= 2
+                    && matches!(labels[i - 2], Label::Body | Label::Lead)
+                    && !matches!(page.cues[i - 1], Class::Content)))
+            && (labels[i + 1] == Label::Body
+                || (labels[i + 1] == Label::Furniture
+                    && matches!(page.cues[i + 1], Class::Content)))
+            && prose_next
+        {
+            labels[i] = Label::Subhead;
+        }
+    }
+}
+
+fn features_prose(line: &crate::features::Line) -> bool {
+    crate::features::is_prose(line)
+}
+
+/// The label a cue stands for where nothing else is known.
+fn cue_label(cue: &Class) -> Label {
+    match cue {
+        Class::Content => Label::Body,
+        Class::Agency(_) | Class::SignOff => Label::Agency,
+        Class::Byline(_) => Label::Byline,
+        Class::Date(_) => Label::DatelineDate,
+        Class::Caption { .. } => Label::CaptionCredit,
+        Class::Credit(_) => Label::Credit,
+        _ => Label::Furniture,
+    }
+}
+
+/// Cues certain enough to overrule the model.
+fn certain_cue(cue: &Class) -> Option<Label> {
+    match cue {
+        Class::Furniture(_) | Class::CaptionMarker => Some(Label::Furniture),
+        Class::Agency(_) => Some(Label::Agency),
+        Class::Byline(_) => Some(Label::Byline),
+        Class::Credit(_) => Some(Label::Credit),
+        _ => None,
+    }
+}
+
+const _: () = assert!(N == 13);
