@@ -62,11 +62,42 @@ pub fn speech_events(doc: &Document) -> Vec<SpeechEvent> {
     analyze::Analyzer::new(doc).run().events
 }
 
-/// Fills `doc.quotes` and `doc.attributions`.
+/// Fills `doc.quotes` and `doc.attributions`; a sentence too long to be looked at whole is
+/// analysed in windows, and `doc.meta.warnings` says so.
 pub fn annotate(doc: &mut Document) {
-    let (quotes, attributions) = attribute(doc);
-    doc.quotes = quotes;
-    doc.attributions = attributions;
+    if doc.text.is_empty() {
+        doc.quotes = Vec::new();
+        doc.attributions = Vec::new();
+        return;
+    }
+    let analyzer = analyze::Analyzer::new(doc);
+    let windowed = analyzer.windowed();
+    let found = analyzer.run();
+    doc.quotes = found.quotes;
+    doc.attributions = found.attributions;
+    if windowed > 0 {
+        let sentences = if windowed == 1 {
+            "sentence"
+        } else {
+            "sentences"
+        };
+        doc.meta.warnings.push(format!(
+            "attribution: {windowed} {sentences} longer than {} tokens analysed in windows of that size",
+            text::MAX_SENTENCE_TOKENS
+        ));
+    }
+}
+
+/// How much work (token look-ups) the attribution rules do on `doc`: for tests that check the
+/// stage grows linearly with its input.
+#[doc(hidden)]
+pub fn work(doc: &Document) -> u64 {
+    if doc.text.is_empty() {
+        return 0;
+    }
+    let analyzer = analyze::Analyzer::new(doc);
+    let _ = analyzer.run();
+    analyzer.steps()
 }
 
 #[cfg(test)]

@@ -36,7 +36,12 @@ pub(crate) struct View<'a> {
     /// Paragraph number per sentence.
     pub sent_para: Vec<usize>,
     pub quotes: Vec<QuoteSpan>,
+    /// How many sentences were longer than [`MAX_SENTENCE_TOKENS`] and cut into windows.
+    pub windowed: usize,
 }
+
+/// The longest sentence, in tokens, that the rules see whole; longer ones are cut into windows.
+pub(crate) const MAX_SENTENCE_TOKENS: usize = 1000;
 
 fn closers(open: char) -> &'static [char] {
     match open {
@@ -251,19 +256,61 @@ impl<'a> View<'a> {
             sents[t.sent].1 = i + 1;
         }
         let breaks: Vec<usize> = text.match_indices("\n\n").map(|(b, _)| b).collect();
-        let sent_para = sent_bytes
+        let sent_para: Vec<usize> = sent_bytes
             .iter()
             .map(|&(s, _)| breaks.partition_point(|&b| b < s))
             .chain(std::iter::repeat(0))
             .take(n_sent)
             .collect();
-        View {
+        let mut view = View {
             text,
             toks,
             sents,
             sent_para,
             quotes,
+            windowed: 0,
+        };
+        view.window_long_sentences();
+        view
+    }
+
+    /// Cuts every sentence longer than [`MAX_SENTENCE_TOKENS`] into windows of that many tokens,
+    /// each analysed as a sentence of its own: the rules look back and forth within a sentence,
+    /// so a sentence of n tokens costs up to n² steps, and a crawled page can hold megabytes
+    /// without a full stop. Real sentences are far shorter, so ordinary text is unchanged.
+    fn window_long_sentences(&mut self) {
+        if self
+            .sents
+            .iter()
+            .all(|&(a, b)| b.saturating_sub(a) <= MAX_SENTENCE_TOKENS)
+        {
+            return;
         }
+        let mut sents = Vec::with_capacity(self.sents.len());
+        let mut sent_para = Vec::with_capacity(self.sents.len());
+        for (s, &(a, b)) in self.sents.iter().enumerate() {
+            let para = self.sent_para.get(s).copied().unwrap_or(0);
+            if b.saturating_sub(a) <= MAX_SENTENCE_TOKENS {
+                sents.push((a, b));
+                sent_para.push(para);
+                continue;
+            }
+            self.windowed += 1;
+            let mut w = a;
+            while w < b {
+                let e = (w + MAX_SENTENCE_TOKENS).min(b);
+                sents.push((w, e));
+                sent_para.push(para);
+                w = e;
+            }
+        }
+        for (s, &(a, b)) in sents.iter().enumerate() {
+            for t in &mut self.toks[a..b] {
+                t.sent = s;
+            }
+        }
+        self.sents = sents;
+        self.sent_para = sent_para;
     }
 
     pub fn tok(&self, i: usize) -> &str {
