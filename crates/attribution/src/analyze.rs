@@ -140,7 +140,8 @@ impl<'a> Analyzer<'a> {
 
     fn lower(&self, i: usize) -> &str {
         self.steps.set(self.steps.get() + 1);
-        &self.v.toks[i].lower
+        let (a, b) = self.v.toks[i].lower;
+        &self.v.lower_buf[a as usize..b as usize]
     }
 
     fn outside(&self, i: usize) -> bool {

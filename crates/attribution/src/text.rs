@@ -12,7 +12,9 @@ pub(crate) struct Tok {
     pub quote: Option<usize>,
     /// The token is one or more quotation marks only.
     pub qmark: bool,
-    pub lower: String,
+    /// The lower-case form, as a byte range of `View::lower_buf` (one buffer, not a string per
+    /// token: a 20 MB document has millions of tokens).
+    pub lower: (u32, u32),
 }
 
 /// An outer quotation: marks at `open` and `close` (byte ranges of the marks).
@@ -30,6 +32,8 @@ impl QuoteSpan {
 
 pub(crate) struct View<'a> {
     pub text: &'a str,
+    /// The lower-case forms of all tokens, one after another.
+    pub lower_buf: String,
     pub toks: Vec<Tok>,
     /// Token index ranges `[start, end)` per sentence.
     pub sents: Vec<(usize, usize)>,
@@ -222,6 +226,7 @@ impl<'a> View<'a> {
         };
         let quotes = find_quotes(text);
         let mut toks = Vec::with_capacity(spans.len());
+        let mut lower_buf = String::with_capacity(text.len());
         let mut si = 0usize;
         let mut qi = 0usize;
         for &(b0, b1) in &spans {
@@ -236,13 +241,24 @@ impl<'a> View<'a> {
                 .filter(|q| q.open.1 <= b0 && b1 <= q.close.0)
                 .map(|_| qi);
             let s = &text[b0..b1];
+            let l0 = lower_buf.len();
+            if s.chars().all(|c| !c.is_uppercase()) {
+                lower_buf.push_str(s);
+            } else {
+                lower_buf.push_str(&s.to_lowercase());
+            }
+            // Offsets are u32: past 4 GiB of tokens the rest read as empty (no input comes near).
+            let lower = match (u32::try_from(l0), u32::try_from(lower_buf.len())) {
+                (Ok(a), Ok(b)) => (a, b),
+                _ => (0, 0),
+            };
             toks.push(Tok {
                 b0,
                 b1,
                 sent: si,
                 quote,
                 qmark: s.chars().all(is_quote_char),
-                lower: s.to_lowercase(),
+                lower,
             });
         }
         let n_sent = sent_bytes.len().max(1);
@@ -264,6 +280,7 @@ impl<'a> View<'a> {
             .collect();
         let mut view = View {
             text,
+            lower_buf,
             toks,
             sents,
             sent_para,
