@@ -7,6 +7,7 @@ mod golden;
 mod html_examples;
 mod ner;
 mod properties;
+mod robust;
 mod seed;
 mod spans;
 mod time;
