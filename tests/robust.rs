@@ -9,11 +9,27 @@ use std::process::{Command, Output};
 const ARTICLE: &str = "Die Regierung in Berlin plant einen neuen Haushalt. Der Kanzler sagte am \
     Montag in Wien, die Minister würden sich einigen. „Wir sind auf einem guten Weg“, sagte er.\n";
 
-fn scratch(name: &str) -> PathBuf {
+/// A fresh directory under the system's temporary directory, removed when the test ends.
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = PathBuf;
+    fn deref(&self) -> &PathBuf {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn scratch(name: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("dossier-robust-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    Scratch(dir)
 }
 
 fn dossier(args: &[&str]) -> Output {
