@@ -18,7 +18,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc::{channel, sync_channel, Receiver};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 use walk::{Input, Walk};
 
@@ -121,6 +121,64 @@ fn window(threads: usize) -> usize {
     2 * threads + 2
 }
 
+/// How many input bytes may be between being read and being written (a larger document still
+/// runs, alone): analysis holds some fifty bytes per input byte, so a few huge documents side
+/// by side would otherwise need gigabytes.
+const WINDOW_BYTES: u64 = 8 << 20;
+
+/// The documents and bytes in flight: the reader waits for room, the writer makes it.
+struct Budget {
+    state: Mutex<(usize, u64, bool)>,
+    room: Condvar,
+    docs: usize,
+    bytes: u64,
+}
+
+impl Budget {
+    fn new(docs: usize, bytes: u64) -> Self {
+        Budget {
+            state: Mutex::new((0, 0, false)),
+            room: Condvar::new(),
+            docs,
+            bytes,
+        }
+    }
+
+    /// Waits until a document of `bytes` fits; `false` once the writer has stopped.
+    fn acquire(&self, bytes: u64) -> bool {
+        let Ok(mut s) = self.state.lock() else {
+            return false;
+        };
+        while !s.2 && (s.0 >= self.docs || (s.0 > 0 && s.1 + bytes > self.bytes)) {
+            s = match self.room.wait(s) {
+                Ok(s) => s,
+                Err(_) => return false,
+            };
+        }
+        if s.2 {
+            return false;
+        }
+        s.0 += 1;
+        s.1 += bytes;
+        true
+    }
+
+    fn release(&self, bytes: u64) {
+        if let Ok(mut s) = self.state.lock() {
+            s.0 = s.0.saturating_sub(1);
+            s.1 = s.1.saturating_sub(bytes);
+        }
+        self.room.notify_all();
+    }
+
+    fn close(&self) {
+        if let Ok(mut s) = self.state.lock() {
+            s.2 = true;
+        }
+        self.room.notify_all();
+    }
+}
+
 /// One unit of work for the pool, or a failure already known to the reader.
 enum Job {
     Analyse(RawDocument),
@@ -129,8 +187,8 @@ enum Job {
 
 /// What the reader tells the writer besides documents.
 enum Event {
-    /// A document's result, by its position in input order.
-    Done(usize, Result<Box<Document>, String>),
+    /// A document's result, by its position in input order, with its size in bytes.
+    Done(usize, u64, Result<Box<Document>, String>),
     /// An input turned out to hold this many more documents (JSON Lines).
     More(u64),
 }
@@ -185,11 +243,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let progress = progress_bar(walk.inputs.len());
     let mut writer = Writer::new(sink, args.out.clone(), &progress);
 
+    // Room for documents in flight: the reader takes it, the writer gives it back.
+    let budget = Budget::new(window(threads), WINDOW_BYTES);
     let result = std::thread::scope(|scope| -> anyhow::Result<()> {
         let window = window(threads);
-        // A permit per document in flight: the reader takes one, the writer gives it back.
-        let (permit_tx, permit_rx) = sync_channel::<()>(window);
-        let (job_tx, job_rx) = sync_channel::<(usize, RawDocument)>(window);
+        let (job_tx, job_rx) = sync_channel::<(usize, u64, RawDocument)>(window);
         let job_rx = Arc::new(Mutex::new(job_rx));
         let (event_tx, event_rx) = channel::<Event>();
 
@@ -199,9 +257,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let options = &options;
             scope.spawn(move || loop {
                 let next = job_rx.lock().map(|rx| rx.recv());
-                let Ok(Ok((seq, raw))) = next else { return };
+                let Ok(Ok((seq, bytes, raw))) = next else {
+                    return;
+                };
                 if event_tx
-                    .send(Event::Done(seq, analyse(raw, options)))
+                    .send(Event::Done(seq, bytes, analyse(raw, options)))
                     .is_err()
                 {
                     return;
@@ -210,6 +270,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         let inputs = &walk.inputs;
         let max_bytes = args.max_bytes;
+        let budget = &budget;
         scope.spawn(move || {
             let mut seq = 0usize;
             for input in inputs {
@@ -221,12 +282,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     return;
                 }
                 for job in jobs {
-                    if permit_tx.send(()).is_err() {
+                    let bytes = match &job {
+                        Job::Analyse(raw) => raw.bytes as u64,
+                        Job::Failed(_) => 0,
+                    };
+                    if !budget.acquire(bytes) {
                         return; // the writer stopped
                     }
                     let sent = match job {
-                        Job::Analyse(raw) => job_tx.send((seq, raw)).is_ok(),
-                        Job::Failed(m) => event_tx.send(Event::Done(seq, Err(m))).is_ok(),
+                        Job::Analyse(raw) => job_tx.send((seq, bytes, raw)).is_ok(),
+                        Job::Failed(m) => event_tx.send(Event::Done(seq, 0, Err(m))).is_ok(),
                     };
                     if !sent {
                         return;
@@ -235,9 +300,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 }
             }
         });
-        let result = writer.drain(&event_rx, &permit_rx);
+        let result = writer.drain(&event_rx, budget);
         // Whatever happened, let the reader and the pool see that nobody listens any more.
-        drop(permit_rx);
+        budget.close();
         drop(event_rx);
         result
     });
@@ -296,7 +361,7 @@ struct Writer<'a> {
     progress: &'a ProgressBar,
     places: dossier_geo::FeatureCollection,
     /// Finished documents waiting for an earlier one.
-    pending: BTreeMap<usize, Result<Box<Document>, String>>,
+    pending: BTreeMap<usize, (u64, Result<Box<Document>, String>)>,
     next: usize,
     /// File names given out in this run (`--out`).
     names: HashSet<String>,
@@ -324,17 +389,18 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn drain(&mut self, events: &Receiver<Event>, permits: &Receiver<()>) -> anyhow::Result<()> {
+    fn drain(&mut self, events: &Receiver<Event>, budget: &Budget) -> anyhow::Result<()> {
         for event in events {
             match event {
                 Event::More(n) => self.progress.inc_length(n),
-                Event::Done(seq, result) => {
-                    self.pending.insert(seq, result);
-                    while let Some(result) = self.pending.remove(&self.next) {
+                Event::Done(seq, bytes, result) => {
+                    self.pending.insert(seq, (bytes, result));
+                    while let Some((bytes, result)) = self.pending.remove(&self.next) {
                         self.next += 1;
                         self.progress.inc(1);
-                        let _ = permits.recv();
-                        self.emit(result)?;
+                        let emitted = self.emit(result);
+                        budget.release(bytes);
+                        emitted?;
                     }
                 }
             }
