@@ -41,11 +41,13 @@ pub fn analyze_bytes(
 }
 
 /// Runs every stage on one decoded document.
-pub fn analyze_raw(raw: RawDocument, options: &Options) -> Document {
+pub fn analyze_raw(mut raw: RawDocument, options: &Options) -> Document {
     let mut article = match raw.format {
         Format::Html => dossier_html::extract(&raw.content, raw.url.as_deref()),
         Format::Text | Format::Jsonl => dossier_clean::clean_page_dump(&raw.content),
     };
+    // The input text is not needed again: free it before the later stages need their memory.
+    raw.content = String::new();
     // Fields given alongside the content (JSON Lines) win over what extraction guessed.
     if raw.title.is_some() && article.headline.is_none() {
         article.headline = raw.title.clone();
@@ -83,6 +85,8 @@ pub fn analyze_raw(raw: RawDocument, options: &Options) -> Document {
     doc.language = dossier_langid::detect(&doc.text);
     let seg = segment_document(&mut doc);
     let time_rules = dossier_time::annotate(&mut doc, &seg.sentences);
+    // Byte offsets of every token: 16 bytes a token, no longer needed.
+    drop(seg);
     let ner_model = dossier_ner::model_language(&doc.language);
     doc.entities = match ner_model {
         Some(_) => dossier_ner::entities(&doc),

@@ -354,7 +354,10 @@ fn unseen_english_wire_story() {
 fn seed_page_dump() {
     let path = root().join("../shared/corpus/seed-kim-russland.txt");
     if !path.exists() {
-        eprintln!("skipped: {} is absent", path.display());
+        let _ = std::io::Write::write_fmt(
+            &mut std::io::stderr(),
+            format_args!("skipped: {} is absent\n", path.display()),
+        );
         return;
     }
     let doc = analyze(&path);

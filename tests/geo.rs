@@ -28,7 +28,10 @@ fn german_places_resolve_and_the_distance_is_checked() {
     let doc = analyze(GERMAN);
     doc.validate_spans().expect("valid spans");
     let Some(kiel) = place(&doc, "Kiel") else {
-        eprintln!("skipped: the NER stage did not find Kiel");
+        let _ = std::io::Write::write_fmt(
+            &mut std::io::stderr(),
+            format_args!("skipped: the NER stage did not find Kiel\n"),
+        );
         return;
     };
     let geo = kiel.geo.as_ref().expect("Kiel resolved");

@@ -21,7 +21,10 @@ pub fn report() -> Option<&'static Document> {
         Some(doc)
     });
     if report.is_none() {
-        eprintln!("skipped: {path} is absent");
+        let _ = std::io::Write::write_fmt(
+            &mut std::io::stderr(),
+            format_args!("skipped: {path} is absent\n"),
+        );
     }
     report.as_ref()
 }

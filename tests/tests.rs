@@ -8,6 +8,7 @@ mod html_examples;
 mod languages;
 mod ner;
 mod properties;
+mod robust;
 mod seed;
 mod spans;
 mod time;

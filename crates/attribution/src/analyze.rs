@@ -82,6 +82,10 @@ pub(crate) struct Analyzer<'a> {
     lex: &'static Lexicon,
     english: bool,
     mentions: Mentions,
+    /// Per sentence, the index of its first word token (its end when it has none).
+    first_word: Vec<usize>,
+    /// Token look-ups made so far: the unit of work that the linearity tests count.
+    steps: std::cell::Cell<u64>,
 }
 
 fn is_word(s: &str) -> bool {
@@ -102,16 +106,35 @@ pub(crate) struct Found {
 impl<'a> Analyzer<'a> {
     pub fn new(doc: &'a Document) -> Analyzer<'a> {
         let english = doc.language.starts_with("en");
+        let v = View::new(doc);
+        let first_word = v
+            .sents
+            .iter()
+            .map(|&(a, b)| (a..b).find(|&k| is_word(v.tok(k))).unwrap_or(b))
+            .collect();
         Analyzer {
             doc,
-            v: View::new(doc),
+            v,
             lex: Lexicon::for_language(&doc.language),
             english,
             mentions: Mentions::new(doc),
+            first_word,
+            steps: std::cell::Cell::new(0),
         }
     }
 
+    /// Sentences longer than the rules look at whole, cut into windows (see `View`).
+    pub fn windowed(&self) -> usize {
+        self.v.windowed
+    }
+
+    /// Token look-ups made so far.
+    pub fn steps(&self) -> u64 {
+        self.steps.get()
+    }
+
     fn tok(&self, i: usize) -> &str {
+        self.steps.set(self.steps.get() + 1);
         self.v.tok(i)
     }
 
@@ -133,7 +156,9 @@ impl<'a> Analyzer<'a> {
     }
 
     fn lower(&self, i: usize) -> &str {
-        &self.v.toks[i].lower
+        self.steps.set(self.steps.get() + 1);
+        let (a, b) = self.v.toks[i].lower;
+        &self.v.lower_buf[a as usize..b as usize]
     }
 
     fn outside(&self, i: usize) -> bool {
@@ -142,8 +167,8 @@ impl<'a> Analyzer<'a> {
     }
 
     fn sentence_initial(&self, i: usize) -> bool {
-        let s0 = self.v.sents[self.v.toks[i].sent].0;
-        (s0..i).all(|k| !is_word(self.tok(k)))
+        // No word before `i` in its sentence.
+        i <= self.first_word[self.v.toks[i].sent]
     }
 
     fn stop(&self, i: usize) -> bool {
@@ -210,7 +235,10 @@ impl<'a> Analyzer<'a> {
     /// mark.
     fn short_quote_at(&self, i: usize, end: usize) -> Option<usize> {
         let b = self.v.toks[i].b0;
-        let qi = self.v.quotes.iter().position(|q| q.open.0 == b)?;
+        let qi = self.v.quotes.partition_point(|q| q.open.0 < b);
+        if self.v.quotes.get(qi).is_none_or(|q| q.open.0 != b) {
+            return None;
+        }
         let close = self.v.quotes[qi].close.0;
         let mut words = 0;
         let mut j = i + 1;
@@ -1124,7 +1152,10 @@ impl<'a> Analyzer<'a> {
                 ));
             } else if let Some((st, (a, b))) = sentence_stance[s] {
                 let (b0, b1) = (self.v.toks[a].b0, self.v.toks[b - 1].b1);
-                if direct_claims.iter().any(|&(x, y)| x <= b0 && b1 <= y) {
+                // Outer quotations do not overlap and come in text order: the one that could
+                // hold this claim is the last that starts at or before it.
+                let p = direct_claims.partition_point(|&(x, _)| x <= b0);
+                if p > 0 && b1 <= direct_claims[p - 1].1 {
                     continue;
                 }
                 attributions.push((

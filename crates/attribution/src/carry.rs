@@ -39,10 +39,7 @@ pub(crate) fn carry_back(
         if next_start >= next_end || view.sent_para.get(s) != view.sent_para.get(s + 1) {
             continue;
         }
-        if !lex
-            .continuation_starts
-            .contains(&view.toks[next_start].lower)
-        {
+        if !lex.continuation_starts.contains(view.lower(next_start)) {
             continue;
         }
         // The next sentence's claim must open that sentence and name a source.

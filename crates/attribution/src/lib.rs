@@ -44,10 +44,17 @@ pub fn attribute_with(
     doc: &Document,
     model: Option<&learned::Model>,
 ) -> (Vec<Quote>, Vec<Attribution>) {
+    let (quotes, attributions, _) = run(doc, model);
+    (quotes, attributions)
+}
+
+/// Rules, model and the carried chains; also how many sentences were analysed in windows.
+fn run(doc: &Document, model: Option<&learned::Model>) -> (Vec<Quote>, Vec<Attribution>, usize) {
     if doc.text.is_empty() {
-        return (Vec::new(), Vec::new());
+        return (Vec::new(), Vec::new(), 0);
     }
     let analyzer = analyze::Analyzer::new(doc);
+    let windowed = analyzer.windowed();
     let mut found = analyzer.run();
     let predicted = match model {
         Some(m) => {
@@ -74,7 +81,7 @@ pub fn attribute_with(
         analyzer.lexicon(),
         &mut found.attributions,
     );
-    (found.quotes, found.attributions)
+    (found.quotes, found.attributions, windowed)
 }
 
 /// The model's own spans per role ([`learned::ROLES`]) as byte ranges, without the rules' output:
@@ -116,11 +123,35 @@ pub fn speech_events(doc: &Document) -> Vec<SpeechEvent> {
     analyze::Analyzer::new(doc).run().events
 }
 
-/// Fills `doc.quotes` and `doc.attributions`.
+/// Fills `doc.quotes` and `doc.attributions`; a sentence too long to be looked at whole is
+/// analysed in windows, and `doc.meta.warnings` says so.
 pub fn annotate(doc: &mut Document) {
-    let (quotes, attributions) = attribute(doc);
+    let (quotes, attributions, windowed) = run(doc, learned::Model::for_language(&doc.language));
     doc.quotes = quotes;
     doc.attributions = attributions;
+    if windowed > 0 {
+        let sentences = if windowed == 1 {
+            "sentence"
+        } else {
+            "sentences"
+        };
+        doc.meta.warnings.push(format!(
+            "attribution: {windowed} {sentences} longer than {} tokens analysed in windows of that size",
+            text::MAX_SENTENCE_TOKENS
+        ));
+    }
+}
+
+/// How much work (token look-ups) the attribution rules do on `doc`: for tests that check the
+/// stage grows linearly with its input.
+#[doc(hidden)]
+pub fn work(doc: &Document) -> u64 {
+    if doc.text.is_empty() {
+        return 0;
+    }
+    let analyzer = analyze::Analyzer::new(doc);
+    let _ = analyzer.run();
+    analyzer.steps()
 }
 
 #[cfg(test)]

@@ -465,3 +465,58 @@ fn eval_env() {
     }
     eprintln!("{out}");
 }
+
+/// A sentence without punctuation that holds speech verbs: the shape that made the rules
+/// super-quadratic (each cue searched back to the sentence start).
+fn long_sentence(words: usize) -> String {
+    let w = "der die das und Regierung Berlin sagte Haushalt Kanzler Minister Montag Wien plant"
+        .split(' ')
+        .collect::<Vec<_>>();
+    // A fixed pseudo-random walk, so that the text is the same on every run.
+    let mut x: u64 = 1;
+    (0..words)
+        .map(|_| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            w[(x >> 33) as usize % w.len()]
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn work_grows_linearly_on_one_long_sentence() {
+    let steps = |words: usize| {
+        let d = doc("de", &[&long_sentence(words)]);
+        crate::work(&d)
+    };
+    let (small, large) = (steps(4000), steps(16000));
+    // Four times the input: about four times the work (it was about sixteen times and more).
+    assert!(
+        large <= small * 5,
+        "work {small} for 4,000 words, {large} for 16,000"
+    );
+}
+
+#[test]
+fn a_long_sentence_is_windowed_with_a_warning_and_valid_spans() {
+    let mut d = doc("de", &[&long_sentence(3000)]);
+    run(&mut d);
+    assert_eq!(d.meta.warnings.len(), 1, "{:?}", d.meta.warnings);
+    assert!(d.meta.warnings[0].contains("windows"));
+    let mut short = doc(
+        "de",
+        &["Die Regierung plant neue Steuern, sagte der Kanzler am Montag."],
+    );
+    run(&mut short);
+    assert!(short.meta.warnings.is_empty());
+}
+
+#[test]
+fn many_quotations_and_sentences_stay_linear() {
+    let text = "„Wir kommen morgen wieder her“, sagte er. Das soll geschehen sein. ";
+    let steps = |n: usize| crate::work(&doc("de", &[&text.repeat(n)]));
+    let (small, large) = (steps(200), steps(800));
+    assert!(large <= small * 5, "work {small} for 200, {large} for 800");
+}

@@ -12,7 +12,9 @@ pub(crate) struct Tok {
     pub quote: Option<usize>,
     /// The token is one or more quotation marks only.
     pub qmark: bool,
-    pub lower: String,
+    /// The lower-case form, as a byte range of `View::lower_buf` (one buffer, not a string per
+    /// token: a 20 MB document has millions of tokens).
+    pub lower: (u32, u32),
 }
 
 /// An outer quotation: marks at `open` and `close` (byte ranges of the marks).
@@ -33,13 +35,20 @@ impl QuoteSpan {
 
 pub(crate) struct View<'a> {
     pub text: &'a str,
+    /// The lower-case forms of all tokens, one after another.
+    pub lower_buf: String,
     pub toks: Vec<Tok>,
     /// Token index ranges `[start, end)` per sentence.
     pub sents: Vec<(usize, usize)>,
     /// Paragraph number per sentence.
     pub sent_para: Vec<usize>,
     pub quotes: Vec<QuoteSpan>,
+    /// How many sentences were longer than [`MAX_SENTENCE_TOKENS`] and cut into windows.
+    pub windowed: usize,
 }
+
+/// The longest sentence, in tokens, that the rules see whole; longer ones are cut into windows.
+pub(crate) const MAX_SENTENCE_TOKENS: usize = 1000;
 
 fn closers(open: char) -> &'static [char] {
     match open {
@@ -229,6 +238,7 @@ impl<'a> View<'a> {
         };
         let quotes = find_quotes(text);
         let mut toks = Vec::with_capacity(spans.len());
+        let mut lower_buf = String::with_capacity(text.len());
         let mut si = 0usize;
         let mut qi = 0usize;
         for &(b0, b1) in &spans {
@@ -243,13 +253,24 @@ impl<'a> View<'a> {
                 .filter(|q| q.open.1 <= b0 && b1 <= q.close.0)
                 .map(|_| qi);
             let s = &text[b0..b1];
+            let l0 = lower_buf.len();
+            if s.chars().all(|c| !c.is_uppercase()) {
+                lower_buf.push_str(s);
+            } else {
+                lower_buf.push_str(&s.to_lowercase());
+            }
+            // Offsets are u32: past 4 GiB of tokens the rest read as empty (no input comes near).
+            let lower = match (u32::try_from(l0), u32::try_from(lower_buf.len())) {
+                (Ok(a), Ok(b)) => (a, b),
+                _ => (0, 0),
+            };
             toks.push(Tok {
                 b0,
                 b1,
                 sent: si,
                 quote,
                 qmark: s.chars().all(is_quote_char),
-                lower: s.to_lowercase(),
+                lower,
             });
         }
         let n_sent = sent_bytes.len().max(1);
@@ -263,19 +284,68 @@ impl<'a> View<'a> {
             sents[t.sent].1 = i + 1;
         }
         let breaks: Vec<usize> = text.match_indices("\n\n").map(|(b, _)| b).collect();
-        let sent_para = sent_bytes
+        let sent_para: Vec<usize> = sent_bytes
             .iter()
             .map(|&(s, _)| breaks.partition_point(|&b| b < s))
             .chain(std::iter::repeat(0))
             .take(n_sent)
             .collect();
-        View {
+        let mut view = View {
             text,
+            lower_buf,
             toks,
             sents,
             sent_para,
             quotes,
+            windowed: 0,
+        };
+        view.window_long_sentences();
+        view
+    }
+
+    /// Cuts every sentence longer than [`MAX_SENTENCE_TOKENS`] into windows of that many tokens,
+    /// each analysed as a sentence of its own: the rules look back and forth within a sentence,
+    /// so a sentence of n tokens costs up to n² steps, and a crawled page can hold megabytes
+    /// without a full stop. Real sentences are far shorter, so ordinary text is unchanged.
+    fn window_long_sentences(&mut self) {
+        if self
+            .sents
+            .iter()
+            .all(|&(a, b)| b.saturating_sub(a) <= MAX_SENTENCE_TOKENS)
+        {
+            return;
         }
+        let mut sents = Vec::with_capacity(self.sents.len());
+        let mut sent_para = Vec::with_capacity(self.sents.len());
+        for (s, &(a, b)) in self.sents.iter().enumerate() {
+            let para = self.sent_para.get(s).copied().unwrap_or(0);
+            if b.saturating_sub(a) <= MAX_SENTENCE_TOKENS {
+                sents.push((a, b));
+                sent_para.push(para);
+                continue;
+            }
+            self.windowed += 1;
+            let mut w = a;
+            while w < b {
+                let e = (w + MAX_SENTENCE_TOKENS).min(b);
+                sents.push((w, e));
+                sent_para.push(para);
+                w = e;
+            }
+        }
+        for (s, &(a, b)) in sents.iter().enumerate() {
+            for t in &mut self.toks[a..b] {
+                t.sent = s;
+            }
+        }
+        self.sents = sents;
+        self.sent_para = sent_para;
+    }
+
+    /// The lower-case form of token `i`.
+    pub fn lower(&self, i: usize) -> &str {
+        let (a, b) = self.toks[i].lower;
+        &self.lower_buf[a as usize..b as usize]
     }
 
     pub fn tok(&self, i: usize) -> &str {

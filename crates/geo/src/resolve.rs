@@ -581,7 +581,10 @@ mod tests {
     #[test]
     fn resolves_cities_countries_and_adjectives() {
         if Gazetteer::get().is_empty() {
-            eprintln!("skipped: no gazetteer artifact");
+            let _ = std::io::Write::write_fmt(
+                &mut std::io::stderr(),
+                format_args!("skipped: no gazetteer artifact\n"),
+            );
             return;
         }
         let doc = doc_with(

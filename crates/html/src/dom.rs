@@ -92,6 +92,11 @@ impl Element {
 pub struct Dom {
     pub nodes: Vec<Node>,
     text_buf: String,
+    /// Elements opened deeper than [`MAX_DEPTH`] levels, whose content was flattened into the
+    /// element at that depth (their text is kept).
+    pub flattened: usize,
+    /// Attributes dropped from tags that carried more than [`MAX_ATTRS`].
+    pub dropped_attrs: usize,
 }
 
 /// Elements whose attributes extraction reads; all other attributes are skipped while parsing.
@@ -279,8 +284,13 @@ const SCOPE: &[&str] = &[
     "html", "table", "td", "th", "caption", "object", "template", "button",
 ];
 
-/// Deeper nesting than this is flattened: no page needs it, and it bounds every walk.
-const MAX_DEPTH: usize = 256;
+/// Deeper nesting than this is flattened: no page needs it, and it bounds every walk. It must
+/// stay below the depth at which extraction's own walks stop (200 levels), so that flattened
+/// text is still read.
+pub const MAX_DEPTH: usize = 128;
+/// Attributes kept per tag; the rest are cut before the tokenizer sees them, whose duplicate
+/// check compares each attribute with all before it (quadratic in the attributes of one tag).
+pub const MAX_ATTRS: usize = 256;
 /// How far down the stack of open elements an end tag or implied end tag looks; keeps
 /// pathological nesting linear (a real page's element to close is a few levels up).
 const MAX_SCOPE_WALK: usize = 48;
@@ -334,7 +344,38 @@ fn intern_attr(name: &str) -> Option<&'static str> {
 
 impl Dom {
     pub fn parse(html: &str) -> Dom {
-        Builder::run(html)
+        let (html, dropped_attrs) = bound_attributes(html);
+        let mut dom = Builder::run(&html);
+        dom.dropped_attrs = dropped_attrs;
+        dom
+    }
+
+    /// What was flattened or cut while parsing, for `Article::warnings`.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.flattened > 0 {
+            out.push(format!(
+                "HTML nested deeper than {MAX_DEPTH} levels: flattened ({} {} below that depth)",
+                self.flattened,
+                if self.flattened == 1 {
+                    "element"
+                } else {
+                    "elements"
+                }
+            ));
+        }
+        if self.dropped_attrs > 0 {
+            out.push(format!(
+                "HTML tags with more than {MAX_ATTRS} attributes: {} {} dropped",
+                self.dropped_attrs,
+                if self.dropped_attrs == 1 {
+                    "attribute"
+                } else {
+                    "attributes"
+                }
+            ));
+        }
+        out
     }
 
     /// The text of a text node (empty for other nodes).
@@ -513,6 +554,8 @@ struct Builder {
     raw_node: NodeId,
     /// Whether that content is kept in `Element::raw` (title, JSON-LD) or dropped.
     raw_keep: bool,
+    /// Elements not pushed because the stack was [`MAX_DEPTH`] deep.
+    flattened: usize,
 }
 
 /// The token sink: html5ever hands tokens through `&self`, so the builder sits in a `RefCell`.
@@ -569,6 +612,7 @@ impl Builder {
             seen_body_tag: false,
             raw_node: 0,
             raw_keep: false,
+            flattened: 0,
         }
     }
 
@@ -594,6 +638,8 @@ impl Builder {
         Dom {
             nodes: b.nodes,
             text_buf: b.text_buf,
+            flattened: b.flattened,
+            dropped_attrs: 0,
         }
     }
 
@@ -818,8 +864,12 @@ impl Builder {
             return raw_kind;
         }
         let is_void = flags & (VOID_TAG | RAW_TAG) != 0 || tag_token.self_closing;
-        if !is_void && self.stack.len() < MAX_DEPTH {
-            self.stack.push(id);
+        if !is_void {
+            if self.stack.len() < MAX_DEPTH {
+                self.stack.push(id);
+            } else {
+                self.flattened += 1;
+            }
         }
         None
     }
@@ -865,9 +915,171 @@ impl Builder {
     }
 }
 
+/// Cuts the attributes after the first [`MAX_ATTRS`] of every tag (with a count of what was
+/// cut), in one linear pass that follows the tokenizer closely enough for tags: comments and the
+/// content of raw-text elements are skipped, quoted values may hold `>`. Ordinary pages come
+/// back borrowed, unchanged.
+fn bound_attributes(html: &str) -> (std::borrow::Cow<'_, str>, usize) {
+    let b = html.as_bytes();
+    let n = b.len();
+    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c);
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut dropped = 0;
+    let mut i = 0;
+    while let Some(p) = b[i..].iter().position(|&c| c == b'<') {
+        let start = i + p;
+        i = start + 1;
+        if b[i..].starts_with(b"!--") {
+            i = find_from(b, i + 3, b"-->").map_or(n, |e| e + 3);
+            continue;
+        }
+        if i >= n || !b[i].is_ascii_alphabetic() {
+            continue;
+        }
+        let name_start = i;
+        while i < n && !space(b[i]) && b[i] != b'>' && b[i] != b'/' {
+            i += 1;
+        }
+        let name = &b[name_start..i];
+        let mut count = 0usize;
+        let mut cut = None;
+        loop {
+            while i < n && (space(b[i]) || b[i] == b'/') {
+                i += 1;
+            }
+            if i >= n || b[i] == b'>' {
+                break;
+            }
+            let attr_start = i;
+            i += 1;
+            while i < n && !space(b[i]) && !matches!(b[i], b'/' | b'>' | b'=') {
+                i += 1;
+            }
+            let mut j = i;
+            while j < n && space(b[j]) {
+                j += 1;
+            }
+            if j < n && b[j] == b'=' {
+                j += 1;
+                while j < n && space(b[j]) {
+                    j += 1;
+                }
+                if j < n && (b[j] == b'"' || b[j] == b'\'') {
+                    let q = b[j];
+                    j = b[j + 1..]
+                        .iter()
+                        .position(|&c| c == q)
+                        .map_or(n, |e| j + 1 + e + 1);
+                } else {
+                    while j < n && !space(b[j]) && b[j] != b'>' {
+                        j += 1;
+                    }
+                }
+                i = j;
+            }
+            count += 1;
+            if count == MAX_ATTRS + 1 {
+                cut = Some(attr_start);
+            }
+        }
+        if let Some(c) = cut {
+            dropped += count - MAX_ATTRS;
+            let o = out.get_or_insert_with(|| String::with_capacity(html.len()));
+            // Both ends sit next to ASCII bytes, so they are character boundaries.
+            o.push_str(&html[copied..c]);
+            copied = i;
+        }
+        // The content of raw-text elements is not markup: skip to their end tag.
+        const RAW: &[&[u8]] = &[
+            b"script",
+            b"style",
+            b"textarea",
+            b"title",
+            b"xmp",
+            b"iframe",
+            b"noembed",
+            b"noframes",
+        ];
+        if let Some(raw) = RAW.iter().find(|r| r.eq_ignore_ascii_case(name)) {
+            let mut k = i;
+            i = n;
+            while let Some(e) = find_from(b, k, b"</") {
+                let tail = &b[e + 2..];
+                if tail.len() >= raw.len() && tail[..raw.len()].eq_ignore_ascii_case(raw) {
+                    i = e;
+                    break;
+                }
+                k = e + 2;
+            }
+        }
+    }
+    match out {
+        None => (std::borrow::Cow::Borrowed(html), 0),
+        Some(mut o) => {
+            o.push_str(&html[copied..]);
+            (std::borrow::Cow::Owned(o), dropped)
+        }
+    }
+}
+
+/// The first position at or after `from` where `needle` starts.
+fn find_from(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    if from >= hay.len() {
+        return None;
+    }
+    let first = needle[0];
+    let mut k = from;
+    while let Some(p) = hay[k..].iter().position(|&c| c == first) {
+        let at = k + p;
+        if hay[at..].starts_with(needle) {
+            return Some(at);
+        }
+        k = at + 1;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_attributes_are_cut_and_counted() {
+        let mut html = String::from("<html><body><p ");
+        for i in 0..(MAX_ATTRS + 50) {
+            html.push_str(&format!("a{i}=\"x>y\" "));
+        }
+        html.push_str("class=lead>Der Text bleibt.</p><script>if (a<b) { x = '<p a b c>'; }</script><p>Zwei</p></body></html>");
+        let (cut, dropped) = bound_attributes(&html);
+        assert_eq!(dropped, 51);
+        assert!(cut.contains("a255=\"x>y\" >Der Text bleibt."), "{cut}");
+        assert!(!cut.contains("a256="));
+        assert!(cut.ends_with("<p>Zwei</p></body></html>"));
+        let dom = Dom::parse(&html);
+        assert_eq!(dom.dropped_attrs, 51);
+        assert!(dom.text_of(0).contains("Der Text bleibt. Zwei"));
+        let ordinary = "<p class=a id='b' data-x=\"<>\">x</p><!-- <p a b> --><style>p>a{}</style>";
+        assert!(matches!(
+            bound_attributes(ordinary),
+            (std::borrow::Cow::Borrowed(_), 0)
+        ));
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_and_keeps_its_text() {
+        let depth = 3 * MAX_DEPTH;
+        let html = format!(
+            "<html><body>{}<p>Tief unten steht der Text.</p>{}</body></html>",
+            "<div>".repeat(depth),
+            "</div>".repeat(depth)
+        );
+        let dom = Dom::parse(&html);
+        assert!(dom.flattened > 0);
+        assert!(dom.text_of(0).contains("Tief unten steht der Text."));
+        assert_eq!(dom.warnings().len(), 1);
+        assert!(Dom::parse("<p>flach</p>").warnings().is_empty());
+    }
 
     fn body_text(html: &str) -> String {
         let dom = Dom::parse(html);

@@ -164,7 +164,7 @@ pub fn extract(html: &str, url: Option<&str>) -> Article {
         published_evidence: page.published.map(|(_, e)| e),
         url: url.map(str::to_string).or(page.url),
         removed,
-        warnings: Vec::new(),
+        warnings: dom.warnings(),
     }
 }
 

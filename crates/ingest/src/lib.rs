@@ -121,11 +121,34 @@ fn decode(bytes: &[u8]) -> Result<(String, String), String> {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok((text.to_string(), UTF_8.name().to_string()));
     }
+    if mostly_utf8(bytes) {
+        // A few bad bytes in a UTF-8 document (a truncated character, a stray Latin-1 byte)
+        // become U+FFFD; reading the whole document as Windows-1252 would garble every umlaut.
+        return Ok((
+            String::from_utf8_lossy(bytes).into_owned(),
+            UTF_8.name().to_string(),
+        ));
+    }
     let encoding = declared_charset(bytes)
         .filter(|e| *e != UTF_16LE && *e != UTF_16BE)
         .unwrap_or_else(|| guess_encoding(bytes));
     let (text, _) = encoding.decode_without_bom_handling(bytes);
     Ok((text.into_owned(), encoding.name().to_string()))
+}
+
+/// UTF-8 with a few invalid sequences: at least three valid multi-byte characters for each
+/// invalid sequence. Text in a legacy encoding has almost no valid multi-byte sequences (its
+/// non-ASCII letters stand alone between ASCII ones), so it does not pass.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let mut valid_multibyte = 0usize;
+    let mut invalid = 0usize;
+    for chunk in bytes.utf8_chunks() {
+        valid_multibyte += chunk.valid().bytes().filter(|&b| b >= 0xc0).count();
+        if !chunk.invalid().is_empty() {
+            invalid += 1;
+        }
+    }
+    valid_multibyte >= 3 * invalid.max(1)
 }
 
 /// Common binary file signatures, by their first bytes.
@@ -454,6 +477,24 @@ mod tests {
             "iso-8859-1 maps to windows-1252"
         );
         assert!(doc.content.contains("Köln"));
+    }
+
+    #[test]
+    fn one_invalid_byte_keeps_utf8() {
+        let mut bytes = "Die Bürger äußerten Sorgen über die Größe der Straße, sagte sie in Köln."
+            .as_bytes()
+            .to_vec();
+        bytes.extend_from_slice(b" kaputt: \xff.");
+        let doc = one(&bytes);
+        assert_eq!(doc.encoding, "UTF-8");
+        assert!(doc.content.contains("Bürger äußerten"), "{}", doc.content);
+        assert!(doc.content.contains("kaputt: \u{fffd}."));
+        // A truncated character at the end, as a crawler's cut leaves it.
+        let mut cut = "Größe für Straße und Brücke über Fluss "
+            .repeat(3)
+            .into_bytes();
+        cut.extend_from_slice(&"ü".as_bytes()[..1]);
+        assert_eq!(one(&cut).encoding, "UTF-8");
     }
 
     #[test]

@@ -117,7 +117,10 @@ fn long_text_is_sampled() {
 fn accuracy_on_shared_data() {
     let shared = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data");
     if !std::path::Path::new(shared).exists() {
-        eprintln!("skipped: {shared} not found");
+        let _ = std::io::Write::write_fmt(
+            &mut std::io::stderr(),
+            format_args!("skipped: {shared} not found\n"),
+        );
         return;
     }
     let ud = std::fs::read_to_string(format!("{shared}/ud/de_gsd-ud-dev.conllu")).unwrap();

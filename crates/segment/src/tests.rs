@@ -338,7 +338,10 @@ fn ud_german_sentence_boundaries() {
         "/../../../shared/data/ud/de_gsd-ud-dev.conllu"
     );
     let Ok(conllu) = std::fs::read_to_string(path) else {
-        eprintln!("skipped: {path} not found");
+        let _ = std::io::Write::write_fmt(
+            &mut std::io::stderr(),
+            format_args!("skipped: {path} not found\n"),
+        );
         return;
     };
     let sentences: Vec<&str> = conllu

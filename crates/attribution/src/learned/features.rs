@@ -79,7 +79,7 @@ pub(crate) fn token_features(
 ) -> Vec<Vec<u64>> {
     let n = view.toks.len();
     let words: Vec<&str> = (0..n).map(|i| view.tok(i)).collect();
-    let lower: Vec<&str> = view.toks.iter().map(|t| t.lower.as_str()).collect();
+    let lower: Vec<&str> = (0..n).map(|i| view.lower(i)).collect();
     let entity = entity_labels(doc, view);
     let shapes: Vec<String> = words.iter().map(|w| shape(w)).collect();
     let moods: Vec<Option<Mood>> = lower.iter().map(|w| lex.mood(w)).collect();

@@ -490,8 +490,8 @@ fn speaker_entity(
         }
     }
     let pronoun = b - a == 1
-        && (lex.person_pronouns.contains(&view.toks[a].lower)
-            || lex.subject_pronouns.contains(&view.toks[a].lower));
+        && (lex.person_pronouns.contains(view.lower(a))
+            || lex.subject_pronouns.contains(view.lower(a)));
     if pronoun {
         return before.map(|(_, id)| id.to_string());
     }
