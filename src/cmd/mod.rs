@@ -1,9 +1,11 @@
 //! One module per subcommand.
 
 pub mod analyze;
+pub mod archive;
 pub mod bench;
 pub mod build_lexicon;
 pub mod eval_attribution;
+pub mod eval_clustering;
 pub mod eval_extraction;
 pub mod eval_geo;
 pub mod eval_time;
@@ -25,6 +27,8 @@ pub enum EvalCommand {
     Geo(eval_geo::Args),
     /// Named entities: strict span P/R/F1 per type (conlleval) and tagging speed.
     Ner(ner::EvalArgs),
+    /// Near-duplicates and stories of the archive: pair P/R/F1, BCubed, pairwise F1.
+    Clustering(eval_clustering::Args),
 }
 
 pub fn run_eval(command: EvalCommand) -> anyhow::Result<ExitCode> {
@@ -34,6 +38,7 @@ pub fn run_eval(command: EvalCommand) -> anyhow::Result<ExitCode> {
         EvalCommand::Time(args) => eval_time::run(args),
         EvalCommand::Geo(args) => eval_geo::run(args),
         EvalCommand::Ner(args) => ner::run_eval(args),
+        EvalCommand::Clustering(args) => eval_clustering::run(args),
     }
 }
 
