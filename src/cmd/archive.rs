@@ -82,11 +82,7 @@ struct Analysed {
     failed: Vec<String>,
 }
 
-fn analyse(
-    path: &Path,
-    options: &Options,
-    known: &(dyn Fn(&str) -> bool + Sync),
-) -> Analysed {
+fn analyse(path: &Path, options: &Options, known: &(dyn Fn(&str) -> bool + Sync)) -> Analysed {
     let name = path.display().to_string();
     let mut out = Analysed {
         docs: Vec::new(),
@@ -484,7 +480,9 @@ pub fn entity(args: EntityArgs) -> anyhow::Result<ExitCode> {
         "{} ({}{}), {} reports\naliases: {}",
         e.name,
         e.kind,
-        e.geonames.map(|g| format!(", GeoNames {g}")).unwrap_or_default(),
+        e.geonames
+            .map(|g| format!(", GeoNames {g}"))
+            .unwrap_or_default(),
         e.documents,
         e.aliases.join(", ")
     )?;

@@ -4,7 +4,9 @@
 //! published date) and into a fresh archive in a temporary directory, in publication order
 //! (undated articles after the dated ones; ties in an order fixed by a hash of the content, never
 //! by the set's ids, which give the stories away). The archive's story and duplicate links are
-//! then scored against the labels: near-duplicate pair P/R/F1, story BCubed P/R/F1 and pairwise
+//! then scored against the labels (the term frequencies are seeded with the set's texts, no
+//! labels, first, as an archive of many reports would have them; `--cold` lets them grow from
+//! nothing): near-duplicate pair P/R/F1, story BCubed P/R/F1 and pairwise
 //! P/R/F1, over all articles, per language and across languages.
 
 use anyhow::Context;
@@ -30,6 +32,25 @@ pub struct Args {
     /// Print the figures as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Print every story decision (scores against candidate stories) on stderr.
+    #[arg(long)]
+    pub trace: bool,
+    /// Override the bar to join a story in the report's language (tuning).
+    #[arg(long)]
+    pub join: Option<f32>,
+    /// Override the bar to join a story told only in other languages (tuning).
+    #[arg(long)]
+    pub join_cross: Option<f32>,
+    /// Override the weight of text against names (tuning).
+    #[arg(long)]
+    pub text_weight: Option<f32>,
+    /// Let the term frequencies grow from nothing as the articles are filed, instead of
+    /// seeding them with the set's texts first (as a warm archive's would be).
+    #[arg(long)]
+    pub cold: bool,
+    /// Override the time window in days (tuning).
+    #[arg(long)]
+    pub window: Option<i64>,
 }
 
 #[derive(serde::Deserialize)]
@@ -108,7 +129,11 @@ fn bcubed(pred: &[String], gold: &[String], keep: impl Fn(usize) -> bool) -> Prf
     Prf {
         p,
         r,
-        f1: if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) },
+        f1: if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        },
         n: items.len(),
     }
 }
@@ -159,7 +184,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     order.sort_by(|&a, &b| {
         let key = |i: usize| {
             let p = &prepared[i];
-            (p.published.is_none(), p.published.clone(), p.id.clone())
+            let sure = p.published.clone().filter(|_| p.date_sure);
+            (sure.is_none(), sure, p.id.clone())
         };
         key(a).cmp(&key(b))
     });
@@ -177,9 +203,26 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     let mut archive = Archive::new(SqliteStore::open(&dir)?);
+    archive.trace = args.trace;
+    let p = &mut archive.params;
+    p.join = args.join.unwrap_or(p.join);
+    p.join_cross = args.join_cross.unwrap_or(p.join_cross);
+    p.text_weight = args.text_weight.unwrap_or(p.text_weight);
+    p.window_days = args.window.unwrap_or(p.window_days);
     let batch: Vec<Prepared> = order.iter().map(|&i| prepared[i].clone()).collect();
+    if !args.cold {
+        use dossier_archive::Store;
+        archive.store.seed_df(&batch)?;
+    }
     let filing = std::time::Instant::now();
-    archive.add_batch(&batch)?;
+    if args.trace {
+        for (k, d) in batch.iter().enumerate() {
+            eprintln!("{} ({}, {:?}):", gold[order[k]].id, d.lang, d.published);
+            archive.add_batch(std::slice::from_ref(d))?;
+        }
+    } else {
+        archive.add_batch(&batch)?;
+    }
     let filed = filing.elapsed();
     let rows = dossier_archive::query::documents(&archive.store.conn)?;
     let by_id: HashMap<&str, &dossier_archive::query::DocRow> =
@@ -190,7 +233,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let gold_story: Vec<String> = gold.iter().map(|g| g.story.clone()).collect();
     let gold_dup: Vec<String> = gold
         .iter()
-        .map(|g| g.dup_group.clone().unwrap_or_else(|| format!("own:{}", g.id)))
+        .map(|g| {
+            g.dup_group
+                .clone()
+                .unwrap_or_else(|| format!("own:{}", g.id))
+        })
         .collect();
     let mut pred_story = Vec::with_capacity(n);
     let mut pred_dup = Vec::with_capacity(n);
@@ -226,7 +273,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
         figures.insert(
             format!("story pairwise, {l}"),
-            pairwise(&pred_story, &gold_story, |i, j| lang[i] == l && lang[j] == l),
+            pairwise(&pred_story, &gold_story, |i, j| {
+                lang[i] == l && lang[j] == l
+            }),
         );
     }
     figures.insert(
@@ -263,7 +312,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             rayon::current_num_threads(),
             filed.as_secs_f64() * 1000.0
         );
-        println!("{:<50} {:>6} {:>6} {:>6} {:>6}", "measure", "P", "R", "F1", "gold");
+        println!(
+            "{:<50} {:>6} {:>6} {:>6} {:>6}",
+            "measure", "P", "R", "F1", "gold"
+        );
         for (k, f) in &figures {
             println!(
                 "{:<50} {:>6.3} {:>6.3} {:>6.3} {:>6}",
@@ -343,8 +395,7 @@ impl TempDir {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
             .unwrap_or(0);
-        let dir =
-            std::env::temp_dir().join(format!("{prefix}-{}-{nanos}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("{prefix}-{}-{nanos}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
         Ok(TempDir(dir))
     }

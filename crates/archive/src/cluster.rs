@@ -18,9 +18,29 @@ pub const JOIN: f32 = 0.30;
 /// ... and to join a story told only in other languages (names alone).
 pub const JOIN_CROSS: f32 = 0.40;
 /// The weight of text similarity against name similarity within a language.
-pub const TEXT_WEIGHT: f32 = 0.55;
+pub const TEXT_WEIGHT: f32 = 0.7;
 /// Terms kept per centroid (bounded memory and store size per story).
 pub const CENTROID_TERMS: usize = 300;
+
+/// The clustering's tunable bars (defaults: the constants above, tuned on the dev set).
+#[derive(Debug, Clone, Copy)]
+pub struct Params {
+    pub join: f32,
+    pub join_cross: f32,
+    pub text_weight: f32,
+    pub window_days: i64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            join: JOIN,
+            join_cross: JOIN_CROSS,
+            text_weight: TEXT_WEIGHT,
+            window_days: WINDOW_DAYS,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Story {
@@ -116,7 +136,7 @@ impl Features {
 
 impl Story {
     /// Whether a report of `date` lies inside this story's time window.
-    pub fn in_window(&self, date: Option<&str>) -> bool {
+    pub fn in_window(&self, date: Option<&str>, window: i64) -> bool {
         let (Some(d), Some(first), Some(last)) = (
             date.and_then(day_number),
             self.first_date.as_deref().and_then(day_number),
@@ -124,22 +144,22 @@ impl Story {
         ) else {
             return true;
         };
-        d >= first - WINDOW_DAYS && d <= last + WINDOW_DAYS
+        d >= first - window && d <= last + window
     }
 
     /// The similarity of a report to this story, and whether it passes the bar.
-    pub fn score(&self, f: &Features) -> (f32, bool) {
-        if !self.in_window(f.date.as_deref()) {
+    pub fn score(&self, f: &Features, p: &Params) -> (f32, bool) {
+        if !self.in_window(f.date.as_deref(), p.window_days) {
             return (0.0, false);
         }
         let names = cosine(&f.names, &self.names);
         match self.terms.get(&f.lang) {
             Some(centroid) => {
                 let text = cosine(&f.terms, centroid);
-                let s = TEXT_WEIGHT * text + (1.0 - TEXT_WEIGHT) * names;
-                (s, s >= JOIN)
+                let s = p.text_weight * text + (1.0 - p.text_weight) * names;
+                (s, s >= p.join)
             }
-            None => (names, names >= JOIN_CROSS),
+            None => (names, names >= p.join_cross),
         }
     }
 
@@ -225,8 +245,8 @@ mod tests {
         let mut s = Story::new(1, "a");
         s.first_date = Some("2023-06-24".into());
         s.last_date = Some("2023-06-25".into());
-        assert!(s.in_window(Some("2023-06-27")));
-        assert!(!s.in_window(Some("2023-08-23")));
-        assert!(s.in_window(None));
+        assert!(s.in_window(Some("2023-06-27"), WINDOW_DAYS));
+        assert!(!s.in_window(Some("2023-08-23"), WINDOW_DAYS));
+        assert!(s.in_window(None, WINDOW_DAYS));
     }
 }

@@ -48,6 +48,9 @@ pub enum Outcome {
 /// The writer: files reports into a store.
 pub struct Archive<S: Store> {
     pub store: S,
+    pub params: cluster::Params,
+    /// Print every story decision on stderr (for tuning).
+    pub trace: bool,
 }
 
 struct Df {
@@ -71,7 +74,11 @@ const STORIES_PER_KEY: usize = 20;
 
 impl<S: Store> Archive<S> {
     pub fn new(store: S) -> Archive<S> {
-        Archive { store }
+        Archive {
+            store,
+            params: cluster::Params::default(),
+            trace: false,
+        }
     }
 
     /// Files a batch in one transaction: either every report of it is committed or none is.
@@ -127,7 +134,17 @@ impl<S: Store> Archive<S> {
                 let Some(s) = self.store.story(id)? else {
                     continue;
                 };
-                let (score, joins) = s.score(&features);
+                let (score, joins) = s.score(&features, &self.params);
+                if self.trace {
+                    eprintln!(
+                        "  {} vs story {} ({} docs, {:?}): {score:.3}{}",
+                        d.id,
+                        s.id,
+                        s.size,
+                        s.langs,
+                        if joins { " joins" } else { "" }
+                    );
+                }
                 if joins && best_story.as_ref().is_none_or(|(b, _)| score > *b) {
                     best_story = Some((score, s));
                 }

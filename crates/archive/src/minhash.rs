@@ -107,7 +107,8 @@ mod tests {
 
     #[test]
     fn copies_are_near_duplicates_and_strangers_are_not() {
-        let base = "Die Bundesregierung hat am Montag in Berlin beschlossen, dass die Lieferung von \
+        let base =
+            "Die Bundesregierung hat am Montag in Berlin beschlossen, dass die Lieferung von \
                     Panzern an die Ukraine fortgesetzt wird. Das teilte ein Sprecher mit. Die \
                     Opposition kritisierte die Entscheidung scharf und verlangte eine Debatte im \
                     Bundestag, bevor weitere Waffen geliefert werden. Der Kanzler wies das zurück.";

@@ -50,10 +50,7 @@ pub struct SearchResult {
 pub fn fts_expression(query: &str) -> String {
     let mut parts = Vec::new();
     for w in text::words(query) {
-        let mut stems: Vec<String> = ["de", "en", ""]
-            .iter()
-            .map(|l| text::stem(&w, l))
-            .collect();
+        let mut stems: Vec<String> = ["de", "en", ""].iter().map(|l| text::stem(&w, l)).collect();
         stems.sort();
         stems.dedup();
         let alts: Vec<String> = stems.iter().map(|s| format!("\"{s}\"")).collect();
@@ -77,7 +74,10 @@ pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchResult> {
         wheres.push(format!("d.published >= ?{}", arg(f.clone(), &mut args)));
     }
     if let Some(t) = &q.to {
-        wheres.push(format!("d.published <= ?{}", arg(format!("{t}~"), &mut args)));
+        wheres.push(format!(
+            "d.published <= ?{}",
+            arg(format!("{t}~"), &mut args)
+        ));
     }
     if let Some(o) = &q.outlet {
         wheres.push(format!("d.outlet = ?{}", arg(o.to_lowercase(), &mut args)));
@@ -86,7 +86,9 @@ pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchResult> {
         wheres.push(format!("d.lang = ?{}", arg(l.clone(), &mut args)));
     }
     if let Some(name) = &q.entity {
-        let keys = resolve_entity(conn, name)?.map(|e| e.keys).unwrap_or_default();
+        let keys = resolve_entity(conn, name)?
+            .map(|e| e.keys)
+            .unwrap_or_default();
         if keys.is_empty() {
             return Ok(SearchResult::default());
         }
@@ -107,10 +109,9 @@ pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchResult> {
         let mut st = conn.prepare_cached(
             "SELECT rowid, rank FROM fts WHERE fts MATCH ?1 ORDER BY rank LIMIT ?2",
         )?;
-        let rows = st.query_map(
-            rusqlite::params![expr, FACET_HITS.max(limit) as i64],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let rows = st.query_map(rusqlite::params![expr, FACET_HITS.max(limit) as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
         rows.collect::<std::result::Result<_, _>>()?
     } else {
         let sql = format!(
@@ -120,7 +121,9 @@ pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchResult> {
             FACET_HITS.max(limit)
         );
         let mut st = conn.prepare(&sql)?;
-        let rows = st.query_map(params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = st.query_map(params_from_iter(args.iter()), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
         rows.collect::<std::result::Result<_, _>>()?
     };
     let query_words: Vec<String> = text::words(&q.text).collect();
@@ -213,7 +216,8 @@ pub fn snippet(text_: &str, lang: &str, query: &[String]) -> String {
     if let Some(s) = start {
         spans.push((s, text_.len()));
     }
-    let is_hit = |&(s, e): &(usize, usize)| wanted.contains(&text::stem(&text_[s..e].to_lowercase(), lang));
+    let is_hit =
+        |&(s, e): &(usize, usize)| wanted.contains(&text::stem(&text_[s..e].to_lowercase(), lang));
     let first = spans.iter().position(is_hit).unwrap_or(0);
     let from = first.saturating_sub(10);
     let to = (first + 20).min(spans.len());
@@ -269,7 +273,9 @@ pub fn resolve_entity(conn: &Connection, name: &str) -> Result<Option<ArchiveEnt
          GROUP BY key, kind, name, geonames",
     )?;
     let rows: Vec<(String, String, String, Option<i64>, i64)> = st
-        .query_map([&last], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .query_map([&last], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
         .collect::<std::result::Result<_, _>>()?;
     // Places: the GeoNames ids this name is a name of.
     let geo: Vec<i64> = rows
@@ -344,7 +350,11 @@ fn entity_from_keys(
     let mut st = conn.prepare_cached("SELECT name, kind, seq FROM mentions WHERE key = ?1")?;
     for k in &keys {
         for r in st.query_map([k], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
         })? {
             let (n, kind, seq) = r?;
             *names.entry(n).or_default() += 1;
@@ -443,7 +453,9 @@ pub fn story_summary(conn: &Connection, id: i64) -> Result<Option<StorySummary>>
          WHERE d.story = ?1 GROUP BY m.key ORDER BY n DESC, m.name LIMIT 8",
     )?;
     let top_entities = st
-        .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize)))?
+        .query_map([id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize))
+        })?
         .collect::<std::result::Result<_, _>>()?;
     Ok(Some(StorySummary {
         id,
@@ -624,8 +636,13 @@ pub fn claims(conn: &Connection, min_reports: usize) -> Result<Vec<Claim>> {
     Ok(out)
 }
 
+/// A place: GeoNames id, name, latitude, longitude, reports naming it.
+pub type PlaceRow = (u64, String, f64, f64, usize);
+/// An entity key: key, type, name, GeoNames id, reports naming it.
+pub type EntityRow = (String, String, String, Option<i64>, usize);
+
 /// Places of the archive with their coordinates and how many reports name them.
-pub fn places(conn: &Connection) -> Result<Vec<(u64, String, f64, f64, usize)>> {
+pub fn places(conn: &Connection) -> Result<Vec<PlaceRow>> {
     let mut st = conn.prepare(
         "SELECT geonames, MIN(name), AVG(lat), AVG(lon), COUNT(DISTINCT seq) FROM mentions \
          WHERE geonames IS NOT NULL AND lat IS NOT NULL GROUP BY geonames ORDER BY 5 DESC",
@@ -643,7 +660,7 @@ pub fn places(conn: &Connection) -> Result<Vec<(u64, String, f64, f64, usize)>> 
 }
 
 /// Every entity key with its most frequent name, type and document count.
-pub fn entities(conn: &Connection) -> Result<Vec<(String, String, String, Option<i64>, usize)>> {
+pub fn entities(conn: &Connection) -> Result<Vec<EntityRow>> {
     let mut st = conn.prepare(
         "SELECT key, kind, MIN(name), MIN(geonames), COUNT(DISTINCT seq) FROM mentions \
          GROUP BY key ORDER BY 5 DESC, key",
@@ -663,7 +680,9 @@ pub fn entities(conn: &Connection) -> Result<Vec<(String, String, String, Option
 /// The stored report of a document.
 pub fn report(conn: &Connection, id: &str) -> Result<Option<dossier_core::Document>> {
     let blob: Option<Vec<u8>> = conn
-        .query_row("SELECT report FROM documents WHERE id = ?1", [id], |r| r.get(0))
+        .query_row("SELECT report FROM documents WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
         .optional()?;
     Ok(blob.and_then(|b| crate::record::decode_report(&b)))
 }

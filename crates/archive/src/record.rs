@@ -98,7 +98,7 @@ impl Prepared {
             if text::is_stop_word(&w) || w.chars().all(|c| c.is_ascii_digit()) {
                 continue;
             }
-            *terms.entry(text::stem(&w, &lang)).or_default() += 1.0;
+            *terms.entry(text::term(&w, &lang)).or_default() += 1.0;
         }
         let mut names: HashMap<String, f32> = HashMap::new();
         let mut entities = Vec::new();

@@ -63,7 +63,11 @@ pub trait Store {
     fn next_story_id(&self) -> Result<i64>;
     fn save_story(&mut self, story: &Story, new_keys: &[String]) -> Result<()>;
     fn df(&self, terms: &[&String]) -> Result<HashMap<String, u64>>;
+    /// The number of documents the frequencies count (filed ones plus any background seeded).
     fn doc_count(&self) -> Result<u64>;
+    /// Adds background document frequencies (a reference collection's), so that the weights of
+    /// a young archive are those of a large one.
+    fn seed_df(&mut self, docs: &[Prepared]) -> Result<()>;
     fn insert(&mut self, doc: &Prepared, place: &Placement) -> Result<()>;
 }
 
@@ -175,6 +179,18 @@ impl SqliteStore {
     }
 }
 
+/// Counts a document into the frequencies (the empty term counts documents).
+fn count_df(conn: &Connection, d: &Prepared) -> Result<()> {
+    let mut st = conn.prepare_cached(
+        "INSERT INTO df (term, n) VALUES (?1, 1) ON CONFLICT(term) DO UPDATE SET n = n + 1",
+    )?;
+    st.execute([""])?;
+    for t in d.terms.keys().chain(d.names.keys()) {
+        st.execute([t])?;
+    }
+    Ok(())
+}
+
 impl Store for SqliteStore {
     fn begin(&mut self) -> Result<()> {
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
@@ -284,10 +300,15 @@ impl Store for SqliteStore {
     }
 
     fn df(&self, terms: &[&String]) -> Result<HashMap<String, u64>> {
-        let mut st = self.conn.prepare_cached("SELECT n FROM df WHERE term = ?1")?;
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT n FROM df WHERE term = ?1")?;
         let mut out = HashMap::new();
         for t in terms {
-            if let Some(n) = st.query_row([t.as_str()], |r| r.get::<_, i64>(0)).optional()? {
+            if let Some(n) = st
+                .query_row([t.as_str()], |r| r.get::<_, i64>(0))
+                .optional()?
+            {
                 out.insert((*t).clone(), n as u64);
             }
         }
@@ -295,10 +316,19 @@ impl Store for SqliteStore {
     }
 
     fn doc_count(&self) -> Result<u64> {
-        Ok(self
+        let n: Option<i64> = self
             .conn
-            .query_row("SELECT COUNT(*) FROM documents", [], |r| r.get::<_, i64>(0))?
-            as u64)
+            .prepare_cached("SELECT n FROM df WHERE term = ''")?
+            .query_row([], |r| r.get(0))
+            .optional()?;
+        Ok(n.unwrap_or(0) as u64)
+    }
+
+    fn seed_df(&mut self, docs: &[Prepared]) -> Result<()> {
+        for d in docs {
+            count_df(&self.conn, d)?;
+        }
+        Ok(())
     }
 
     fn insert(&mut self, d: &Prepared, place: &Placement) -> Result<()> {
@@ -335,14 +365,7 @@ impl Store for SqliteStore {
                 st.execute(params![k, seq])?;
             }
         }
-        {
-            let mut st = self.conn.prepare_cached(
-                "INSERT INTO df (term, n) VALUES (?1, 1) ON CONFLICT(term) DO UPDATE SET n = n + 1",
-            )?;
-            for t in d.terms.keys().chain(d.names.keys()) {
-                st.execute([t])?;
-            }
-        }
+        count_df(&self.conn, d)?;
         {
             let mut st = self.conn.prepare_cached(
                 "INSERT INTO mentions (key, seq, kind, name, geonames, lat, lon, last, count) \

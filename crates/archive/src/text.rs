@@ -72,6 +72,15 @@ fn stem_en(w: &str) -> String {
         .to_string()
 }
 
+/// The story-similarity term of a word: its stem cut to [`TERM_CHARS`] characters (truncation
+/// meets more German derivations than a suffix stemmer: "Dresdner" and "Dresden" meet at
+/// `dresd`; measured on the clustering dev set, 5 characters beat 6, 7 and whole stems).
+pub fn term(word: &str, lang: &str) -> String {
+    stem(word, lang).chars().take(TERM_CHARS).collect()
+}
+
+pub const TERM_CHARS: usize = 5;
+
 /// The stems of `text` separated by spaces, as the full-text index stores them.
 pub fn stemmed(text: &str, lang: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -177,8 +186,9 @@ pub fn shingles(text: &str) -> Vec<u64> {
 }
 
 fn combine(ws: &[u64]) -> u64 {
-    ws.iter()
-        .fold(0x9e37_79b9_7f4a_7c15u64, |h, &w| mix64(h.rotate_left(17) ^ w))
+    ws.iter().fold(0x9e37_79b9_7f4a_7c15u64, |h, &w| {
+        mix64(h.rotate_left(17) ^ w)
+    })
 }
 
 #[cfg(test)]
@@ -187,7 +197,10 @@ mod tests {
 
     #[test]
     fn inflections_meet() {
-        assert_eq!(stem("waffenlieferungen", "de"), stem("waffenlieferung", "de"));
+        assert_eq!(
+            stem("waffenlieferungen", "de"),
+            stem("waffenlieferung", "de")
+        );
         assert_eq!(stem("putins", "de"), stem("putin", "de"));
         assert_eq!(stem("reports", "en"), stem("reported", "en"));
         assert_eq!(stem("agencies", "en"), "agency");
