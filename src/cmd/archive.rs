@@ -75,59 +75,28 @@ fn walk(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// What one input yields: the documents to file, and failures by name.
-struct Analysed {
-    docs: Vec<Prepared>,
-    known: usize,
-    failed: Vec<String>,
+/// One input read and split into records (a JSON Lines file holds many), or why it failed.
+fn read(path: &Path) -> Result<Vec<dossier_ingest::RawDocument>, String> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
+    match std::panic::catch_unwind(|| dossier_ingest::read_input(&name, &bytes)) {
+        Ok(Ok(raws)) => Ok(raws),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err(format!("{name}: internal error while reading")),
+    }
 }
 
-fn analyse(path: &Path, options: &Options, known: &(dyn Fn(&str) -> bool + Sync)) -> Analysed {
-    let name = path.display().to_string();
-    let mut out = Analysed {
-        docs: Vec::new(),
-        known: 0,
-        failed: Vec::new(),
-    };
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            out.failed.push(format!("{name}: cannot read: {e}"));
-            return out;
-        }
-    };
-    let internal = |what: &str| format!("{what}: internal error while analysing");
-    let raws = match std::panic::catch_unwind(|| dossier_ingest::read_input(&name, &bytes)) {
-        Ok(Ok(raws)) => raws,
-        Ok(Err(e)) => {
-            out.failed.push(e.to_string());
-            return out;
-        }
-        Err(_) => {
-            out.failed.push(internal(&name));
-            return out;
-        }
-    };
-    for raw in raws {
-        if let Some(e) = &raw.error {
-            out.failed.push(e.clone());
-            continue;
-        }
-        // Resuming: a report already filed is not analysed again.
-        if known(&raw.id) {
-            out.known += 1;
-            continue;
-        }
-        let record = raw.name.clone();
-        match std::panic::catch_unwind(|| {
-            let doc = dossier::analyze_raw(raw, options);
-            Prepared::from_document(&doc)
-        }) {
-            Ok(p) => out.docs.push(p),
-            Err(_) => out.failed.push(internal(&record)),
-        }
+/// Analyses one record; a panic inside a stage fails this record only.
+fn analyse(raw: dossier_ingest::RawDocument, options: &Options) -> Result<Prepared, String> {
+    if let Some(e) = raw.error {
+        return Err(e);
     }
-    out
+    let record = raw.name.clone();
+    std::panic::catch_unwind(|| {
+        let doc = dossier::analyze_raw(raw, options);
+        Prepared::from_document(&doc)
+    })
+    .map_err(|_| format!("{record}: internal error while analysing (please report this input)"))
 }
 
 pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
@@ -189,33 +158,42 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let mut failed = 0usize;
     let mut skipped = 0usize;
     let chunk = args.batch.max(1);
-    let mut send_error = false;
-    for files in files.chunks(chunk) {
-        let results: Vec<Analysed> = files
-            .par_iter()
-            .map(|f| {
-                let r = analyse(f, &options, &known);
-                progress.inc(1);
-                r
-            })
-            .collect();
-        let mut batch = Vec::new();
-        for r in results {
-            skipped += r.known;
-            for f in r.failed {
-                failed += 1;
-                progress.suspend(|| eprintln!("dossier: {f}"));
-            }
-            batch.extend(r.docs);
-        }
-        for part in batch.chunks(chunk) {
-            if tx.send(part.to_vec()).is_err() {
-                send_error = true;
+    let mut fail = |message: String| {
+        failed += 1;
+        progress.suspend(|| eprintln!("dossier: {message}"));
+    };
+    'inputs: for files in files.chunks(chunk) {
+        // Read and split in parallel; records already filed are not analysed again (resuming).
+        let read: Vec<_> = files.par_iter().map(|f| read(f)).collect();
+        let mut raws = Vec::new();
+        for r in read {
+            match r {
+                Ok(rs) => raws.extend(rs),
+                Err(e) => fail(e),
             }
         }
-        if send_error {
-            break;
+        let before = raws.len();
+        raws.retain(|raw| raw.error.is_some() || !known(&raw.id));
+        skipped += before - raws.len();
+        // Analyse on all cores, in batches, while the writer files the previous batch.
+        while !raws.is_empty() {
+            let rest = raws.split_off(raws.len().min(chunk));
+            let batch: Vec<Result<Prepared, String>> = std::mem::replace(&mut raws, rest)
+                .into_par_iter()
+                .map(|raw| analyse(raw, &options))
+                .collect();
+            let mut docs = Vec::with_capacity(batch.len());
+            for r in batch {
+                match r {
+                    Ok(d) => docs.push(d),
+                    Err(e) => fail(e),
+                }
+            }
+            if tx.send(docs).is_err() {
+                break 'inputs; // the writer stopped: its error is reported below
+            }
         }
+        progress.inc(files.len() as u64);
     }
     drop(tx);
     progress.finish_and_clear();

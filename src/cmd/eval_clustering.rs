@@ -211,8 +211,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     p.window_days = args.window.unwrap_or(p.window_days);
     let batch: Vec<Prepared> = order.iter().map(|&i| prepared[i].clone()).collect();
     if !args.cold {
-        use dossier_archive::Store;
-        archive.store.seed_df(&batch)?;
+        archive.seed_frequencies(&batch)?;
     }
     let filing = std::time::Instant::now();
     if args.trace {

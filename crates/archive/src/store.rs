@@ -7,7 +7,7 @@
 
 use crate::cluster::Story;
 use crate::record::Prepared;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -54,10 +54,12 @@ pub struct Placement {
 pub trait Store {
     fn begin(&mut self) -> Result<()>;
     fn commit(&mut self) -> Result<()>;
+    fn rollback(&mut self) -> Result<()>;
     fn contains(&self, id: &str) -> Result<bool>;
     /// Documents that share an LSH band key with these, most recent first, at most `limit`.
     fn band_candidates(&self, keys: &[i64], limit: usize) -> Result<Vec<Stored>>;
-    /// Stories filed under any of these keys, most recent first, at most `limit` per key.
+    /// Stories filed under any of these keys (at most `limit` per key), those sharing the most
+    /// keys first, at most `2 × limit`.
     fn story_candidates(&self, keys: &[String], limit: usize) -> Result<Vec<i64>>;
     fn story(&self, id: i64) -> Result<Option<Story>>;
     fn next_story_id(&self) -> Result<i64>;
@@ -65,9 +67,10 @@ pub trait Store {
     fn df(&self, terms: &[&String]) -> Result<HashMap<String, u64>>;
     /// The number of documents the frequencies count (filed ones plus any background seeded).
     fn doc_count(&self) -> Result<u64>;
-    /// Adds background document frequencies (a reference collection's), so that the weights of
-    /// a young archive are those of a large one.
-    fn seed_df(&mut self, docs: &[Prepared]) -> Result<()>;
+    /// Adds to the document frequencies (`docs`: to the number of documents they count): the
+    /// writer's increments at a commit, or a reference collection's, so that the weights of a
+    /// young archive are those of a large one.
+    fn add_df(&mut self, increments: &HashMap<String, u64>, docs: u64) -> Result<()>;
     fn insert(&mut self, doc: &Prepared, place: &Placement) -> Result<()>;
 }
 
@@ -179,16 +182,26 @@ impl SqliteStore {
     }
 }
 
-/// Counts a document into the frequencies (the empty term counts documents).
-fn count_df(conn: &Connection, d: &Prepared) -> Result<()> {
-    let mut st = conn.prepare_cached(
-        "INSERT INTO df (term, n) VALUES (?1, 1) ON CONFLICT(term) DO UPDATE SET n = n + 1",
-    )?;
-    st.execute([""])?;
-    for t in d.terms.keys().chain(d.names.keys()) {
-        st.execute([t])?;
-    }
-    Ok(())
+/// Band keys per statement (one statement per 64 keys instead of one per key).
+const BAND_BATCH: usize = 64;
+
+fn band_select(n: usize) -> String {
+    let marks: Vec<String> = (1..=n).map(|i| format!("?{i}")).collect();
+    // A common band (boilerplate shingles) must not flood the candidates: newest first, capped.
+    format!(
+        "SELECT seq FROM bands WHERE key IN ({}) ORDER BY seq DESC LIMIT 2000",
+        marks.join(",")
+    )
+}
+
+fn band_insert(n: usize) -> String {
+    let rows: Vec<String> = (0..n)
+        .map(|i| format!("(?{}, ?{})", 2 * i + 1, 2 * i + 2))
+        .collect();
+    format!(
+        "INSERT OR IGNORE INTO bands (key, seq) VALUES {}",
+        rows.join(",")
+    )
 }
 
 impl Store for SqliteStore {
@@ -202,6 +215,11 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    fn rollback(&mut self) -> Result<()> {
+        self.conn.execute_batch("ROLLBACK")?;
+        Ok(())
+    }
+
     fn contains(&self, id: &str) -> Result<bool> {
         let mut st = self
             .conn
@@ -211,15 +229,11 @@ impl Store for SqliteStore {
 
     fn band_candidates(&self, keys: &[i64], limit: usize) -> Result<Vec<Stored>> {
         let mut seqs: HashMap<i64, usize> = HashMap::new();
-        {
-            let mut st = self.conn.prepare_cached(
-                "SELECT seq FROM bands WHERE key = ?1 ORDER BY seq DESC LIMIT ?2",
-            )?;
-            for k in keys {
-                let rows = st.query_map(params![k, limit as i64], |r| r.get::<_, i64>(0))?;
-                for seq in rows {
-                    *seqs.entry(seq?).or_default() += 1;
-                }
+        for part in keys.chunks(BAND_BATCH) {
+            let mut st = self.conn.prepare_cached(&band_select(part.len()))?;
+            let rows = st.query_map(params_from_iter(part.iter()), |r| r.get::<_, i64>(0))?;
+            for seq in rows {
+                *seqs.entry(seq?).or_default() += 1;
             }
         }
         let mut ranked: Vec<(i64, usize)> = seqs.into_iter().collect();
@@ -253,15 +267,17 @@ impl Store for SqliteStore {
         let mut st = self.conn.prepare_cached(
             "SELECT story FROM story_keys WHERE key = ?1 ORDER BY story DESC LIMIT ?2",
         )?;
-        let mut out: Vec<i64> = Vec::new();
+        let mut hits: HashMap<i64, usize> = HashMap::new();
         for k in keys {
             for s in st.query_map(params![k, limit as i64], |r| r.get::<_, i64>(0))? {
-                out.push(s?);
+                *hits.entry(s?).or_default() += 1;
             }
         }
-        out.sort_unstable();
-        out.dedup();
-        Ok(out)
+        // The stories sharing the most keys (then the most recent) are scored.
+        let mut out: Vec<(i64, usize)> = hits.into_iter().collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+        out.truncate(limit * 2);
+        Ok(out.into_iter().map(|(s, _)| s).collect())
     }
 
     fn story(&self, id: i64) -> Result<Option<Story>> {
@@ -324,9 +340,13 @@ impl Store for SqliteStore {
         Ok(n.unwrap_or(0) as u64)
     }
 
-    fn seed_df(&mut self, docs: &[Prepared]) -> Result<()> {
-        for d in docs {
-            count_df(&self.conn, d)?;
+    fn add_df(&mut self, increments: &HashMap<String, u64>, docs: u64) -> Result<()> {
+        let mut st = self.conn.prepare_cached(
+            "INSERT INTO df (term, n) VALUES (?1, ?2) ON CONFLICT(term) DO UPDATE SET n = n + ?2",
+        )?;
+        st.execute(params!["", docs as i64])?;
+        for (t, n) in increments {
+            st.execute(params![t, *n as i64])?;
         }
         Ok(())
     }
@@ -357,15 +377,11 @@ impl Store for SqliteStore {
         self.conn
             .prepare_cached("INSERT INTO fts (rowid, stems) VALUES (?1, ?2)")?
             .execute(params![seq, d.stems])?;
-        {
-            let mut st = self
-                .conn
-                .prepare_cached("INSERT OR IGNORE INTO bands (key, seq) VALUES (?1, ?2)")?;
-            for k in crate::minhash::band_keys(&d.signature) {
-                st.execute(params![k, seq])?;
-            }
+        for part in crate::minhash::band_keys(&d.signature).chunks(BAND_BATCH) {
+            let mut st = self.conn.prepare_cached(&band_insert(part.len()))?;
+            let args: Vec<i64> = part.iter().flat_map(|&k| [k, seq]).collect();
+            st.execute(params_from_iter(args.iter()))?;
         }
-        count_df(&self.conn, d)?;
         {
             let mut st = self.conn.prepare_cached(
                 "INSERT INTO mentions (key, seq, kind, name, geonames, lat, lon, last, count) \
