@@ -209,8 +209,8 @@ impl Story {
 
 /// The keys a report looks its candidate stories up by.
 pub fn lookup_keys(f: &Features) -> Vec<String> {
-    let mut keys = top(&f.names, 20);
-    keys.extend(top(&f.terms, 20));
+    let mut keys = top(&f.names, 12);
+    keys.extend(top(&f.terms, 12));
     keys
 }
 

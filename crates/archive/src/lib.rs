@@ -84,7 +84,7 @@ impl Frequencies for Df<'_> {
 /// How many band candidates and stories per key the writer looks at (bounded work per report,
 /// whatever the archive size).
 const BAND_CANDIDATES: usize = 40;
-const STORIES_PER_KEY: usize = 20;
+const STORIES_PER_KEY: usize = 10;
 
 impl<S: Store> Archive<S> {
     pub fn new(store: S) -> Archive<S> {
@@ -133,7 +133,8 @@ impl<S: Store> Archive<S> {
                 out.push(self.add(d)?);
             }
             let pending = std::mem::take(&mut self.pending_df);
-            self.store.add_df(&pending, std::mem::take(&mut self.pending_docs))?;
+            self.store
+                .add_df(&pending, std::mem::take(&mut self.pending_docs))?;
             self.store.commit()
         })();
         if let Err(e) = result {
@@ -165,7 +166,8 @@ impl<S: Store> Archive<S> {
         if !missing.is_empty() {
             let found = self.store.df(&missing)?;
             for t in missing {
-                self.df.insert(t.clone(), found.get(t).copied().unwrap_or(0));
+                self.df
+                    .insert(t.clone(), found.get(t).copied().unwrap_or(0));
             }
         }
         let docs = match self.docs {
@@ -176,13 +178,7 @@ impl<S: Store> Archive<S> {
                 n
             }
         };
-        let features = Features::new(
-            d,
-            &Df {
-                docs,
-                df: &self.df,
-            },
-        );
+        let features = Features::new(d, &Df { docs, df: &self.df });
 
         // Near-duplicates: band candidates, checked exactly; the most similar earlier report.
         let mut place = Placement::default();
