@@ -139,6 +139,11 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        // Fold the write-ahead log into the database: readers then open it without scanning it.
+        let _ = archive
+            .store
+            .conn
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
         Ok((new, copies, known))
     });
 
@@ -279,7 +284,7 @@ pub fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
                 out,
                 "{} hits{} ({:.1} ms)",
                 result.total,
-                if result.total >= 200 { " or more" } else { "" },
+                if result.total >= 100 { " or more" } else { "" },
                 took.as_secs_f64() * 1000.0
             )?;
             for h in &result.hits {

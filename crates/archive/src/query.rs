@@ -60,7 +60,7 @@ pub fn fts_expression(query: &str) -> String {
 }
 
 /// How many ranked hits facets are counted over.
-const FACET_HITS: usize = 200;
+const FACET_HITS: usize = 100;
 
 pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchResult> {
     let expr = fts_expression(&q.text);
@@ -138,7 +138,6 @@ pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchResult> {
         let mut doc = conn.prepare_cached(
             "SELECT id, url, title, published, outlet, lang, story, text FROM documents WHERE seq = ?1",
         )?;
-        let mut ents = conn.prepare_cached("SELECT name FROM mentions WHERE seq = ?1")?;
         for (i, (seq, rank)) in rows.iter().enumerate() {
             let want_hit = i < limit;
             let d = doc.query_row([seq], |r| {
@@ -163,9 +162,6 @@ pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchResult> {
             if let Some(p) = &d.3 {
                 *days.entry(p.clone()).or_default() += 1;
             }
-            for name in ents.query_map([seq], |r| r.get::<_, String>(0))? {
-                *entities.entry(name?).or_default() += 1;
-            }
             if want_hit {
                 let snippet = snippet(&d.7, &d.5, &query_words);
                 result.hits.push(Hit {
@@ -180,6 +176,20 @@ pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchResult> {
                     snippet,
                 });
             }
+        }
+    }
+    // Entity facet: one grouped query over the ranked hits.
+    if !rows.is_empty() {
+        let seqs: Vec<String> = rows.iter().map(|(s, _)| s.to_string()).collect();
+        let sql = format!(
+            "SELECT MIN(name), COUNT(*) FROM mentions WHERE seq IN ({}) GROUP BY key \
+             ORDER BY 2 DESC LIMIT 10",
+            seqs.join(",")
+        );
+        let mut st = conn.prepare(&sql)?;
+        for r in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+            let (name, n) = r?;
+            *entities.entry(name).or_default() += n as usize;
         }
     }
     result.facets = Facets {
