@@ -54,7 +54,7 @@ fn strip<'a>(w: &'a str, suffixes: &[&str], keep: usize) -> Option<&'a str> {
 }
 
 fn stem_de(w: &str) -> String {
-    let w = strip(w, &["ern", "em", "en", "er", "es", "e", "s", "n"], 4).unwrap_or(w);
+    let w = strip(w, &["ern", "em", "en", "er", "es", "e", "s"], 4).unwrap_or(w);
     // A second step for the plural + case endings of nominalised words: "lieferungen" → "lieferung".
     let w = strip(w, &["nen"], 5).unwrap_or(w);
     w.to_string()
