@@ -20,6 +20,18 @@ struct Cli {
 enum Command {
     /// Analyse news pages (files, directories, or - for stdin) and print their reports.
     Analyze(cmd::analyze::Args),
+    /// Analyse inputs and file their reports in the archive (de-duplicated, into stories).
+    Ingest(cmd::archive::IngestArgs),
+    /// Search the archive (BM25; German and English inflections).
+    Search(cmd::archive::SearchArgs),
+    /// List the archive's stories.
+    Stories(cmd::archive::StoriesArgs),
+    /// One story: its reports in time order, with who said what.
+    Story(cmd::archive::StoryArgs),
+    /// One entity across the archive: aliases, documents over time, quotations, claims.
+    Entity(cmd::archive::EntityArgs),
+    /// Export documents, entities, claims, events or stories as JSON Lines, CSV or GeoJSON.
+    Export(cmd::archive::ExportArgs),
     /// Measure a stage against a benchmark corpus.
     #[command(subcommand)]
     Eval(cmd::EvalCommand),
@@ -44,6 +56,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Analyze(args) => cmd::analyze::run(args),
+        Command::Ingest(args) => cmd::archive::ingest(args),
+        Command::Search(args) => cmd::archive::search(args),
+        Command::Stories(args) => cmd::archive::stories(args),
+        Command::Story(args) => cmd::archive::story(args),
+        Command::Entity(args) => cmd::archive::entity(args),
+        Command::Export(args) => cmd::archive::export(args),
         Command::Eval(eval) => cmd::run_eval(eval),
         Command::Bench(args) => cmd::bench::run(args),
         Command::Build(b) => cmd::run_build(b),

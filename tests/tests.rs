@@ -1,5 +1,6 @@
 //! The one integration-test binary: every integration test module is declared here.
 
+mod archive;
 mod attribution;
 mod clean_examples;
 mod geo;

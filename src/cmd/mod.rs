@@ -1,10 +1,12 @@
 //! One module per subcommand.
 
 pub mod analyze;
+pub mod archive;
 pub mod bench;
 pub mod build_lexicon;
 pub mod eval_attribution;
 pub mod eval_clean;
+pub mod eval_clustering;
 pub mod eval_extraction;
 pub mod eval_geo;
 pub mod eval_time;
@@ -31,6 +33,8 @@ pub enum EvalCommand {
     /// Page-dump cleaning: line labels, headline, furniture, body, dates (cross-validated by
     /// publisher family) on the labelled page dumps.
     Clean(eval_clean::Args),
+    /// Near-duplicates and stories of the archive: pair P/R/F1, BCubed, pairwise F1.
+    Clustering(eval_clustering::Args),
 }
 
 pub fn run_eval(command: EvalCommand) -> anyhow::Result<ExitCode> {
@@ -41,6 +45,7 @@ pub fn run_eval(command: EvalCommand) -> anyhow::Result<ExitCode> {
         EvalCommand::Geo(args) => eval_geo::run(args),
         EvalCommand::Ner(args) => ner::run_eval(args),
         EvalCommand::Clean(args) => eval_clean::run(args),
+        EvalCommand::Clustering(args) => eval_clustering::run(args),
     }
 }
 
