@@ -158,15 +158,18 @@ pub(crate) fn token_features(
             f.push(hash(6, &[w(-1), w(0)]));
             f.push(hash(7, &[w(0), w(1)]));
             let word = words[i];
-            let chars: Vec<char> = lower[i].chars().collect();
+            let w0 = lower[i];
+            // Affixes as slices at character boundaries (no string per token).
             let suffix = |k: usize| {
-                chars[chars.len().saturating_sub(k)..]
-                    .iter()
-                    .collect::<String>()
+                w0.char_indices()
+                    .rev()
+                    .nth(k - 1)
+                    .map_or(w0, |(b, _)| &w0[b..])
             };
-            f.push(hash(8, &[&suffix(3)]));
-            f.push(hash(9, &[&suffix(2)]));
-            f.push(hash(10, &[&chars.iter().take(3).collect::<String>()]));
+            let prefix = w0.char_indices().nth(3).map_or(w0, |(b, _)| &w0[..b]);
+            f.push(hash(8, &[suffix(3)]));
+            f.push(hash(9, &[suffix(2)]));
+            f.push(hash(10, &[prefix]));
             let sh = shapes[i].as_str();
             f.push(hash(11, &[sh]));
             let sh_prev = if i > a { shapes[i - 1].as_str() } else { "<s>" };
