@@ -16,7 +16,7 @@ pub struct Args {
     #[arg(long, default_value_t = 16)]
     pub epochs: usize,
     /// log2 of the feature rows per role.
-    #[arg(long, default_value_t = 18)]
+    #[arg(long, default_value_t = 16)]
     pub bits: u32,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,

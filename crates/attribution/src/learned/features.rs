@@ -157,7 +157,6 @@ pub(crate) fn token_features(
             }
             f.push(hash(6, &[w(-1), w(0)]));
             f.push(hash(7, &[w(0), w(1)]));
-            let word = words[i];
             let w0 = lower[i];
             // Affixes as slices at character boundaries (no string per token).
             let suffix = |k: usize| {
@@ -179,7 +178,6 @@ pub(crate) fn token_features(
                 "</s>"
             };
             f.push(hash(12, &[sh_prev, sh, sh_next]));
-            let _ = word;
             // Quotation marks.
             let t = &view.toks[i];
             let q = if t.qmark {

@@ -96,8 +96,3 @@ pub fn train(examples: &[Example], epochs: usize, bits: u32, seed: u64) -> Model
         .collect();
     Model { roles }
 }
-
-/// Token-level labels as role membership, for scoring and tests: `true` where the label is B or I.
-pub fn in_span(labels: &[u8]) -> Vec<bool> {
-    labels.iter().map(|&l| l == B || l == I).collect()
-}
