@@ -26,11 +26,28 @@ pub(crate) fn carry_back(
         let k = view.toks.partition_point(|t| t.b1 <= byte);
         view.toks.get(k).map(|t| t.sent)
     };
+    let sentences: Vec<Option<usize>> = attributions
+        .iter()
+        .map(|a| sentence_at(a.claim.span[0]))
+        .collect();
+    // Per sentence, the first claim that opens it and names a source (looked up once, so that
+    // a report with thousands of claims stays linear).
+    let mut opening: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for (k, a) in attributions.iter().enumerate() {
+        let Some(s) = sentences[k] else { continue };
+        if a.chain.is_empty() || opening.contains_key(&s) {
+            continue;
+        }
+        let (start, end) = view.sents[s];
+        if start < end && doc.byte_range(a.claim.span).start <= view.toks[start].b0 {
+            opening.insert(s, k);
+        }
+    }
     for i in 0..attributions.len() {
         if !attributions[i].chain.is_empty() {
             continue;
         }
-        let Some(s) = sentence_at(attributions[i].claim.span[0]) else {
+        let Some(s) = sentences[i] else {
             continue;
         };
         let Some(&(next_start, next_end)) = view.sents.get(s + 1) else {
@@ -43,14 +60,8 @@ pub(crate) fn carry_back(
             continue;
         }
         // The next sentence's claim must open that sentence and name a source.
-        let next = attributions.iter().find(|a| {
-            !a.chain.is_empty() && sentence_at(a.claim.span[0]) == Some(s + 1) && {
-                let b = doc.byte_range(a.claim.span).start;
-                b <= view.toks[next_start].b0
-            }
-        });
-        if let Some(next) = next {
-            let chain = next.chain.clone();
+        if let Some(&k) = opening.get(&(s + 1)) {
+            let chain = attributions[k].chain.clone();
             let a = &mut attributions[i];
             a.chain = chain;
             a.confidence = a.confidence.min(CARRIED);

@@ -58,13 +58,15 @@ fn run(doc: &Document, model: Option<&learned::Model>) -> (Vec<Quote>, Vec<Attri
     let mut found = analyzer.run();
     let predicted = match model {
         Some(m) => {
-            let features = learned::features::token_features(
+            let mut out: [Vec<(usize, usize)>; 4] = Default::default();
+            learned::features::sentence_features(
                 doc,
                 analyzer.view(),
                 analyzer.lexicon(),
                 &found.events,
+                |a, features| m.predict_sentence(a, &features, &mut out),
             );
-            m.predict(&features, &analyzer.view().sents)
+            out
         }
         None => Default::default(),
     };

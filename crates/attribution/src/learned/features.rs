@@ -77,6 +77,29 @@ pub(crate) fn token_features(
     lex: &Lexicon,
     events: &[SpeechEvent],
 ) -> Vec<Vec<u64>> {
+    let mut out = vec![Vec::new(); view.toks.len()];
+    sentence_features(doc, view, lex, events, |a, features| {
+        for (k, f) in features.into_iter().enumerate() {
+            out[a + k] = f;
+        }
+    });
+    // Tokens outside every sentence (none in practice) still get the bias.
+    for f in out.iter_mut().filter(|f| f.is_empty()) {
+        f.push(hash(0, &[]));
+    }
+    out
+}
+
+/// The features of each sentence's tokens, handed to `sink` with the sentence's first token, one
+/// sentence at a time: a long document never holds all its tokens' features at once (about
+/// 400 bytes a token).
+pub(crate) fn sentence_features(
+    doc: &Document,
+    view: &View,
+    lex: &Lexicon,
+    events: &[SpeechEvent],
+    mut sink: impl FnMut(usize, Vec<Vec<u64>>),
+) {
     let n = view.toks.len();
     let words: Vec<&str> = (0..n).map(|i| view.tok(i)).collect();
     let lower: Vec<&str> = (0..n).map(|i| view.lower(i)).collect();
@@ -116,7 +139,6 @@ pub(crate) fn token_features(
     }
     // Per sentence: token positions of speech verbs, and whether it holds a quotation or a
     // Konjunktiv I form.
-    let mut out = vec![Vec::new(); n];
     let sentence_flags = |(a, b): (usize, usize)| {
         let cue = (a..b).any(|k| marks[k].cue_verb);
         let sub1 = (a..b).any(|k| moods[k] == Some(Mood::Sub1));
@@ -141,6 +163,7 @@ pub(crate) fn token_features(
         };
         let dass = (a..b).find(|&k| matches!(lower[k], "dass" | "daß" | "ob" | "that" | "whether"));
         let first_comma = (a..b).find(|&k| words[k] == ",");
+        let mut out = Vec::with_capacity(b.saturating_sub(a));
         for i in a..b {
             let mut f = Vec::with_capacity(48);
             let w = |k: isize| -> &str {
@@ -311,14 +334,10 @@ pub(crate) fn token_features(
             f.push(hash(30, &[rule, q]));
             let rule_prev = i > a && (marks[i - 1].rule_content || marks[i - 1].rule_cue);
             f.push(hash(31, &[rule, if rule_prev { "y" } else { "n" }]));
-            out[i] = f;
+            out.push(f);
         }
+        sink(a, out);
     }
-    // Tokens outside every sentence (none in practice) still get the bias.
-    for f in out.iter_mut().filter(|f| f.is_empty()) {
-        f.push(hash(0, &[]));
-    }
-    out
 }
 
 /// `B-PER`, `I-ORG`, ... or `O` for each token, from the document's entity layer.

@@ -146,6 +146,27 @@ impl Model {
         DE.get_or_init(|| Model::from_bytes(MODEL_DE).ok()).as_ref()
     }
 
+    /// Token ranges (of the view) per role for one sentence whose first token is `a`, appended
+    /// to `out`.
+    pub(crate) fn predict_sentence(
+        &self,
+        a: usize,
+        features: &[Vec<u64>],
+        out: &mut [Vec<(usize, usize)>; 4],
+    ) {
+        if features.is_empty() {
+            return;
+        }
+        for (role, c) in self.roles.iter().enumerate() {
+            let labels = c.decode(features);
+            out[role].extend(
+                chain::spans(&labels)
+                    .into_iter()
+                    .map(|(x, y)| (a + x, a + y)),
+            );
+        }
+    }
+
     /// Token ranges (of the view) per role, decoded sentence by sentence (`sentences` are token
     /// ranges).
     pub fn predict(
@@ -180,6 +201,100 @@ fn overlap(a: (usize, usize), b: (usize, usize)) -> usize {
     a.1.min(b.1).saturating_sub(a.0.max(b.0))
 }
 
+/// The ranges of `list` (sorted by start) that start in `lo..hi`. Every look-up below goes
+/// through this or [`Covered`], so that the merge stays linear in the length of the text.
+fn starting_in(list: &[(usize, usize)], lo: usize, hi: usize) -> &[(usize, usize)] {
+    let a = list.partition_point(|r| r.0 < lo);
+    let b = list.partition_point(|r| r.0 < hi).max(a);
+    &list[a..b]
+}
+
+/// Byte ranges of any length (quotations may run over several sentences), sorted by start with
+/// the running maximum of their ends: whether any of them overlaps a range in O(log n).
+struct Covered {
+    starts: Vec<usize>,
+    max_end: Vec<usize>,
+}
+
+impl Covered {
+    fn new(mut ranges: Vec<(usize, usize)>) -> Covered {
+        ranges.sort_unstable();
+        let mut end = 0;
+        let max_end = ranges
+            .iter()
+            .map(|r| {
+                end = end.max(r.1);
+                end
+            })
+            .collect();
+        Covered {
+            starts: ranges.iter().map(|r| r.0).collect(),
+            max_end,
+        }
+    }
+
+    fn overlaps(&self, (a, b): (usize, usize)) -> bool {
+        let k = self.starts.partition_point(|&s| s < b);
+        k > 0 && self.max_end[k - 1] > a
+    }
+}
+
+/// The entities' mentions by byte position, for [`speaker_entity`].
+struct Mentions<'d> {
+    /// (start, end, index into `doc.entities`), sorted by start.
+    all: Vec<(usize, usize, usize)>,
+    longest: usize,
+    /// Persons' mentions as (end, index), sorted by end.
+    persons: Vec<(usize, usize)>,
+    doc: &'d Document,
+}
+
+impl<'d> Mentions<'d> {
+    fn new(doc: &'d Document) -> Mentions<'d> {
+        let mut all = Vec::new();
+        let mut persons = Vec::new();
+        for (i, e) in doc.entities.iter().enumerate() {
+            for m in &e.mentions {
+                let r = doc.byte_range(m.span);
+                all.push((r.start, r.end, i));
+                if e.kind == "PER" {
+                    persons.push((r.end, i));
+                }
+            }
+        }
+        all.sort_unstable();
+        persons.sort_unstable();
+        let longest = all.iter().map(|m| m.1 - m.0).max().unwrap_or(0);
+        Mentions {
+            all,
+            longest,
+            persons,
+            doc,
+        }
+    }
+
+    /// The first entity (in the layer's order) with a mention overlapping `x..y`.
+    fn overlapping(&self, x: usize, y: usize) -> Option<&'d str> {
+        let hi = self.all.partition_point(|m| m.0 < y);
+        let lo = self.all.partition_point(|m| m.0 + self.longest < x);
+        self.all[lo..hi.max(lo)]
+            .iter()
+            .filter(|m| m.1 > x)
+            .map(|m| m.2)
+            .min()
+            .map(|i| self.doc.entities[i].id.as_str())
+    }
+
+    /// The person whose mention ends last at or before `x`.
+    fn person_before(&self, x: usize) -> Option<&'d str> {
+        let k = self.persons.partition_point(|p| p.0 <= x);
+        let end = self.persons.get(k.checked_sub(1)?)?.0;
+        // Of the mentions ending there, the first entity, as a scan in the layer's order finds.
+        let first = self.persons.partition_point(|p| p.0 < end);
+        Some(self.doc.entities[self.persons[first].1].id.as_str())
+    }
+}
+
 /// Merges the model's spans into what the rules found (see the module doc).
 pub(crate) fn merge(
     doc: &Document,
@@ -188,6 +303,20 @@ pub(crate) fn merge(
     found: &mut Found,
     predicted: &[Vec<(usize, usize)>; 4],
 ) {
+    let mut predicted = predicted.clone();
+    for spans in &mut predicted {
+        spans.sort_unstable();
+    }
+    let predicted = &predicted;
+    let mentions = Mentions::new(doc);
+    // Token range of sentences `s0..=s1`; a predicted range lies inside one sentence.
+    let sentence_tokens = |s0: usize, s1: usize| {
+        let last = view.sents.len().saturating_sub(1);
+        match (view.sents.get(s0.min(last)), view.sents.get(s1.min(last))) {
+            (Some(a), Some(b)) => (a.0, b.1),
+            _ => (0, 0),
+        }
+    };
     let span_bytes = |s: Span| {
         let r = doc.byte_range(s);
         (r.start, r.end)
@@ -200,9 +329,19 @@ pub(crate) fn merge(
     };
     // Rule quotations: confirmed by the model or not; the cue, speaker and addressee words the
     // model finds in the quotation's sentences where the rules have none.
+    // The predicted ranges that can overlap the bytes `b`: those starting from the sentence
+    // of its first token up to its last token.
+    let candidates = |role: usize, b: (usize, usize)| {
+        if view.toks.is_empty() {
+            return &predicted[role][..0];
+        }
+        let (qa, qz) = (tok_of(b.0), tok_of(b.1.saturating_sub(1)) + 1);
+        let (lo, _) = sentence_tokens(sentence_of(qa), sentence_of(qa));
+        starting_in(&predicted[role], lo, qz)
+    };
     for q in &mut found.quotes {
         let qb = span_bytes(q.span);
-        let agreed = predicted[QUOTATION]
+        let agreed = candidates(QUOTATION, qb)
             .iter()
             .any(|&r| overlap(bytes(view, r), qb) * 2 >= (qb.1 - qb.0).max(1));
         q.confidence = if agreed { AGREED } else { ALONE };
@@ -215,8 +354,9 @@ pub(crate) fn merge(
             sentence_of(qa).min(sentence_of(anchor)),
             sentence_of(qz - 1).max(sentence_of(anchor)),
         );
+        let (lo, hi) = sentence_tokens(s0, s1);
         let nearest = |role: usize| {
-            predicted[role]
+            starting_in(&predicted[role], lo, hi)
                 .iter()
                 .filter(|r| overlap(**r, (qa, qz)) == 0 && (s0..=s1).contains(&sentence_of(r.0)))
                 .min_by_key(|r| r.0.abs_diff(anchor))
@@ -244,7 +384,7 @@ pub(crate) fn merge(
                 let (x, y) = bytes(view, r);
                 q.speaker_span = Some(doc.span_of_bytes(x, y));
                 if q.speaker.is_none() {
-                    q.speaker = speaker_entity(doc, view, lex, r);
+                    q.speaker = speaker_entity(&mentions, view, lex, r);
                 }
                 if q.speaker_text.is_none() {
                     q.speaker_text = Some(doc.text[x..y].to_string());
@@ -260,7 +400,7 @@ pub(crate) fn merge(
     }
     for a in &mut found.attributions {
         let cb = span_bytes(a.claim.span);
-        let agreed = predicted[QUOTATION]
+        let agreed = candidates(QUOTATION, cb)
             .iter()
             .any(|&r| overlap(bytes(view, r), cb) * 2 >= (cb.1 - cb.0).max(1));
         a.confidence = if agreed || a.chain.is_empty() {
@@ -272,16 +412,20 @@ pub(crate) fn merge(
     // Reported speech the rules found whose extent the model reads otherwise: the model's extent
     // (it follows the annotation of real news), the rules' speaker and chain. Direct quotations
     // keep the extent their marks give.
-    let rule_quotes: Vec<(usize, usize)> =
-        found.quotes.iter().map(|q| span_bytes(q.span)).collect();
+    let rule_quotes = Covered::new(found.quotes.iter().map(|q| span_bytes(q.span)).collect());
     let mut taken = vec![false; predicted[QUOTATION].len()];
     {
         for q in found.quotes.iter_mut().filter(|q| q.kind != "direct") {
             let qb = span_bytes(q.span);
-            let best = predicted[QUOTATION]
+            let window = candidates(QUOTATION, qb);
+            // Index of the window's first range in the whole list.
+            let first = window
+                .first()
+                .map_or(0, |r| predicted[QUOTATION].partition_point(|p| p < r));
+            let best = window
                 .iter()
                 .enumerate()
-                .map(|(k, &r)| (overlap(bytes(view, r), qb), k))
+                .map(|(k, &r)| (overlap(bytes(view, r), qb), first + k))
                 .filter(|&(o, _)| o > 0)
                 .max();
             if let Some((_, k)) = best {
@@ -295,7 +439,7 @@ pub(crate) fn merge(
     // Quotations only the model finds.
     for (k, &(a, b)) in predicted[QUOTATION].iter().enumerate() {
         let qb = bytes(view, (a, b));
-        if taken[k] || rule_quotes.iter().any(|&r| overlap(r, qb) > 0) {
+        if taken[k] || rule_quotes.overlaps(qb) {
             continue;
         }
         let words = (a..b)
@@ -316,15 +460,18 @@ pub(crate) fn merge(
                 (s < sentences[0] || s > sentences[1], d)
             })
         };
-        let cue = predicted[CUE]
+        let (lo, hi) = sentence_tokens(sentences[0].saturating_sub(1), sentences[1] + 1);
+        let cue = starting_in(&predicted[CUE], lo, hi)
             .iter()
             .filter(|r| overlap(**r, (a, b)) == 0)
             .filter_map(|r| near(r).map(|k| (k, *r)))
             .min()
             .map(|(_, r)| r);
         let anchor = cue.unwrap_or((a, b));
+        let anchor_sentence = sentence_of(anchor.0);
+        let (lo, hi) = sentence_tokens(anchor_sentence.saturating_sub(1), anchor_sentence + 1);
         let around = |role: usize| {
-            predicted[role]
+            starting_in(&predicted[role], lo, hi)
                 .iter()
                 .filter(|r| {
                     overlap(**r, (a, b)) == 0
@@ -336,7 +483,7 @@ pub(crate) fn merge(
         let speaker = around(SPEAKER);
         let addressee = around(ADDRESSEE);
         let direct = (a..b).all(|k| view.toks[k].quote.is_some() || view.toks[k].qmark);
-        let entity = speaker.and_then(|s| speaker_entity(doc, view, lex, s));
+        let entity = speaker.and_then(|s| speaker_entity(&mentions, view, lex, s));
         let speaker_text = speaker.map(|s| {
             let (x, y) = bytes(view, s);
             doc.text[x..y].to_string()
@@ -388,15 +535,15 @@ pub(crate) fn merge(
     // after its cue and speaker is the message ("Die Firma forderte eine schnellere
     // Entscheidung"), less sure than a message the model marks itself.
     {
-        let held: Vec<(usize, usize)> = found.quotes.iter().map(|q| span_bytes(q.span)).collect();
+        let held = Covered::new(found.quotes.iter().map(|q| span_bytes(q.span)).collect());
         for &cue in &predicted[CUE] {
             let s = sentence_of(cue.0);
             let (sa, sb) = view.sents[s];
             let sentence_bytes = bytes(view, (sa, sb));
-            if held.iter().any(|&h| overlap(h, sentence_bytes) > 0) {
+            if held.overlaps(sentence_bytes) {
                 continue;
             }
-            let speaker = predicted[SPEAKER]
+            let speaker = starting_in(&predicted[SPEAKER], sa, sb)
                 .iter()
                 .filter(|r| sentence_of(r.0) == s)
                 .min_by_key(|r| r.0.abs_diff(cue.0))
@@ -431,7 +578,7 @@ pub(crate) fn merge(
             }
             let (x, y) = bytes(view, (a, b));
             let (cx, cy) = bytes(view, cue);
-            let entity = speaker.and_then(|r| speaker_entity(doc, view, lex, r));
+            let entity = speaker.and_then(|r| speaker_entity(&mentions, view, lex, r));
             let speaker_text = speaker.map(|r| {
                 let (p, q) = bytes(view, r);
                 doc.text[p..q].to_string()
@@ -471,29 +618,46 @@ pub(crate) fn merge(
 /// The entity the speaker words stand for: the entity with a mention among them, else, for a
 /// pronoun, the nearest person named before.
 fn speaker_entity(
-    doc: &Document,
+    mentions: &Mentions,
     view: &View,
     lex: &Lexicon,
     (a, b): (usize, usize),
 ) -> Option<String> {
     let (x, y) = bytes(view, (a, b));
-    let mut before: Option<(usize, &str)> = None;
-    for e in &doc.entities {
-        for m in &e.mentions {
-            let r = doc.byte_range(m.span);
-            if overlap((r.start, r.end), (x, y)) > 0 {
-                return Some(e.id.clone());
-            }
-            if e.kind == "PER" && r.end <= x && before.is_none_or(|(end, _)| r.end > end) {
-                before = Some((r.end, e.id.as_str()));
-            }
-        }
+    if let Some(id) = mentions.overlapping(x, y) {
+        return Some(id.to_string());
     }
     let pronoun = b - a == 1
         && (lex.person_pronouns.contains(view.lower(a))
             || lex.subject_pronouns.contains(view.lower(a)));
     if pronoun {
-        return before.map(|(_, id)| id.to_string());
+        return mentions.person_before(x).map(str::to_string);
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn starting_in_takes_the_ranges_that_start_in_the_window() {
+        let list = [(0, 2), (3, 5), (3, 4), (7, 9)];
+        let mut sorted = list.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(starting_in(&sorted, 3, 7), &[(3, 4), (3, 5)]);
+        assert_eq!(starting_in(&sorted, 8, 100), &[] as &[(usize, usize)]);
+        assert_eq!(starting_in(&sorted, 5, 2), &[] as &[(usize, usize)]);
+    }
+
+    #[test]
+    fn covered_sees_a_long_range_that_starts_far_before() {
+        // A quotation over several sentences, then short ones: the long one still covers 40..45.
+        let c = Covered::new(vec![(50, 60), (0, 100), (70, 71)]);
+        assert!(c.overlaps((40, 45)));
+        let c = Covered::new(vec![(0, 10), (20, 30)]);
+        assert!(!c.overlaps((10, 20)));
+        assert!(c.overlaps((29, 35)));
+        assert!(!Covered::new(Vec::new()).overlaps((0, 5)));
+    }
 }
