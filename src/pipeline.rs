@@ -84,6 +84,14 @@ pub fn analyze_raw(mut raw: RawDocument, options: &Options) -> Document {
 
     doc.language = dossier_langid::detect(&doc.text);
     let seg = segment_document(&mut doc);
+    doc.meta.dateline = dossier_clean::dateline::find(&doc);
+    if let Some(d) = &doc.meta.dateline {
+        for a in &d.agencies {
+            if !doc.meta.agencies.contains(a) {
+                doc.meta.agencies.push(a.clone());
+            }
+        }
+    }
     let time_rules = dossier_time::annotate(&mut doc, &seg.sentences);
     // Byte offsets of every token: 16 bytes a token, no longer needed.
     drop(seg);

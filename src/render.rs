@@ -62,6 +62,17 @@ fn write_summary(doc: &Document, out: &mut String) -> std::fmt::Result {
     if !m.agencies.is_empty() {
         writeln!(out, "agencies:  {}", m.agencies.join(", "))?;
     }
+    if let Some(d) = &m.dateline {
+        let date = d.date.as_ref().map(|t| format!(", {}", t.text));
+        writeln!(
+            out,
+            "dateline:  {}{} [{}..{}]",
+            d.place.text,
+            date.unwrap_or_default(),
+            d.span[0],
+            d.span[1]
+        )?;
+    }
     if let Some(o) = &m.outlet {
         writeln!(out, "outlet:    {o}")?;
     }

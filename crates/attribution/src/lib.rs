@@ -83,7 +83,41 @@ fn run(doc: &Document, model: Option<&learned::Model>) -> (Vec<Quote>, Vec<Attri
         analyzer.lexicon(),
         &mut found.attributions,
     );
+    if let Some(d) = &doc.meta.dateline {
+        outside_dateline(doc, d.span, &mut found.quotes, &mut found.attributions);
+    }
     (found.quotes, found.attributions, windowed)
+}
+
+/// The dateline ("KARACHI, Pakistan (AP) —") is where the story was filed, not what anybody
+/// said: a quotation or claim that starts inside it starts after it, and speaker words inside it
+/// are no speaker.
+fn outside_dateline(
+    doc: &Document,
+    dateline: dossier_core::Span,
+    quotes: &mut Vec<Quote>,
+    attributions: &mut Vec<Attribution>,
+) {
+    let inside = |s: dossier_core::Span| s[0] >= dateline[0] && s[1] <= dateline[1];
+    let clip = |span: &mut dossier_core::Span, text: &mut String| {
+        if span[0] >= dateline[0] && span[0] < dateline[1] && span[1] > dateline[1] {
+            span[0] = dateline[1];
+            *text = doc.slice(*span).to_string();
+        }
+    };
+    quotes.retain_mut(|q| {
+        clip(&mut q.span, &mut q.content);
+        if q.speaker_span.is_some_and(inside) {
+            q.speaker_span = None;
+            q.speaker_text = None;
+            q.speaker = None;
+        }
+        !inside(q.span)
+    });
+    attributions.retain_mut(|a| {
+        clip(&mut a.claim.span, &mut a.claim.text);
+        !inside(a.claim.span)
+    });
 }
 
 /// The model's own spans per role ([`learned::ROLES`]) as byte ranges, without the rules' output:

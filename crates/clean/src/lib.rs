@@ -23,6 +23,7 @@ mod agency;
 mod assemble;
 pub mod baseline;
 pub mod classes;
+pub mod dateline;
 mod dates;
 pub mod eval;
 mod features;

@@ -60,6 +60,25 @@ pub struct Meta {
     /// Which model or data each stage ran with: stage name → how it ran (an addition to schema v1).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stages: Vec<StageRun>,
+    /// The wire dateline that opens the story ("KARACHI, Pakistan (AP) —", "WIEN. –"), if any
+    /// (an addition to schema v1): it is no part of the first sentence's claim or speaker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dateline: Option<Dateline>,
+}
+
+/// A dateline: where (and when, and by whom) a story was filed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dateline {
+    /// The whole dateline in `text`, its closing dash or colon included.
+    pub span: Span,
+    /// The place it was filed from ("KARACHI", "WIEN"; the region after a comma is not part).
+    pub place: TextSpan,
+    /// The date it gives ("May 7"), as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<TextSpan>,
+    /// The agencies it names, canonical names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub agencies: Vec<String>,
 }
 
 /// How one stage ran on this document: with the data of which language, or not at all, and why.
@@ -272,6 +291,7 @@ impl Document {
             removed: article.removed,
             warnings: article.warnings,
             stages: Vec::new(),
+            dateline: None,
         };
         let source = Source {
             url: source.url.or(article.url),

@@ -153,6 +153,13 @@ pub fn entities(doc: &Document) -> Vec<Entity> {
         sentence_start[i] = true;
         i = j;
     }
+    // A name never runs on from one sentence into the next: a sentence's first token tagged
+    // `I-` (the tagger decodes each sentence alone) opens a name of its own.
+    for (label, _) in labels.iter_mut().zip(&sentence_start).filter(|(_, s)| **s) {
+        if let Some(ty) = label.strip_prefix("I-") {
+            *label = format!("B-{ty}");
+        }
+    }
     let rules = rules(lang);
     group::repair_labels(&texts, &mut labels, &tagger.lexicon, rules);
     trim_lowercase_spans(&texts, &sentence_start, &mut labels, &tagger.lexicon, rules);
@@ -167,6 +174,29 @@ pub fn entities(doc: &Document) -> Vec<Entity> {
 /// for one organisation; the layout says what each part is. The agencies are the ones the
 /// clean stage found (`meta.agencies`), so an ordinary parenthesis never matches.
 fn label_datelines(doc: &Document, texts: &[&str], labels: &mut [String]) {
+    // The dateline the clean stage read (`meta.dateline`): its place is a place, the rest of it
+    // (region, date, parenthesis, dash) no name but its agencies.
+    if let Some(d) = &doc.meta.dateline {
+        let n = texts.len().min(labels.len()).min(doc.tokens.len());
+        let first = doc.tokens[..n].partition_point(|t| t[0] < d.span[0]);
+        let mut in_place = false;
+        for k in first..n {
+            let t = doc.tokens[k];
+            if t[0] >= d.span[1] {
+                break;
+            }
+            labels[k] = if t[0] >= d.place.span[0] && t[1] <= d.place.span[1] {
+                let l = if in_place { "I-LOC" } else { "B-LOC" };
+                in_place = true;
+                l
+            } else if d.agencies.iter().any(|a| a.eq_ignore_ascii_case(texts[k])) {
+                "B-ORG"
+            } else {
+                "O"
+            }
+            .to_string();
+        }
+    }
     if doc.meta.agencies.is_empty() {
         return;
     }
