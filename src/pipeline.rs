@@ -44,7 +44,7 @@ pub fn analyze_bytes(
 pub fn analyze_raw(mut raw: RawDocument, options: &Options) -> Document {
     let mut article = match raw.format {
         Format::Html => dossier_html::extract(&raw.content, raw.url.as_deref()),
-        Format::Text | Format::Jsonl => dossier_clean::clean_page_dump(&raw.content),
+        Format::Text | Format::Jsonl | Format::Warc => dossier_clean::clean_page_dump(&raw.content),
     };
     // The input text is not needed again: free it before the later stages need their memory.
     raw.content = String::new();
@@ -104,7 +104,7 @@ pub fn analyze_raw(mut raw: RawDocument, options: &Options) -> Document {
     dossier_attribution::annotate(&mut doc);
     let extractor = match raw.format {
         Format::Html => "html",
-        Format::Text | Format::Jsonl => "clean",
+        Format::Text | Format::Jsonl | Format::Warc => "clean",
     };
     doc.meta.stages = stage_runs(&doc.language, extractor, &time_rules, ner_model);
     doc

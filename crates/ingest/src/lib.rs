@@ -9,6 +9,8 @@
 //! Every step looks at a bounded prefix or makes one linear pass, so a 50 MB input on one line
 //! costs no more than a 50 MB input on many.
 
+mod warc;
+
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
 /// The formats dossier reads.
@@ -17,6 +19,8 @@ pub enum Format {
     Text,
     Html,
     Jsonl,
+    /// A web archive (WARC, plain or gzipped): only ever a container, its records are HTML or text.
+    Warc,
 }
 
 impl Format {
@@ -25,6 +29,7 @@ impl Format {
             Format::Text => "text",
             Format::Html => "html",
             Format::Jsonl => "jsonl",
+            Format::Warc => "warc",
         }
     }
 }
@@ -72,6 +77,9 @@ pub fn read_input(name: &str, bytes: &[u8]) -> Result<Vec<RawDocument>, IngestEr
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(IngestError(format!("{name}: empty input")));
     }
+    if let Some(docs) = warc::read(name, bytes) {
+        return docs;
+    }
     let (text, encoding) = decode(bytes).map_err(|why| IngestError(format!("{name}: {why}")))?;
     let format = sniff_format(&text);
     if format == Format::Jsonl {
@@ -93,7 +101,7 @@ pub fn read_input(name: &str, bytes: &[u8]) -> Result<Vec<RawDocument>, IngestEr
 }
 
 /// Decodes the whole input; `Err` names why it is not text.
-fn decode(bytes: &[u8]) -> Result<(String, String), String> {
+pub(crate) fn decode(bytes: &[u8]) -> Result<(String, String), String> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         let body = &bytes[bom_len..];
         if encoding == UTF_8 {
@@ -277,7 +285,7 @@ fn guess_encoding(bytes: &[u8]) -> &'static Encoding {
 }
 
 /// Tells HTML, JSON Lines and plain text apart by looking at the start of the text.
-fn sniff_format(text: &str) -> Format {
+pub(crate) fn sniff_format(text: &str) -> Format {
     let start = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
     if start.starts_with('{') {
         return Format::Jsonl;
