@@ -153,7 +153,9 @@ pub async fn ingest(
     }
     let bytes = body_bytes(body, usize::MAX).await?;
     if bytes.is_empty() {
-        return Err(ApiError::bad_request("empty body: post a page or JSON Lines"));
+        return Err(ApiError::bad_request(
+            "empty body: post a page or JSON Lines",
+        ));
     }
     let name: String = p
         .name

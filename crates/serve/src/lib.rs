@@ -121,7 +121,8 @@ impl IntoResponse for ApiError {
 
 /// The Content-Security-Policy of every response: this server's own script and style only, no
 /// inline script, no plug-ins, no framing, forms post only here.
-pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+pub const CSP: &str =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// Opens the store and builds the state: read-only without a token; with one, a writer too
@@ -252,9 +253,12 @@ pub async fn serve(
 
 /// A body as bytes, for handlers that read one.
 pub(crate) async fn body_bytes(body: Body, limit: usize) -> Result<axum::body::Bytes, ApiError> {
-    axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "the request body is too large"))
+    axum::body::to_bytes(body, limit).await.map_err(|_| {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "the request body is too large",
+        )
+    })
 }
 
 /// Runs blocking work (SQLite, analysis) off the async threads.

@@ -116,7 +116,11 @@ mod tests {
     #[test]
     fn nested_marks_cut_into_flat_pieces() {
         let text = "Anna said: the bridge closes.\n\nMore text.";
-        let marks = vec![mark(11, 28, 0, "A1"), mark(0, 4, 2, "E1"), mark(15, 21, 2, "E2")];
+        let marks = vec![
+            mark(11, 28, 0, "A1"),
+            mark(0, 4, 2, "E1"),
+            mark(15, 21, 2, "E2"),
+        ];
         let p = pieces(text, &marks);
         assert_eq!(p[0], Piece::Text("Anna", vec![1]));
         assert_eq!(p[1], Piece::Text(" said: ", vec![]));

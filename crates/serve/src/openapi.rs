@@ -18,20 +18,71 @@ fn ok(description: &str) -> Value {
 
 fn search_params() -> Vec<Value> {
     vec![
-        param("q", "query", false, "string", "words, all of which must occur (any inflection)"),
-        param("entity", "query", false, "string", "only reports naming this entity"),
-        param("outlet", "query", false, "string", "only this outlet (host name)"),
-        param("lang", "query", false, "string", "only this language (de, en, ...)"),
-        param("from", "query", false, "string", "published on or after (YYYY-MM-DD)"),
-        param("to", "query", false, "string", "published on or before (YYYY-MM-DD)"),
-        param("limit", "query", false, "integer", "hits to return (1-100, default 20)"),
+        param(
+            "q",
+            "query",
+            false,
+            "string",
+            "words, all of which must occur (any inflection)",
+        ),
+        param(
+            "entity",
+            "query",
+            false,
+            "string",
+            "only reports naming this entity",
+        ),
+        param(
+            "outlet",
+            "query",
+            false,
+            "string",
+            "only this outlet (host name)",
+        ),
+        param(
+            "lang",
+            "query",
+            false,
+            "string",
+            "only this language (de, en, ...)",
+        ),
+        param(
+            "from",
+            "query",
+            false,
+            "string",
+            "published on or after (YYYY-MM-DD)",
+        ),
+        param(
+            "to",
+            "query",
+            false,
+            "string",
+            "published on or before (YYYY-MM-DD)",
+        ),
+        param(
+            "limit",
+            "query",
+            false,
+            "integer",
+            "hits to return (1-100, default 20)",
+        ),
     ]
 }
 
 /// The document (the routes of [`crate::router`] under `/api`).
 pub fn document() -> Value {
     let mut places = search_params();
-    places.insert(0, param("story", "query", false, "integer", "the places of this story (else of the search q)"));
+    places.insert(
+        0,
+        param(
+            "story",
+            "query",
+            false,
+            "integer",
+            "the places of this story (else of the search q)",
+        ),
+    );
     json!({
         "openapi": "3.0.3",
         "info": {

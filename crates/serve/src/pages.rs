@@ -52,7 +52,10 @@ pub fn enc(s: &str) -> String {
 fn query_string(pairs: &[(&str, Option<&str>)]) -> String {
     let parts: Vec<String> = pairs
         .iter()
-        .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| format!("{k}={}", enc(v))))
+        .filter_map(|(k, v)| {
+            v.filter(|v| !v.is_empty())
+                .map(|v| format!("{k}={}", enc(v)))
+        })
         .collect();
     parts.join("&")
 }
@@ -493,7 +496,7 @@ pub async fn story(st: State<Shared>, Path(id): Path<String>) -> PageResult {
             ol.reports { @for d in &v.reports { li { a href=(article_href(&d.id)) { (d.title.as_deref().unwrap_or("(untitled)")) } " " (doc_meta(d)) } } }
             @if !v.copies.is_empty() {
                 h2 { "Who repeats whom" }
-                ul.copies { @for (c, o) in &v.copies { li { a href=(article_href(c)) { (c) } " copies " a href=(article_href(o)) { (o) } } } }
+                ul.copies { @for (c, o) in &v.copies { li { (report_link(&v.reports, c)) " repeats " (report_link(&v.reports, o)) } } }
             }
             h2 { "Claims and their sources" }
             @if v.claims.is_empty() { p { "No attributed claims." } }
@@ -514,6 +517,19 @@ pub async fn story(st: State<Shared>, Path(id): Path<String>) -> PageResult {
             (svg::graph(&v.graph))
         },
     ))
+}
+
+/// A report of a list as "outlet: title", linked.
+fn report_link(reports: &[dossier_archive::query::DocRow], id: &str) -> Markup {
+    let d = reports.iter().find(|d| d.id == id);
+    html! {
+        a href=(article_href(id)) {
+            @match d {
+                Some(d) => { (d.outlet.as_deref().unwrap_or("unknown outlet")) ": " (d.title.as_deref().unwrap_or(id)) }
+                None => { (id) }
+            }
+        }
+    }
 }
 
 pub async fn entity(st: State<Shared>, Query(p): Query<EntityParams>) -> PageResult {

@@ -158,8 +158,16 @@ pub fn timeline(items: &[TimelineItem]) -> Markup {
     };
     let span = ((hi - lo).max(1)) as f64;
     let (x0, w) = (90.0, 680.0);
-    let rows = [("report", "reports", 40.0), ("time", "days named", 80.0), ("event", "events", 120.0)];
-    let x = |d: &str| day_number(d).map(|n| x0 + (n - lo) as f64 / span * w).unwrap_or(x0);
+    let rows = [
+        ("report", "reports", 40.0),
+        ("time", "days named", 80.0),
+        ("event", "events", 120.0),
+    ];
+    let x = |d: &str| {
+        day_number(d)
+            .map(|n| x0 + (n - lo) as f64 / span * w)
+            .unwrap_or(x0)
+    };
     html! {
         svg.timeline xmlns="http://www.w3.org/2000/svg" viewBox="0 0 800 170" role="img" aria-label="timeline" {
             @for (kind, label, y) in rows {

@@ -42,7 +42,9 @@ impl Drop for Tmp {
 }
 
 fn find(text: &str, needle: &str) -> [usize; 2] {
-    let b = text.find(needle).unwrap_or_else(|| panic!("{needle} in {text}"));
+    let b = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} in {text}"));
     let s = text[..b].chars().count();
     [s, s + needle.chars().count()]
 }
@@ -255,7 +257,11 @@ async fn get(app: &Router, uri: &str) -> Got {
 
 fn assert_error(g: &Got, status: StatusCode) {
     assert_eq!(g.status, status, "{}", g.body);
-    assert!(g.content_type.starts_with("application/json"), "{g:?}", g = g.body);
+    assert!(
+        g.content_type.starts_with("application/json"),
+        "{g:?}",
+        g = g.body
+    );
     let v = g.json();
     assert_eq!(v["status"], status.as_u16());
     assert!(v["error"].as_str().is_some_and(|e| !e.is_empty()));
@@ -295,11 +301,19 @@ async fn pages_render_with_their_data_and_escape_reports() {
 
     let a = get(&app, "/article/a1").await;
     assert_eq!(a.status, StatusCode::OK);
-    for class in ["mk mk-claim", "mk mk-quote", "mk mk-ent mk-per", "mk mk-ent mk-loc", "mk mk-time"] {
+    for class in [
+        "mk mk-claim",
+        "mk mk-quote",
+        "mk mk-ent mk-per",
+        "mk mk-ent mk-loc",
+        "mk mk-time",
+    ] {
         assert!(a.body.contains(class), "{class} in the article");
     }
     assert!(a.body.contains("id=\"info-A1\""));
-    assert!(a.body.contains("according to Sabine Krüger, citing Quellen"));
+    assert!(a
+        .body
+        .contains("according to Sabine Krüger, citing Quellen"));
     assert!(a.body.contains("2026-03-10"));
     assert!(a.body.contains("Removed from the page"));
     assert!(a.body.contains("href=\"https://nord.example/kiel\""));
@@ -307,7 +321,9 @@ async fn pages_render_with_their_data_and_escape_reports() {
 
     let x = get(&app, "/article/x1").await;
     assert_eq!(x.status, StatusCode::OK);
-    assert!(x.body.contains("&lt;script&gt;window.__xss=1&lt;/script&gt;"));
+    assert!(x
+        .body
+        .contains("&lt;script&gt;window.__xss=1&lt;/script&gt;"));
     assert!(x.body.contains("<code class=\"unsafe-url\">javascript:"));
     assert_escaped(&x.body);
 
@@ -381,18 +397,30 @@ async fn api_routes_answer_json() {
         .as_str()
         .unwrap()
         .contains("**Brücke**"));
-    let filtered = get(&app, "/api/search?q=Br%C3%BCcke&outlet=nord.example").await.json();
+    let filtered = get(&app, "/api/search?q=Br%C3%BCcke&outlet=nord.example")
+        .await
+        .json();
     assert_eq!(filtered["result"]["total"], 1);
-    let dated = get(&app, "/api/search?q=Br%C3%BCcke&from=2026-03-11&to=2026-03-11").await.json();
+    let dated = get(
+        &app,
+        "/api/search?q=Br%C3%BCcke&from=2026-03-11&to=2026-03-11",
+    )
+    .await
+    .json();
     assert_eq!(dated["result"]["total"], 1);
-    let by_entity = get(&app, "/api/search?q=Br%C3%BCcke&entity=Kiel").await.json();
+    let by_entity = get(&app, "/api/search?q=Br%C3%BCcke&entity=Kiel")
+        .await
+        .json();
     assert_eq!(by_entity["result"]["total"], 2);
 
     let stories = get(&app, "/api/stories").await.json();
     assert!(!stories.as_array().unwrap().is_empty());
 
     let a = get(&app, "/api/article/a2").await.json();
-    assert_eq!(a["report"]["attributions"][0]["chain"][0]["text"], "Sabine Krüger");
+    assert_eq!(
+        a["report"]["attributions"][0]["chain"][0]["text"],
+        "Sabine Krüger"
+    );
     assert_eq!(a["entities"][0]["documents"], 2);
     let story = a["document"]["story"].as_i64().unwrap();
 
@@ -408,7 +436,9 @@ async fn api_routes_answer_json() {
     assert_eq!(e["quotes"].as_array().unwrap().len(), 2);
     assert!(e["cooccurring"][0][0] == "Kiel");
 
-    let p = get(&app, &format!("/api/places?story={story}")).await.json();
+    let p = get(&app, &format!("/api/places?story={story}"))
+        .await
+        .json();
     assert_eq!(p["places"][0]["documents"], 2);
     let p = get(&app, "/api/places?q=Kiel").await.json();
     assert_eq!(p["places"][0]["geonames"], 2891122);
@@ -460,7 +490,11 @@ async fn errors_are_json_with_a_status() {
         assert_error(&g, status);
         assert!(g.csp.contains("default-src 'none'"), "{uri}");
     }
-    let g = send(&app, Request::delete("/api/search").body(Body::empty()).unwrap()).await;
+    let g = send(
+        &app,
+        Request::delete("/api/search").body(Body::empty()).unwrap(),
+    )
+    .await;
     assert_error(&g, StatusCode::METHOD_NOT_ALLOWED);
     // Odd queries never fail the server.
     for uri in [
@@ -491,7 +525,11 @@ fn post(uri: &str, token: Option<&str>, body: &str) -> Request<Body> {
 #[tokio::test]
 async fn ingest_needs_the_token() {
     let (tmp, read_only) = sample();
-    let g = send(&read_only, post("/api/ingest", Some("whatever-token"), "Kiel")).await;
+    let g = send(
+        &read_only,
+        post("/api/ingest", Some("whatever-token"), "Kiel"),
+    )
+    .await;
     assert_error(&g, StatusCode::FORBIDDEN);
 
     let app = app(&tmp.0, Some("secret-token-1"));
@@ -500,7 +538,11 @@ async fn ingest_needs_the_token() {
         StatusCode::UNAUTHORIZED,
     );
     assert_error(
-        &send(&app, post("/api/ingest", Some("secret-token-2"), "Text über Kiel")).await,
+        &send(
+            &app,
+            post("/api/ingest", Some("secret-token-2"), "Text über Kiel"),
+        )
+        .await,
         StatusCode::UNAUTHORIZED,
     );
     assert_error(
@@ -517,10 +559,22 @@ async fn ingest_needs_the_token() {
         StatusCode::UNPROCESSABLE_ENTITY,
     );
     assert_error(
-        &send(&app, post("/api/ingest", Some("secret-token-1"), "SLOW Kiel")).await,
+        &send(
+            &app,
+            post("/api/ingest", Some("secret-token-1"), "SLOW Kiel"),
+        )
+        .await,
         StatusCode::SERVICE_UNAVAILABLE,
     );
-    let ok = send(&app, post("/api/ingest?name=x.txt", Some("secret-token-1"), "Ein Text über Kiel.")).await;
+    let ok = send(
+        &app,
+        post(
+            "/api/ingest?name=x.txt",
+            Some("secret-token-1"),
+            "Ein Text über Kiel.",
+        ),
+    )
+    .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
     let v = ok.json();
     assert_eq!(v["outcomes"][0]["status"], "new");
@@ -528,7 +582,11 @@ async fn ingest_needs_the_token() {
     // Readers see it at once.
     let a = get(&app, &format!("/api/article/{id}")).await;
     assert_eq!(a.status, StatusCode::OK);
-    let again = send(&app, post("/api/ingest", Some("secret-token-1"), "Ein Text über Kiel.")).await;
+    let again = send(
+        &app,
+        post("/api/ingest", Some("secret-token-1"), "Ein Text über Kiel."),
+    )
+    .await;
     assert_eq!(again.json()["outcomes"][0]["status"], "known");
     // A short token is refused at start.
     let mut c = Config::new(tmp.0.clone());

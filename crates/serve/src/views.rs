@@ -246,8 +246,8 @@ pub struct StoryView {
 }
 
 pub fn story(conn: &Connection, id: i64) -> Result<StoryView, ApiError> {
-    let summary =
-        query::story_summary(conn, id)?.ok_or_else(|| ApiError::not_found(format!("no story {id}")))?;
+    let summary = query::story_summary(conn, id)?
+        .ok_or_else(|| ApiError::not_found(format!("no story {id}")))?;
     let reports = query::story_documents(conn, id)?;
     let copies = reports
         .iter()
@@ -320,7 +320,11 @@ pub fn story(conn: &Connection, id: i64) -> Result<StoryView, ApiError> {
         }
         // Dated happenings the reports name ("on Tuesday" → its calendar day).
         for t in doc.times.iter().filter(|t| t.kind == "DATE").take(20) {
-            if let Some(v) = t.value.as_deref().filter(|v| v.len() >= 10 && is_day(&v[..10])) {
+            if let Some(v) = t
+                .value
+                .as_deref()
+                .filter(|v| v.len() >= 10 && is_day(&v[..10]))
+            {
                 timeline.push(TimelineItem {
                     date: v[..10].to_string(),
                     kind: "time".into(),
@@ -558,8 +562,9 @@ pub struct EntityView {
 
 pub fn entity(conn: &Connection, name: &str) -> Result<EntityView, ApiError> {
     let name: String = name.chars().take(200).collect();
-    let entity = query::resolve_entity(conn, &name)?
-        .ok_or_else(|| ApiError::not_found(format!("no entity {:?} in the archive", short(&name))))?;
+    let entity = query::resolve_entity(conn, &name)?.ok_or_else(|| {
+        ApiError::not_found(format!("no entity {:?} in the archive", short(&name)))
+    })?;
     let timeline = query::entity_timeline(conn, &entity.keys)?;
     let mut claims = query::entity_claims(conn, &entity.keys)?;
     claims.truncate(200);
