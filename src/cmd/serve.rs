@@ -24,6 +24,9 @@ pub struct Args {
     /// The longest a request may take, in seconds.
     #[arg(long, default_value_t = 30)]
     pub timeout_s: u64,
+    /// Search results kept in memory (0: none); an ingest empties it.
+    #[arg(long, default_value_t = 4096)]
+    pub cache_entries: usize,
 }
 
 /// One posted input through the same steps as `dossier ingest`: read and split into records,
@@ -51,6 +54,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut config = dossier_serve::Config::new(dir.clone());
     config.max_body = args.max_body_mib.max(1) << 20;
     config.timeout = std::time::Duration::from_secs(args.timeout_s.max(1));
+    config.cache_entries = args.cache_entries;
     if let Some(t) = args.token {
         dossier::pipeline::warm_up_in_background();
         config.token = Some(t);

@@ -323,16 +323,21 @@ fn load(args: &[String]) {
             "article" => format!("/article/{}", ids[i % ids.len()]),
             "article-api" => format!("/api/article/{}", ids[i % ids.len()]),
             _ => {
-                let w1 = &vocab[rng.zipf(vocab.len())];
+                // Query words: a quarter popular (drawn by frequency rank, Zipf: these repeat),
+                // the rest any word of the vocabulary alike, rare and frequent.
+                let any = |rng: &mut Rng| vocab[rng.below(vocab.len())].clone();
                 match i % 4 {
-                    0 => format!("/api/search?q={}", enc(w1)),
+                    0 => format!("/api/search?q={}", enc(&any(&mut rng))),
                     1 => format!(
                         "/api/search?q={}+{}",
-                        enc(w1),
-                        enc(&vocab[rng.zipf(vocab.len())])
+                        enc(&any(&mut rng)),
+                        enc(&any(&mut rng))
                     ),
-                    2 => format!("/api/search?q={}&lang=de&from=2025-01-01", enc(w1)),
-                    _ => format!("/api/search?q={}", enc(&vocab[rng.below(vocab.len())])),
+                    2 => format!(
+                        "/api/search?q={}&lang=de&from=2025-01-01",
+                        enc(&any(&mut rng))
+                    ),
+                    _ => format!("/api/search?q={}", enc(&vocab[rng.zipf(vocab.len())])),
                 }
             }
         })

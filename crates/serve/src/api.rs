@@ -1,7 +1,7 @@
 //! The JSON API: the data of every page, and ingest (only with the server's token).
 
 use crate::views::{self, IngestOutcome, SearchParams};
-use crate::{blocking, body_bytes, read, ApiError, Shared};
+use crate::{blocking, body_bytes, read, search_cached, ApiError, Shared};
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -17,7 +17,7 @@ fn json<T: serde::Serialize>(v: T) -> ApiResult {
 }
 
 pub async fn search(st: State<Shared>, Query(p): Query<SearchParams>) -> ApiResult {
-    json(read(&st, move |c| views::search(c, p)).await?)
+    json(&*search_cached(&st, p).await?)
 }
 
 #[derive(Debug, Deserialize)]
@@ -196,6 +196,10 @@ pub async fn ingest(
             .lock()
             .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "writer unavailable"))?;
         let filed = archive.add_batch(&docs)?;
+        // What searches found before may have changed.
+        if let Ok(mut c) = state.search_cache.lock() {
+            c.clear();
+        }
         for (d, o) in docs.iter().zip(filed) {
             outcomes.push(match o {
                 Outcome::New {

@@ -49,6 +49,8 @@ pub struct Config {
     pub max_body: usize,
     /// The longest a request may take.
     pub timeout: Duration,
+    /// Search results kept in memory (0: none); any ingest empties it.
+    pub cache_entries: usize,
 }
 
 impl Config {
@@ -59,6 +61,7 @@ impl Config {
             analyser: None,
             max_body: 16 << 20,
             timeout: Duration::from_secs(30),
+            cache_entries: 4096,
         }
     }
 }
@@ -69,6 +72,9 @@ pub struct AppState {
     pub token: Option<String>,
     pub analyser: Option<Analyser>,
     pub writer: Option<Mutex<Archive<SqliteStore>>>,
+    /// Recent search results by their normalised parameters (bounded; emptied by ingest).
+    pub search_cache: Mutex<std::collections::HashMap<String, Arc<views::SearchView>>>,
+    pub cache_entries: usize,
 }
 
 pub type Shared = Arc<AppState>;
@@ -145,6 +151,8 @@ pub fn state(config: &Config) -> Result<Shared, String> {
         token: config.token.clone(),
         analyser: config.analyser.clone(),
         writer,
+        search_cache: Mutex::new(std::collections::HashMap::new()),
+        cache_entries: config.cache_entries,
     }))
 }
 
@@ -271,6 +279,33 @@ pub(crate) async fn blocking<T: Send + 'static>(
             "internal error",
         ))
     })
+}
+
+/// A search, from the cache when the same search ran since the last ingest.
+pub(crate) async fn search_cached(
+    state: &State<Shared>,
+    p: views::SearchParams,
+) -> Result<Arc<views::SearchView>, ApiError> {
+    let p = p.normalised();
+    let key = serde_json::to_string(&p).unwrap_or_default();
+    if let Some(v) = state
+        .search_cache
+        .lock()
+        .ok()
+        .and_then(|c| c.get(&key).cloned())
+    {
+        return Ok(v);
+    }
+    let v = Arc::new(read(state, move |c| views::search(c, p)).await?);
+    if state.cache_entries > 0 {
+        if let Ok(mut c) = state.search_cache.lock() {
+            if c.len() >= state.cache_entries {
+                c.clear();
+            }
+            c.insert(key, v.clone());
+        }
+    }
+    Ok(v)
 }
 
 /// Reads with a pooled read-only connection.

@@ -5,7 +5,7 @@
 use crate::api::{places_for, story_id, EntityParams, GraphParams, PlacesParams};
 use crate::marks::{self, Mark, Piece};
 use crate::views::{self, SearchParams};
-use crate::{read, svg, ApiError, Shared};
+use crate::{read, search_cached, svg, ApiError, Shared};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -127,7 +127,7 @@ pub async fn search(st: State<Shared>, Query(p): Query<SearchParams>) -> PageRes
     let p = p.normalised();
     if p.q.trim().is_empty() {
         let home = read(&st, |c| views::home(c, 30)).await?;
-        let view = read(&st, move |c| views::search(c, SearchParams::default())).await?;
+        let view = search_cached(&st, SearchParams::default()).await?;
         return Ok(layout(
             "Search",
             html! {
@@ -153,7 +153,7 @@ pub async fn search(st: State<Shared>, Query(p): Query<SearchParams>) -> PageRes
             },
         ));
     }
-    let view = read(&st, move |c| views::search(c, p)).await?;
+    let view = search_cached(&st, p).await?;
     let p = &view.params;
     let r = &view.result;
     let base = |extra: &[(&str, Option<&str>)]| {

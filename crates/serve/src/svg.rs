@@ -43,7 +43,7 @@ pub fn map(places: &[Place]) -> Markup {
         .iter()
         .map(|p| (p.lon + 180.0, 90.0 - p.lat, p))
         .collect();
-    // The view: the points' box with a margin, at least 24° × 14°, about 2:1, inside the world.
+    // The view: the points' box with a margin, at least 8° wide, about 2:1, inside the world.
     let (mut x0, mut y0, mut x1, mut y1) = (0.0f64, 0.0f64, 360.0f64, 180.0f64);
     if !pts.is_empty() {
         x0 = pts.iter().map(|p| p.0).fold(f64::MAX, f64::min);
@@ -51,8 +51,8 @@ pub fn map(places: &[Place]) -> Markup {
         y0 = pts.iter().map(|p| p.1).fold(f64::MAX, f64::min);
         y1 = pts.iter().map(|p| p.1).fold(f64::MIN, f64::max);
         let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
-        let mut w = ((x1 - x0) * 1.3).max(24.0);
-        let mut h = ((y1 - y0) * 1.3).max(14.0);
+        let mut w = ((x1 - x0) * 1.4).max(8.0);
+        let mut h = ((y1 - y0) * 1.4).max(4.0);
         if w < h * 1.8 {
             w = h * 1.8;
         } else {
@@ -71,7 +71,7 @@ pub fn map(places: &[Place]) -> Markup {
     html! {
         svg.map xmlns="http://www.w3.org/2000/svg" viewBox=(format!("{} {} {} {}", f(x0), f(y0), f(w), f(y1 - y0)))
             role="img" aria-label="map of places" {
-            rect.sea x=(f(x0)) y=(f(y0)) width=(f(w)) height=(f(y1 - y0)) {}
+            rect.sea x="-360" y="-180" width="1080" height="540" {}
             @for c in countries().filter(|c| c.bbox[2] >= x0 && c.bbox[0] <= x1 && c.bbox[3] >= y0 && c.bbox[1] <= y1) {
                 path.land d=(c.path) vector-effect="non-scaling-stroke" { title { (c.name) } }
             }

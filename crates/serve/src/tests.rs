@@ -189,6 +189,10 @@ pub fn build_store(dir: &std::path::Path, docs: &[Document]) {
 }
 
 fn app(dir: &std::path::Path, token: Option<&str>) -> Router {
+    app_with(dir, token, std::time::Duration::from_secs(20))
+}
+
+fn app_with(dir: &std::path::Path, token: Option<&str>, timeout: std::time::Duration) -> Router {
     let mut config = Config::new(dir.to_path_buf());
     config.max_body = 4096;
     if let Some(t) = token {
@@ -199,7 +203,7 @@ fn app(dir: &std::path::Path, token: Option<&str>) -> Router {
                 return vec![Err(format!("{name}: cannot analyse"))];
             }
             if text.contains("SLOW") {
-                std::thread::sleep(std::time::Duration::from_millis(400));
+                std::thread::sleep(std::time::Duration::from_millis(1500));
             }
             let d = report(
                 &format!("p{}", text.len()),
@@ -213,7 +217,7 @@ fn app(dir: &std::path::Path, token: Option<&str>) -> Router {
         });
         config.analyser = Some(analyser);
     }
-    config.timeout = std::time::Duration::from_millis(200);
+    config.timeout = timeout;
     router(state(&config).unwrap(), &config)
 }
 
@@ -558,9 +562,14 @@ async fn ingest_needs_the_token() {
         &send(&app, post("/api/ingest", Some("secret-token-1"), "FAIL")).await,
         StatusCode::UNPROCESSABLE_ENTITY,
     );
+    let impatient = app_with(
+        &tmp.0,
+        Some("secret-token-1"),
+        std::time::Duration::from_millis(300),
+    );
     assert_error(
         &send(
-            &app,
+            &impatient,
             post("/api/ingest", Some("secret-token-1"), "SLOW Kiel"),
         )
         .await,
@@ -579,7 +588,9 @@ async fn ingest_needs_the_token() {
     let v = ok.json();
     assert_eq!(v["outcomes"][0]["status"], "new");
     let id = v["outcomes"][0]["id"].as_str().unwrap().to_string();
-    // Readers see it at once.
+    // Readers see it at once, searches too (the cache is emptied).
+    let after = get(&app, "/api/search?q=Text").await.json();
+    assert_eq!(after["result"]["total"], 1);
     let a = get(&app, &format!("/api/article/{id}")).await;
     assert_eq!(a.status, StatusCode::OK);
     let again = send(
