@@ -1,6 +1,7 @@
 //! The load test of `dossier serve` (a benchmark, not a test; `bench/serve.sh` runs it):
 //!
 //!   loadtest synth --store DIR --docs 100000     # invented reports, filed straight into a store
+//!   loadtest serve --store DIR --bind 127.0.0.1:PORT [--cache-entries N]
 //!   loadtest load --addr 127.0.0.1:PORT --store DIR --path search|article|article-api
 //!            [--rps 200] [--seconds 30] [--clients 16]
 //!
@@ -216,13 +217,14 @@ fn synth(args: &[String]) {
     let started = Instant::now();
     let mut i = 0;
     while i < n {
-        let batch: Vec<Prepared> = (i..(i + 1000).min(n))
-            .map(|k| Prepared::from_document(&invent(k, &vocab, &mut rng)))
+        let docs: Vec<Document> = (i..(i + 1000).min(n))
+            .map(|k| invent(k, &vocab, &mut rng))
             .collect();
-        i += batch.len();
+        i += docs.len();
         if i <= have {
-            continue;
+            continue; // filed by an earlier run (the same reports: the generator is seeded)
         }
+        let batch: Vec<Prepared> = docs.iter().map(Prepared::from_document).collect();
         archive.add_batch(&batch).expect("filed");
         if i % 10_000 == 0 {
             eprintln!(
@@ -397,10 +399,40 @@ fn load(args: &[String]) {
     );
 }
 
+/// The read-only server of `dossier serve` (the same router and state; this binary only lacks
+/// the pipeline, which a read-only server never runs), so that the benchmark needs no release
+/// build of the whole `dossier` binary.
+fn serve(args: &[String]) {
+    let store = PathBuf::from(arg(args, "--store").expect("--store DIR"));
+    let bind = arg(args, "--bind").unwrap_or_else(|| "127.0.0.1:0".into());
+    let mut config = dossier_serve::Config::new(store);
+    if let Some(n) = arg(args, "--cache-entries") {
+        config.cache_entries = n.parse().expect("a number");
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&bind).await.expect("bind");
+        eprintln!(
+            "dossier: serving at http://{}/ (read-only)",
+            listener.local_addr().expect("address")
+        );
+        let stop = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        if let Err(e) = dossier_serve::serve(config, listener, stop).await {
+            eprintln!("loadtest serve: {e}");
+        }
+    });
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
         Some("synth") => synth(&args),
+        Some("serve") => serve(&args),
         Some("load") => load(&args),
         _ => eprintln!("usage: loadtest synth --store DIR [--docs N] | load --addr A --store DIR [--path search|article|article-api] [--rps R] [--seconds S] [--clients C]"),
     }

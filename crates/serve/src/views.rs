@@ -13,6 +13,8 @@ use std::collections::{BTreeMap, HashMap};
 pub const MAX_LIMIT: usize = 100;
 /// The most reports of a story or an entity whose full report is decoded for a view.
 pub const MAX_DECODED: usize = 60;
+/// The most reports a story view lists.
+pub const MAX_STORY_REPORTS: usize = 500;
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct SearchParams {
@@ -248,7 +250,9 @@ pub struct StoryView {
 pub fn story(conn: &Connection, id: i64) -> Result<StoryView, ApiError> {
     let summary = query::story_summary(conn, id)?
         .ok_or_else(|| ApiError::not_found(format!("no story {id}")))?;
-    let reports = query::story_documents(conn, id)?;
+    let mut reports = query::story_documents(conn, id)?;
+    // A page of a story lists at most this many reports (its summary counts them all).
+    reports.truncate(MAX_STORY_REPORTS);
     let copies = reports
         .iter()
         .filter_map(|d| d.duplicate_of.clone().map(|o| (d.id.clone(), o)))
