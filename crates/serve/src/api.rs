@@ -200,6 +200,9 @@ pub async fn ingest(
         if let Ok(mut c) = state.search_cache.lock() {
             c.clear();
         }
+        if let Ok(mut l) = state.languages.lock() {
+            *l = None;
+        }
         for (d, o) in docs.iter().zip(filed) {
             outcomes.push(match o {
                 Outcome::New {

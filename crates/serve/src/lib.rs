@@ -75,6 +75,11 @@ pub struct AppState {
     /// Recent search results by their normalised parameters (bounded; emptied by ingest).
     pub search_cache: Mutex<std::collections::HashMap<String, Arc<views::SearchView>>>,
     pub cache_entries: usize,
+    /// The archive's languages (for the search facet), until the next ingest.
+    pub languages: Mutex<Option<Vec<(String, usize)>>>,
+    /// Readers working at once (more wait their turn: on a few cores, many SQLite readers at
+    /// once only share the same cores and each takes longer).
+    pub readers: tokio::sync::Semaphore,
 }
 
 pub type Shared = Arc<AppState>;
@@ -153,6 +158,10 @@ pub fn state(config: &Config) -> Result<Shared, String> {
         writer,
         search_cache: Mutex::new(std::collections::HashMap::new()),
         cache_entries: config.cache_entries,
+        languages: Mutex::new(None),
+        readers: tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(4, |n| n.get() * 2),
+        ),
     }))
 }
 
@@ -296,7 +305,11 @@ pub(crate) async fn search_cached(
     {
         return Ok(v);
     }
-    let v = Arc::new(read(state, move |c| views::search(c, p)).await?);
+    let known = state.languages.lock().ok().and_then(|l| l.clone());
+    let v = Arc::new(read(state, move |c| views::search(c, p, known)).await?);
+    if let Ok(mut l) = state.languages.lock() {
+        l.get_or_insert_with(|| v.languages.clone());
+    }
     if state.cache_entries > 0 {
         if let Ok(mut c) = state.search_cache.lock() {
             if c.len() >= state.cache_entries {
@@ -313,6 +326,11 @@ pub(crate) async fn read<T: Send + 'static>(
     state: &State<Shared>,
     f: impl FnOnce(&rusqlite::Connection) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
+    let _turn = state
+        .readers
+        .acquire()
+        .await
+        .map_err(|_| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting down"))?;
     let st = state.0.clone();
     blocking(move || st.db.with(f)).await
 }

@@ -81,7 +81,22 @@ pub struct SearchView {
     pub languages: Vec<(String, usize)>,
 }
 
-pub fn search(conn: &Connection, p: SearchParams) -> Result<SearchView, ApiError> {
+/// The languages of the archive with their report counts (a scan of the documents: the server
+/// keeps the answer until the next ingest).
+pub fn languages(conn: &Connection) -> Result<Vec<(String, usize)>, ApiError> {
+    let mut st = conn.prepare_cached(
+        "SELECT lang, COUNT(*) FROM documents GROUP BY lang ORDER BY 2 DESC LIMIT 20",
+    )?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as usize)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A search; `languages`: the archive's languages when the caller knows them.
+pub fn search(
+    conn: &Connection,
+    p: SearchParams,
+    languages: Option<Vec<(String, usize)>>,
+) -> Result<SearchView, ApiError> {
     let p = p.normalised();
     check_day(&p.from)?;
     check_day(&p.to)?;
@@ -102,12 +117,10 @@ pub fn search(conn: &Connection, p: SearchParams) -> Result<SearchView, ApiError
             },
         )?
     };
-    let mut st = conn.prepare_cached(
-        "SELECT lang, COUNT(*) FROM documents GROUP BY lang ORDER BY 2 DESC LIMIT 20",
-    )?;
-    let languages = st
-        .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as usize)))?
-        .collect::<Result<_, _>>()?;
+    let languages = match languages {
+        Some(l) => l,
+        None => self::languages(conn)?,
+    };
     Ok(SearchView {
         params: p,
         result,
@@ -427,7 +440,7 @@ pub fn places_of(conn: &Connection, seqs: &[i64]) -> Result<Vec<Place>, ApiError
 pub fn search_places(conn: &Connection, p: SearchParams) -> Result<Vec<Place>, ApiError> {
     let mut p = p;
     p.limit = Some(MAX_LIMIT);
-    let v = search(conn, p)?;
+    let v = search(conn, p, Some(Vec::new()))?;
     let mut seqs = Vec::new();
     let mut st = conn.prepare_cached("SELECT seq FROM documents WHERE id = ?1")?;
     for h in &v.result.hits {
