@@ -32,6 +32,8 @@ enum Command {
     Entity(cmd::archive::EntityArgs),
     /// Export documents, entities, claims, events or stories as JSON Lines, CSV or GeoJSON.
     Export(cmd::archive::ExportArgs),
+    /// Serve the archive in a browser and as a JSON API (loopback, read-only unless --token).
+    Serve(cmd::serve::Args),
     /// Measure a stage against a benchmark corpus.
     #[command(subcommand)]
     Eval(cmd::EvalCommand),
@@ -62,6 +64,7 @@ fn main() -> ExitCode {
         Command::Story(args) => cmd::archive::story(args),
         Command::Entity(args) => cmd::archive::entity(args),
         Command::Export(args) => cmd::archive::export(args),
+        Command::Serve(args) => cmd::serve::run(args),
         Command::Eval(eval) => cmd::run_eval(eval),
         Command::Bench(args) => cmd::bench::run(args),
         Command::Build(b) => cmd::run_build(b),

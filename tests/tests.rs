@@ -12,5 +12,6 @@ mod ner;
 mod properties;
 mod robust;
 mod seed;
+mod serve;
 mod spans;
 mod time;

@@ -87,7 +87,10 @@ fn read(path: &Path) -> Result<Vec<dossier_ingest::RawDocument>, String> {
 }
 
 /// Analyses one record; a panic inside a stage fails this record only.
-fn analyse(raw: dossier_ingest::RawDocument, options: &Options) -> Result<Prepared, String> {
+pub(crate) fn analyse(
+    raw: dossier_ingest::RawDocument,
+    options: &Options,
+) -> Result<Prepared, String> {
     if let Some(e) = raw.error {
         return Err(e);
     }

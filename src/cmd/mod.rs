@@ -12,6 +12,7 @@ pub mod eval_geo;
 pub mod eval_time;
 pub mod gazetteer;
 pub mod ner;
+pub mod serve;
 pub mod train_attribution;
 pub mod train_clean;
 
