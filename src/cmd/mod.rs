@@ -10,6 +10,7 @@ pub mod eval_clustering;
 pub mod eval_extraction;
 pub mod eval_geo;
 pub mod eval_time;
+pub mod events;
 pub mod gazetteer;
 pub mod ner;
 pub mod train_attribution;
@@ -35,6 +36,9 @@ pub enum EvalCommand {
     Clean(eval_clean::Args),
     /// Near-duplicates and stories of the archive: pair P/R/F1, BCubed, pairwise F1.
     Clustering(eval_clustering::Args),
+    /// Events: plover-de dev end to end (event P/R/F1, actor, target, factuality; two halves by
+    /// article) and PLV test root accuracy and macro F1 (evaluation only).
+    Events(events::EvalArgs),
 }
 
 pub fn run_eval(command: EvalCommand) -> anyhow::Result<ExitCode> {
@@ -46,6 +50,7 @@ pub fn run_eval(command: EvalCommand) -> anyhow::Result<ExitCode> {
         EvalCommand::Ner(args) => ner::run_eval(args),
         EvalCommand::Clean(args) => eval_clean::run(args),
         EvalCommand::Clustering(args) => eval_clustering::run(args),
+        EvalCommand::Events(args) => events::run_eval(args),
     }
 }
 
@@ -56,12 +61,15 @@ pub enum BuildCommand {
     Gazetteer(gazetteer::BuildCommand),
     #[command(flatten)]
     Attribution(build_lexicon::BuildCommand),
+    #[command(flatten)]
+    Events(events::BuildCommand),
 }
 
 pub fn run_build(command: BuildCommand) -> anyhow::Result<ExitCode> {
     match command {
         BuildCommand::Gazetteer(b) => gazetteer::run_build(b),
         BuildCommand::Attribution(b) => build_lexicon::run(b),
+        BuildCommand::Events(b) => events::run_build(b),
     }
 }
 
