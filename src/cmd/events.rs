@@ -78,3 +78,45 @@ pub fn run_eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+#[derive(clap::Args)]
+pub struct TrainArgs {
+    /// The shared events folder (PLV_train and the NGEC synthetic stories are read; PLV_test never).
+    #[arg(long, default_value = "../shared/data/events")]
+    pub data: PathBuf,
+    /// Where to write the model.
+    #[arg(long, default_value = "crates/events/data/plv-model.bin.gz")]
+    pub out: PathBuf,
+    /// Passes over the training data.
+    #[arg(long, default_value_t = 12)]
+    pub epochs: usize,
+    /// Weight of a synthetic story's update (0: leave them out).
+    #[arg(long, default_value_t = 0.0)]
+    pub synthetic_weight: f32,
+    /// Only cross-validate on PLV_train (5 folds by sentence); write nothing.
+    #[arg(long)]
+    pub cv: bool,
+}
+
+pub fn run_train(args: TrainArgs) -> anyhow::Result<ExitCode> {
+    let settings = dossier_events::learned::Settings {
+        epochs: args.epochs,
+        synthetic_weight: args.synthetic_weight,
+        ..Default::default()
+    };
+    if args.cv {
+        let (acc, f1) = dossier_events::learned::cross_validate(&args.data, settings)
+            .map_err(anyhow::Error::msg)?;
+        println!("PLV_train 5-fold CV (by sentence): root accuracy {acc:.3}, macro F1 {f1:.3} ({settings:?})");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let bytes =
+        dossier_events::learned::train_model(&args.data, settings).map_err(anyhow::Error::msg)?;
+    std::fs::write(&args.out, &bytes)?;
+    eprintln!(
+        "{}: {} bytes ({settings:?})",
+        args.out.display(),
+        bytes.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -82,6 +82,8 @@ pub enum TrainCommand {
     Clean(train_clean::Args),
     /// Train the attribution stage's role taggers (cue, quotation, speaker, addressee).
     Attribution(train_attribution::Args),
+    /// Train the events stage's PLV relation classifier (PLV_train + NGEC synthetic stories).
+    Events(events::TrainArgs),
 }
 
 pub fn run_train(command: TrainCommand) -> anyhow::Result<ExitCode> {
@@ -89,5 +91,6 @@ pub fn run_train(command: TrainCommand) -> anyhow::Result<ExitCode> {
         TrainCommand::Ner(t) => ner::run_train(t),
         TrainCommand::Clean(args) => train_clean::run(args),
         TrainCommand::Attribution(args) => train_attribution::run(args),
+        TrainCommand::Events(args) => events::run_train(args),
     }
 }
