@@ -427,12 +427,8 @@ impl<'a> View<'a> {
     /// Clause of token `i`: the tokens between punctuation marks.
     fn clause(&self, i: usize) -> (usize, usize) {
         let (s0, s1) = self.sents[self.toks[i].sent];
-        let boundary = |t: &Tok| {
-            matches!(
-                t.lower.as_str(),
-                "," | ";" | ":" | "(" | ")" | "–" | "—" | "„" | "“" | "”" | "\"" | "»" | "«"
-            )
-        };
+        let boundary =
+            |t: &Tok| matches!(t.lower.as_str(), "," | ";" | ":" | "(" | ")" | "–" | "—");
         let mut a = i;
         while a > s0 && !boundary(&self.toks[a - 1]) {
             a -= 1;
@@ -727,6 +723,12 @@ impl<'a> View<'a> {
         if let Some(first) = actors.first().copied() {
             let mut last = first;
             loop {
+                // An apposition of the same entity ("der russische Präsident Wladimir Putin").
+                if let Some(app) = cands.iter().find(|c| {
+                    c.start == last.end && !c.entities.is_empty() && c.entities == last.entities
+                }) {
+                    last = app;
+                }
                 let mut j = last.end;
                 if j < s1 && self.toks[j].lower == "(" {
                     while j < s1 && self.toks[j].lower != ")" {
