@@ -3,6 +3,7 @@
 mod archive;
 mod attribution;
 mod clean_examples;
+mod events;
 mod geo;
 mod golden;
 mod html_examples;
