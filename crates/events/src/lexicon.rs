@@ -234,7 +234,12 @@ impl Lexicon {
         for i in idx {
             let tail = &lower[i..];
             if let Some(l) = self.noun_forms.get(tail) {
-                return Some((l.as_str(), i));
+                // A short head needs a linking -s- or a hyphen before it ("Untersuchungshaft",
+                // not "Liegenschaften").
+                let link = lower[..i].ends_with('s') || lower[..i].ends_with('-');
+                if l.chars().count() >= 6 || link {
+                    return Some((l.as_str(), i));
+                }
             }
         }
         None

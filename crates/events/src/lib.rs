@@ -549,6 +549,21 @@ impl<'a> View<'a> {
         }
         let (_, f) = best?;
         let tr = &self.lex.triggers[f.trigger];
+        // A weak meeting verb needs a named other party ("spricht mit Putin", not "spricht von
+        // einer Maßnahme mit der Gießkanne").
+        if tr.mit && tr.weak && tr.pos == Pos::Verb {
+            let named = self.cands.iter().any(|c| {
+                c.start > c0
+                    && c.end <= c1
+                    && c.kind != "NP"
+                    && c.prep
+                        .as_deref()
+                        .is_some_and(|p| self.g.partner_preps.contains(&p))
+            });
+            if !named {
+                return None;
+            }
+        }
         // An event noun that a clause stops ("die Verhandlungen einzustellen") is not an event.
         if tr.pos != Pos::Verb
             && (c0..c1).any(|j| j != i && self.g.stop_verbs.contains(&self.toks[j].lower.as_str()))
@@ -1172,9 +1187,51 @@ impl<'a> View<'a> {
 }
 
 /// Sentence-initial words that are not nouns.
-const GERMAN_FUNCTION: [&str; 24] = [
-    "er", "sie", "es", "wir", "ich", "man", "dort", "hier", "auch", "nach", "bei", "seit", "als",
-    "wie", "so", "dann", "doch", "aber", "und", "nur", "noch", "damit", "dabei", "zudem",
+const GERMAN_FUNCTION: [&str; 44] = [
+    "er",
+    "sie",
+    "es",
+    "wir",
+    "ich",
+    "man",
+    "dort",
+    "hier",
+    "auch",
+    "nach",
+    "bei",
+    "seit",
+    "als",
+    "wie",
+    "so",
+    "dann",
+    "doch",
+    "aber",
+    "und",
+    "nur",
+    "noch",
+    "damit",
+    "dabei",
+    "zudem",
+    "zuvor",
+    "später",
+    "heute",
+    "gestern",
+    "morgen",
+    "inzwischen",
+    "bisher",
+    "außerdem",
+    "deshalb",
+    "daher",
+    "trotzdem",
+    "jetzt",
+    "nun",
+    "danach",
+    "darüber",
+    "dennoch",
+    "bereits",
+    "schon",
+    "vorher",
+    "zuletzt",
 ];
 
 #[derive(Debug, Clone, Copy)]
