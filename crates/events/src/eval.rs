@@ -265,12 +265,8 @@ pub fn german(
                     }
                 }
             }
-            for (j, e) in preds.iter().enumerate() {
-                if !used[j] {
-                    c.by_type.entry(coded_type(e).to_string()).or_default().1 += 1;
-                } else {
-                    c.by_type.entry(coded_type(e).to_string()).or_default().1 += 1;
-                }
+            for e in &preds {
+                c.by_type.entry(coded_type(e).to_string()).or_default().1 += 1;
             }
         }
         halves[k % 2].add(&c);

@@ -267,9 +267,12 @@ impl Lexicon {
     }
 }
 
+/// A compound prefix's country (alpha-3) and sector.
+pub type PrefixCode = (Option<String>, Option<String>);
+
 /// Country and organisation prefixes of compounds: case-folded prefix → (alpha-3, sector).
-pub fn prefixes() -> &'static HashMap<String, (Option<String>, Option<String>)> {
-    static P: OnceLock<HashMap<String, (Option<String>, Option<String>)>> = OnceLock::new();
+pub fn prefixes() -> &'static HashMap<String, PrefixCode> {
+    static P: OnceLock<HashMap<String, PrefixCode>> = OnceLock::new();
     P.get_or_init(|| {
         PREFIXES
             .lines()

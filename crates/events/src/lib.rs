@@ -290,11 +290,11 @@ impl<'a> View<'a> {
                     })
                 })
                 .collect();
-            for i in 0..self.toks.len() {
+            for (i, &timed) in in_time.iter().enumerate() {
                 let t = &self.toks[i];
                 if !t.cap
                     || self.in_mention[i]
-                    || in_time[i]
+                    || timed
                     || !t.lower.chars().all(|c| c.is_alphabetic() || c == '-')
                     || self.g.articles.contains(&t.lower.as_str())
                     || self.g.preps.contains(&t.lower.as_str())
@@ -405,9 +405,7 @@ impl<'a> View<'a> {
                 // "der" after a noun is a genitive (or a dative after a preposition).
                 let before = &self.toks[j - 2];
                 if w != "der" || (before.cap && !self.g.preps.contains(&before.lower.as_str())) {
-                    if before.cap || w != "der" {
-                        return (None, Case::Gen(j - 2));
-                    }
+                    return (None, Case::Gen(j - 2));
                 }
             } else if self.g.articles.contains(&w)
                 || (!p.cap
@@ -587,7 +585,7 @@ impl<'a> View<'a> {
         let has = |words: &[&str]| (c0..c1).any(|j| words.contains(&self.toks[j].lower.as_str()));
         let lemma_form = {
             let l = &self.toks[i].lower;
-            l == &tr.lemma || l == &tr.base || self.lex.lang == "en" && l == &tr.base
+            l == &tr.lemma || l == &tr.base
         };
         let participle = !lemma_form
             && tr.pos == Pos::Verb
@@ -720,7 +718,7 @@ impl<'a> View<'a> {
             } else if let Some(a) = agent.filter(|a| a.start > i) {
                 actors.push(a);
             } else if has(self.g.light_verbs) && self.role_of(i).0.is_none() {
-                if let Some(s) = subject.filter(|s| s.start < i || in_clause(&s)) {
+                if let Some(s) = subject.filter(|s| s.start < i || in_clause(s)) {
                     actors.push(s);
                 }
             }
