@@ -102,11 +102,42 @@ pub fn analyze_raw(mut raw: RawDocument, options: &Options) -> Document {
     };
     dossier_geo::annotate(&mut doc);
     dossier_attribution::annotate(&mut doc);
+    dossier_events::annotate(&mut doc);
     let extractor = match raw.format {
         Format::Html => "html",
         Format::Text | Format::Jsonl | Format::Warc => "clean",
     };
     doc.meta.stages = stage_runs(&doc.language, extractor, &time_rules, ner_model);
+    doc
+}
+
+/// Runs the stages after extraction (segmentation to events) on a document made from plain
+/// paragraphs, in the given language: what evaluations on sentence corpora start from.
+pub fn analyze_paragraphs(
+    name: &str,
+    language: &str,
+    paragraphs: Vec<String>,
+    dct: Option<&str>,
+) -> Document {
+    let mut doc = Document::from_paragraphs(name, language, paragraphs);
+    if let Some(date) = dct {
+        doc.meta.published = Some(Published {
+            date: date.to_string(),
+            origin: "given".into(),
+            evidence: vec!["given by the evaluation".into()],
+            confidence: 1.0,
+        });
+    }
+    let seg = segment_document(&mut doc);
+    dossier_time::annotate(&mut doc, &seg.sentences);
+    drop(seg);
+    doc.entities = match dossier_ner::model_language(&doc.language) {
+        Some(_) => dossier_ner::entities(&doc),
+        None => dossier_geo::places_by_name(dossier_geo::Gazetteer::get(), &doc),
+    };
+    dossier_geo::annotate(&mut doc);
+    dossier_attribution::annotate(&mut doc);
+    dossier_events::annotate(&mut doc);
     doc
 }
 

@@ -174,16 +174,7 @@ fn write_summary(doc: &Document, out: &mut String) -> std::fmt::Result {
     if !doc.events.is_empty() {
         writeln!(out, "\nevents:")?;
         for e in &doc.events {
-            writeln!(
-                out,
-                "  {:<3} {:<12} {:<10} {} → {}: {}",
-                e.id,
-                e.kind,
-                e.mode,
-                e.actors.join(","),
-                e.targets.join(","),
-                doc.slice(e.span)
-            )?;
+            writeln!(out, "  {}", event_line(doc, e))?;
         }
     }
     if !doc.checks.is_empty() {
@@ -207,4 +198,88 @@ fn write_summary(doc: &Document, out: &mut String) -> std::fmt::Result {
         }
     }
     Ok(())
+}
+
+/// One event as a line: type/sub-type, mode, actor → target, place, date, trigger and the
+/// attribution chain.
+pub fn event_line(doc: &Document, e: &dossier_core::Event) -> String {
+    let entity_name = |id: &str| {
+        doc.entities
+            .iter()
+            .find(|x| x.id == id)
+            .map(|x| x.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let party =
+        |mentions: &[dossier_core::TextSpan], codes: &[dossier_core::ActorCode], ids: &[String]| {
+            let mut parts: Vec<String> = Vec::new();
+            let names: Vec<String> = if ids.is_empty() {
+                mentions.iter().map(|m| m.text.clone()).collect()
+            } else {
+                ids.iter().map(|id| entity_name(id)).collect()
+            };
+            for (k, name) in names.iter().enumerate() {
+                let code = codes.get(k).map(|c| {
+                    [c.country.as_deref(), c.sector.as_deref()]
+                        .iter()
+                        .flatten()
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                });
+                match code.filter(|c| !c.is_empty()) {
+                    Some(c) => parts.push(format!("{name} ({c})")),
+                    None => parts.push(name.clone()),
+                }
+            }
+            if parts.is_empty() {
+                "?".to_string()
+            } else {
+                parts.join(" + ")
+            }
+        };
+    let kind = match &e.subtype {
+        Some(s) => format!("{}/{s}", e.kind),
+        None => e.kind.clone(),
+    };
+    let mut line = format!(
+        "{:<4} {:<20} {:<12} {} → {}",
+        e.id,
+        kind,
+        e.mode,
+        party(&e.actor_mentions, &e.actor_codes, &e.actors),
+        party(&e.target_mentions, &e.target_codes, &e.targets)
+    );
+    if let Some(p) = &e.place {
+        line.push_str(&format!(" @ {}", entity_name(p)));
+    }
+    if let Some(t) = e
+        .time
+        .as_ref()
+        .and_then(|id| doc.times.iter().find(|t| &t.id == id))
+    {
+        line.push_str(&format!(", {}", t.value.as_deref().unwrap_or(&t.text)));
+    }
+    if let Some(t) = &e.trigger {
+        match &e.trigger_particle {
+            Some(p) => line.push_str(&format!(" [{} … {}]", t.text, p.text)),
+            None => line.push_str(&format!(" [{}]", t.text)),
+        }
+    }
+    if let Some(a) = e
+        .attribution
+        .as_ref()
+        .and_then(|id| doc.attributions.iter().find(|a| &a.id == id))
+    {
+        for (i, link) in a.chain.iter().enumerate() {
+            line.push_str(if i == 0 {
+                " — according to "
+            } else {
+                ", citing "
+            });
+            line.push_str(&link.text);
+        }
+        line.push_str(&format!(" ({})", a.id));
+    }
+    line
 }

@@ -4,6 +4,7 @@ mod archive;
 mod attribution;
 mod clean_examples;
 mod datelines;
+mod events;
 mod geo;
 mod golden;
 mod html_examples;

@@ -421,6 +421,7 @@ impl<'a> Writer<'a> {
             (Sink::Dir { places }, Some(dir)) => {
                 if places {
                     self.places.add(&doc);
+                    self.places.add_events(&doc);
                 }
                 let name = self.file_name(&doc.id);
                 let path = dir.join(&name);
@@ -450,7 +451,10 @@ impl<'a> Writer<'a> {
                         serde_json::to_writer(&mut *out, &*doc)?;
                         writeln!(out)?;
                     }
-                    OutputFormat::Geojson => self.places.add(&doc),
+                    OutputFormat::Geojson => {
+                        self.places.add(&doc);
+                        self.places.add_events(&doc);
+                    }
                 }
                 // A report reaches the reader when it is done, not when the buffer fills.
                 self.progress.suspend(|| out.flush())?;

@@ -153,6 +153,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         dossier_attribution::annotate(&mut d);
     });
     report("attribution", p, e, text_bytes, texts.len());
+    let (p, e) = measure(&docs, budget, |d| {
+        std::hint::black_box(dossier_events::events(d));
+    });
+    report("events", p, e, text_bytes, texts.len());
 
     if let Some(mib) = peak_rss_mib() {
         println!("  peak resident memory: {mib:.1} MiB");

@@ -10,6 +10,7 @@ pub mod eval_clustering;
 pub mod eval_extraction;
 pub mod eval_geo;
 pub mod eval_time;
+pub mod events;
 pub mod gazetteer;
 pub mod ner;
 pub mod serve;
@@ -36,6 +37,9 @@ pub enum EvalCommand {
     Clean(eval_clean::Args),
     /// Near-duplicates and stories of the archive: pair P/R/F1, BCubed, pairwise F1.
     Clustering(eval_clustering::Args),
+    /// Events: plover-de dev end to end (event P/R/F1, actor, target, factuality; two halves by
+    /// article) and PLV test root accuracy and macro F1 (evaluation only).
+    Events(events::EvalArgs),
 }
 
 pub fn run_eval(command: EvalCommand) -> anyhow::Result<ExitCode> {
@@ -47,6 +51,7 @@ pub fn run_eval(command: EvalCommand) -> anyhow::Result<ExitCode> {
         EvalCommand::Ner(args) => ner::run_eval(args),
         EvalCommand::Clean(args) => eval_clean::run(args),
         EvalCommand::Clustering(args) => eval_clustering::run(args),
+        EvalCommand::Events(args) => events::run_eval(args),
     }
 }
 
@@ -57,12 +62,15 @@ pub enum BuildCommand {
     Gazetteer(gazetteer::BuildCommand),
     #[command(flatten)]
     Attribution(build_lexicon::BuildCommand),
+    #[command(flatten)]
+    Events(events::BuildCommand),
 }
 
 pub fn run_build(command: BuildCommand) -> anyhow::Result<ExitCode> {
     match command {
         BuildCommand::Gazetteer(b) => gazetteer::run_build(b),
         BuildCommand::Attribution(b) => build_lexicon::run(b),
+        BuildCommand::Events(b) => events::run_build(b),
     }
 }
 
@@ -75,6 +83,8 @@ pub enum TrainCommand {
     Clean(train_clean::Args),
     /// Train the attribution stage's role taggers (cue, quotation, speaker, addressee).
     Attribution(train_attribution::Args),
+    /// Train the events stage's PLV relation classifier (PLV_train + NGEC synthetic stories).
+    Events(events::TrainArgs),
 }
 
 pub fn run_train(command: TrainCommand) -> anyhow::Result<ExitCode> {
@@ -82,5 +92,6 @@ pub fn run_train(command: TrainCommand) -> anyhow::Result<ExitCode> {
         TrainCommand::Ner(t) => ner::run_train(t),
         TrainCommand::Clean(args) => train_clean::run(args),
         TrainCommand::Attribution(args) => train_attribution::run(args),
+        TrainCommand::Events(args) => events::run_train(args),
     }
 }

@@ -202,6 +202,41 @@ pub struct Event {
     pub span: Span,
     pub attribution: Option<String>,
     pub confidence: f32,
+    /// PLOVER's own sub-type of the root type (its "mode": CONSULT `visit`, PROTEST `strike`, …),
+    /// where the text says (an addition to schema v1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtype: Option<String>,
+    /// The words that express the event (an addition to schema v1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<TextSpan>,
+    /// The separable particle or the nominal part of a support-verb construction ("lehnt … ab"),
+    /// where the trigger is discontinuous (an addition to schema v1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger_particle: Option<TextSpan>,
+    /// The words of the sentence that name the actors, one span per actor (an addition to schema v1;
+    /// also where no entity stands behind them: "die Polizei").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actor_mentions: Vec<TextSpan>,
+    /// The words that name the targets (an addition to schema v1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub target_mentions: Vec<TextSpan>,
+    /// Each actor's PLOVER code, in the order of `actor_mentions` (an addition to schema v1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actor_codes: Vec<ActorCode>,
+    /// Each target's PLOVER code, in the order of `target_mentions` (an addition to schema v1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub target_codes: Vec<ActorCode>,
+}
+
+/// The PLOVER code of an actor or target: its country and sector (an addition to schema v1).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActorCode {
+    /// ISO 3166-1 alpha-3, where the text says which country.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `GOV | MIL | REB | OPP | JUD | COP | BUS | MED | CVL | IGO | NGO | …`, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sector: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -95,6 +95,43 @@ impl FeatureCollection {
         }
     }
 
+    /// Adds the events of one report that have a place with coordinates: one feature each.
+    pub fn add_events(&mut self, doc: &Document) {
+        for ev in &doc.events {
+            let Some(place) = ev.place.as_ref() else {
+                continue;
+            };
+            let Some(e) = doc.entities.iter().find(|e| &e.id == place) else {
+                continue;
+            };
+            let Some(geo) = &e.geo else { continue };
+            let date = ev
+                .time
+                .as_ref()
+                .and_then(|id| doc.times.iter().find(|t| &t.id == id))
+                .and_then(|t| t.value.clone());
+            self.features.push(json!({
+                "type": "Feature",
+                "geometry": { "type": "Point", "coordinates": [geo.lon, geo.lat] },
+                "properties": {
+                    "kind": "event",
+                    "document": doc.id,
+                    "event": ev.id,
+                    "type": ev.kind,
+                    "subtype": ev.subtype,
+                    "mode": ev.mode,
+                    "place": e.name,
+                    "date": date,
+                    "actors": ev.actors,
+                    "targets": ev.targets,
+                    "trigger": ev.trigger.as_ref().map(|t| t.text.clone()),
+                    "attribution": ev.attribution,
+                    "span": ev.span,
+                },
+            }));
+        }
+    }
+
     /// The collection as GeoJSON.
     pub fn to_value(&self) -> Value {
         json!({ "type": "FeatureCollection", "features": self.features })

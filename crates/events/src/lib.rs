@@ -1,0 +1,1244 @@
+//! Events stage: who did what to whom, coded in PLOVER, in German and English news.
+//!
+//! Input: a `Document` with `sentences`, `tokens`, `entities` (with their mentions and places),
+//! `times` and `attributions`; output: the `events` layer. Everything is rule and word list:
+//!
+//! * Triggers: verbs with separable particles ("lehnt … ab"), governed words ("um … bitten"),
+//!   nouns and compound heads ("Raketenangriff"), from `data/de.triggers.tsv` and
+//!   `data/en.triggers.tsv`, written from the PLOVER manual's definitions; German forms from the
+//!   shared lemma table (`data/de.forms.tsv.gz`, rebuilt by `dossier build events-lexicon`).
+//! * Actor and target from case and order: the subject (no preposition, not a dative/accusative
+//!   article) is the actor; "mit X" the other party of a meeting; "nach X" the host of a visit;
+//!   "von X" the agent of a passive; "gegen X" the target; coordinated subjects are all actors;
+//!   "er" and "die beiden Staatschefs" stand for the persons named before.
+//! * Codes: ISO alpha-3 from the places the entity's words name (nationality adjectives,
+//!   "Nordkoreas Diktator", "US-Regierung"), sector from role words (`data/de.roles.tsv`).
+//! * Factuality from the clause (negation, condition, modal verbs, future, perfect, requests) and
+//!   the stance of the attribution whose claim holds the event, which the event then links.
+
+pub mod compile;
+pub mod eval;
+mod grammar;
+pub mod learned;
+pub mod lexicon;
+
+use dossier_core::{ActorCode, Document, Event, Span, TextSpan};
+use grammar::Grammar;
+use lexicon::{Lexicon, Pos, Trigger};
+
+/// The 16 PLOVER root types of the manual (draft 0.8).
+pub const ROOTS: [&str; 16] = [
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+];
+
+/// The factuality values of `mode`.
+pub const MODES: [&str; 6] = [
+    "occurred",
+    "ongoing",
+    "planned",
+    "requested",
+    "denied",
+    "hypothetical",
+];
+
+/// At most this many tokens of a sentence are read (bounded work on pathological input).
+const MAX_SENTENCE_TOKENS: usize = 400;
+
+/// Fills `doc.events`.
+pub fn annotate(doc: &mut Document) {
+    doc.events = events(doc);
+}
+
+/// The events of a document.
+pub fn events(doc: &Document) -> Vec<Event> {
+    let lang = if doc.language == "en" { "en" } else { "de" };
+    if doc.language != "de" && doc.language != "en" {
+        return Vec::new();
+    }
+    let Some(lex) = Lexicon::for_language(lang) else {
+        return Vec::new();
+    };
+    let g = if lang == "en" {
+        &grammar::EN
+    } else {
+        &grammar::DE
+    };
+    let view = View::new(doc, lex, g);
+    view.run()
+}
+
+struct Tok {
+    span: Span,
+    lower: String,
+    cap: bool,
+    sent: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Case {
+    /// No article, or one that may be nominative.
+    NomAcc,
+    /// A dative or accusative article.
+    Obj,
+    /// A genitive attached to the noun at this token.
+    Gen(usize),
+}
+
+#[derive(Debug, Clone)]
+struct Cand {
+    start: usize,
+    end: usize,
+    /// Entities it stands for (one, several for "die beiden Staatschefs", none for a role word).
+    entities: Vec<usize>,
+    /// `PER | ORG | LOC | MISC | ROLE`.
+    kind: String,
+    sector: Option<String>,
+    prep: Option<String>,
+    case: Case,
+}
+
+struct View<'a> {
+    doc: &'a Document,
+    lex: &'a Lexicon,
+    g: &'a Grammar,
+    toks: Vec<Tok>,
+    /// Token range of each sentence.
+    sents: Vec<(usize, usize)>,
+    cands: Vec<Cand>,
+    /// Entity index of the derived (adjective) or part mention at a token.
+    adj_at: Vec<Option<usize>>,
+    /// Token is inside an entity mention.
+    in_mention: Vec<bool>,
+    codes: Vec<ActorCode>,
+}
+
+impl<'a> View<'a> {
+    fn new(doc: &'a Document, lex: &'a Lexicon, g: &'a Grammar) -> View<'a> {
+        let mut toks = Vec::with_capacity(doc.tokens.len());
+        let mut sents = Vec::with_capacity(doc.sentences.len());
+        let mut s = 0;
+        for (si, sent) in doc.sentences.iter().enumerate() {
+            let start = toks.len();
+            while s < doc.tokens.len() && doc.tokens[s][0] < sent[0] {
+                s += 1;
+            }
+            while s < doc.tokens.len() && doc.tokens[s][1] <= sent[1] {
+                let span = doc.tokens[s];
+                let text = doc.slice(span);
+                toks.push(Tok {
+                    span,
+                    lower: text.to_lowercase(),
+                    cap: text.chars().next().is_some_and(char::is_uppercase),
+                    sent: si,
+                });
+                s += 1;
+            }
+            sents.push((start, toks.len()));
+        }
+        let n = toks.len();
+        let mut view = View {
+            doc,
+            lex,
+            g,
+            toks,
+            sents,
+            cands: Vec::new(),
+            adj_at: vec![None; n],
+            in_mention: vec![false; n],
+            codes: Vec::new(),
+        };
+        view.collect_candidates();
+        view.codes = (0..doc.entities.len())
+            .map(|e| view.entity_code(e))
+            .collect();
+        view
+    }
+
+    /// Token range covering a character span.
+    fn token_range(&self, span: Span) -> Option<(usize, usize)> {
+        let a = self.toks.partition_point(|t| t.span[1] <= span[0]);
+        let b = self.toks.partition_point(|t| t.span[0] < span[1]);
+        (a < b).then_some((a, b))
+    }
+
+    fn collect_candidates(&mut self) {
+        let doc = self.doc;
+        let mut cands = Vec::new();
+        for (ei, e) in doc.entities.iter().enumerate() {
+            for m in &e.mentions {
+                let Some((a, b)) = self.token_range(m.span) else {
+                    continue;
+                };
+                for i in a..b {
+                    self.in_mention[i] = true;
+                }
+                let lowercase = !m.text.chars().next().is_some_and(char::is_uppercase);
+                if m.kind == "derived" || m.kind == "part" || (lowercase && b == a + 1) {
+                    for slot in &mut self.adj_at[a..b] {
+                        slot.get_or_insert(ei);
+                    }
+                    continue;
+                }
+                cands.push(Cand {
+                    start: a,
+                    end: b,
+                    entities: vec![ei],
+                    kind: e.kind.clone(),
+                    sector: None,
+                    prep: None,
+                    case: Case::NomAcc,
+                });
+            }
+        }
+        // Plural references ("die beiden Staatschefs", "both leaders"): the last two persons named.
+        for i in 0..self.toks.len() {
+            if !self.g.both.contains(&self.toks[i].lower.as_str()) {
+                continue;
+            }
+            let Some(next) = self.toks.get(i + 1) else {
+                continue;
+            };
+            let Some(sector) = self.lex.role_sector(&next.lower) else {
+                continue;
+            };
+            let before = self.toks[i].span[0];
+            let mut seen: Vec<(usize, usize)> = Vec::new();
+            for c in &cands {
+                if c.kind == "PER" && self.toks[c.start].span[0] < before {
+                    seen.push((c.start, c.entities[0]));
+                }
+            }
+            seen.sort();
+            let mut people: Vec<usize> = Vec::new();
+            for &(_, e) in seen.iter().rev() {
+                if !people.contains(&e) {
+                    people.push(e);
+                }
+                if people.len() == 2 {
+                    break;
+                }
+            }
+            if people.len() == 2 {
+                people.reverse();
+                cands.push(Cand {
+                    start: i,
+                    end: i + 2,
+                    entities: people,
+                    kind: "PER".into(),
+                    sector: Some(sector.to_string()),
+                    prep: None,
+                    case: Case::NomAcc,
+                });
+                self.in_mention[i + 1] = true;
+            }
+        }
+        // Role words outside entity mentions ("die Polizei", "Demonstranten").
+        for i in 0..self.toks.len() {
+            let t = &self.toks[i];
+            if self.in_mention[i] || (!t.cap && self.lex.lang == "de") {
+                continue;
+            }
+            if let Some(sector) = self.lex.role_sector(&t.lower) {
+                let mut a = i;
+                while a > self.sents[t.sent].0 {
+                    let p = &self.toks[a - 1];
+                    let adjective = !p.cap
+                        && p.lower.chars().all(char::is_alphabetic)
+                        && !self.g.articles.contains(&p.lower.as_str())
+                        && !self.g.preps.contains(&p.lower.as_str())
+                        && (p.lower.ends_with('e')
+                            || p.lower.ends_with("en")
+                            || self.adj_at[a - 1].is_some());
+                    if adjective && i - a < 3 {
+                        a -= 1;
+                    } else {
+                        break;
+                    }
+                }
+                cands.push(Cand {
+                    start: a,
+                    end: i + 1,
+                    entities: Vec::new(),
+                    kind: "ROLE".into(),
+                    sector: Some(sector.to_string()),
+                    prep: None,
+                    case: Case::NomAcc,
+                });
+            }
+        }
+        // Other nouns (German: capitalised, not sentence-initial articles), as weaker candidates.
+        if self.lex.lang == "de" {
+            let in_time: Vec<bool> = (0..self.toks.len())
+                .map(|i| {
+                    doc.times.iter().any(|t| {
+                        t.span[0] <= self.toks[i].span[0] && self.toks[i].span[1] <= t.span[1]
+                    })
+                })
+                .collect();
+            for (i, &timed) in in_time.iter().enumerate() {
+                let t = &self.toks[i];
+                if !t.cap
+                    || self.in_mention[i]
+                    || timed
+                    || !t.lower.chars().all(|c| c.is_alphabetic() || c == '-')
+                    || self.g.articles.contains(&t.lower.as_str())
+                    || self.g.preps.contains(&t.lower.as_str())
+                    || self.lex.role_sector(&t.lower).is_some()
+                    || self
+                        .lex
+                        .lemmas(&t.lower)
+                        .iter()
+                        .any(|l| !self.lex.triggers_of(l).is_empty())
+                    || self.lex.compound_head(&t.lower).is_some()
+                    || cands.iter().any(|c: &Cand| c.start <= i && i < c.end)
+                    || (i == self.sents[t.sent].0 && GERMAN_FUNCTION.contains(&t.lower.as_str()))
+                {
+                    continue;
+                }
+                let mut a = i;
+                while a > self.sents[t.sent].0 && i - a < 3 {
+                    let p = &self.toks[a - 1];
+                    if !p.cap
+                        && p.lower.chars().all(char::is_alphabetic)
+                        && !self.g.articles.contains(&p.lower.as_str())
+                        && !self.g.preps.contains(&p.lower.as_str())
+                        && (p.lower.ends_with('e')
+                            || p.lower.ends_with("en")
+                            || p.lower.ends_with("er"))
+                    {
+                        a -= 1;
+                    } else {
+                        break;
+                    }
+                }
+                cands.push(Cand {
+                    start: a,
+                    end: i + 1,
+                    entities: Vec::new(),
+                    kind: "NP".into(),
+                    sector: None,
+                    prep: None,
+                    case: Case::NomAcc,
+                });
+            }
+        }
+        // Pronouns: the person named last before them.
+        for i in 0..self.toks.len() {
+            if !self.g.pronouns.contains(&self.toks[i].lower.as_str()) {
+                continue;
+            }
+            let here = self.toks[i].span[0];
+            let prev = cands
+                .iter()
+                .filter(|c| {
+                    c.kind == "PER" && c.entities.len() == 1 && self.toks[c.start].span[0] < here
+                })
+                .max_by_key(|c| c.start);
+            if let Some(p) = prev {
+                let e = p.entities[0];
+                cands.push(Cand {
+                    start: i,
+                    end: i + 1,
+                    entities: vec![e],
+                    kind: "PER".into(),
+                    sector: None,
+                    prep: None,
+                    case: if self.toks[i].lower == "er" || self.toks[i].lower == "he" {
+                        Case::NomAcc
+                    } else {
+                        Case::Obj
+                    },
+                });
+            }
+        }
+        cands.sort_by_key(|c| (c.start, std::cmp::Reverse(c.end)));
+        // Drop candidates nested in a longer one.
+        let mut kept: Vec<Cand> = Vec::new();
+        for c in cands {
+            if let Some(last) = kept.last() {
+                if c.start < last.end {
+                    continue;
+                }
+            }
+            kept.push(c);
+        }
+        for c in &mut kept {
+            let (prep, case) = self.role_of(c.start);
+            if c.case != Case::Obj {
+                c.case = case;
+            }
+            c.prep = prep;
+        }
+        self.cands = kept;
+    }
+
+    /// The preposition governing a noun phrase that starts at token `i`, and its case.
+    fn role_of(&self, i: usize) -> (Option<String>, Case) {
+        let s0 = self.sents[self.toks[i].sent].0;
+        let mut j = i;
+        let mut case = Case::NomAcc;
+        let mut steps = 0;
+        while j > s0 && steps < 4 {
+            let p = &self.toks[j - 1];
+            let w = p.lower.as_str();
+            if self.g.preps.contains(&w) {
+                return (Some(w.to_string()), case);
+            }
+            if self.g.articles_obj.contains(&w) {
+                case = Case::Obj;
+            } else if self.g.articles_gen.contains(&w) || (w == "der" && j >= 2 && j - 1 > s0) {
+                // "der" after a noun is a genitive (or a dative after a preposition).
+                let before = &self.toks[j - 2];
+                if w != "der" || (before.cap && !self.g.preps.contains(&before.lower.as_str())) {
+                    return (None, Case::Gen(j - 2));
+                }
+            } else if self.g.articles.contains(&w)
+                || (!p.cap
+                    && p.lower.chars().all(char::is_alphabetic)
+                    && (w.ends_with('e') || w.ends_with("en")))
+            {
+                // An article or an adjective: look further left.
+            } else {
+                break;
+            }
+            j -= 1;
+            steps += 1;
+        }
+        (None, case)
+    }
+
+    /// Clause of token `i`: the tokens between punctuation marks.
+    fn clause(&self, i: usize) -> (usize, usize) {
+        let (s0, s1) = self.sents[self.toks[i].sent];
+        let boundary =
+            |t: &Tok| matches!(t.lower.as_str(), "," | ";" | ":" | "(" | ")" | "–" | "—");
+        let mut a = i;
+        while a > s0 && !boundary(&self.toks[a - 1]) {
+            a -= 1;
+        }
+        let mut b = i + 1;
+        while b < s1 && !boundary(&self.toks[b]) {
+            b += 1;
+        }
+        (a, b)
+    }
+
+    fn run(&self) -> Vec<Event> {
+        let mut found: Vec<Found> = Vec::new();
+        for (si, &(s0, s1)) in self.sents.iter().enumerate() {
+            let s1 = s1.min(s0 + MAX_SENTENCE_TOKENS);
+            for i in s0..s1 {
+                if let Some(f) = self.match_trigger(i, s0) {
+                    found.push(Found { sent: si, ..f });
+                }
+            }
+        }
+        let mut events = Vec::new();
+        for (k, f) in found.iter().enumerate() {
+            events.push(self.build_event(k, f, &found));
+        }
+        for (n, e) in events.iter_mut().enumerate() {
+            e.id = format!("V{}", n + 1);
+        }
+        events
+    }
+
+    fn match_trigger(&self, i: usize, s0: usize) -> Option<Found> {
+        let t = &self.toks[i];
+        if self.in_mention[i] || !t.lower.chars().next().is_some_and(char::is_alphabetic) {
+            return None;
+        }
+        let de = self.lex.lang == "de";
+        let (c0, c1) = self.clause(i);
+        let mut best: Option<(i32, Found)> = None;
+        let mut consider = |ti: usize, exact: bool, lemma_is_base: bool| {
+            let tr: &Trigger = &self.lex.triggers[ti];
+            let sentence_start = i == s0;
+            match tr.pos {
+                Pos::Verb if de && t.cap && !sentence_start => return,
+                Pos::Noun if de && !t.cap => return,
+                Pos::Noun if tr.cap && exact => return,
+                _ => {}
+            }
+            let mut particle = None;
+            let mut score = 0;
+            if let Some(p) = &tr.particle {
+                if lemma_is_base {
+                    particle = (i + 1..c1).find(|&j| self.toks[j].lower == *p);
+                    if particle.is_none() {
+                        return;
+                    }
+                }
+                score += 4;
+            } else if tr.pos == Pos::Verb && de {
+                // A plain verb whose clause ends in a particle is another verb ("spricht … frei").
+                if let Some(last) = (i + 1..c1).rev().find(|&j| self.toks[j].lower != ".") {
+                    if self.g.particles.contains(&self.toks[last].lower.as_str()) && last > i + 1 {
+                        return;
+                    }
+                }
+            }
+            if !tr.with.is_empty() {
+                let ok = tr.with.iter().any(|w| {
+                    (c0..c1).any(|j| {
+                        let l = &self.toks[j].lower;
+                        j != i
+                            && (l == w
+                                || (w.chars().count() >= 4
+                                    && (l.starts_with(w.as_str()) || l.ends_with(w.as_str()))))
+                    })
+                });
+                if !ok {
+                    return;
+                }
+                score += 2;
+            }
+            if tr.refl && !(c0..c1).any(|j| self.g.reflexive.contains(&self.toks[j].lower.as_str()))
+            {
+                return;
+            }
+            if exact {
+                score += 1;
+            }
+            if tr.weak {
+                score -= 1;
+            }
+            let f = Found {
+                sent: 0,
+                tok: i,
+                trigger: ti,
+                particle,
+            };
+            if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                best = Some((score, f));
+            }
+        };
+        let lemmas = self.lex.lemmas(&t.lower);
+        for l in &lemmas {
+            for &ti in self.lex.triggers_of(l) {
+                let tr = &self.lex.triggers[ti];
+                let is_base = tr.particle.is_some() && *l == tr.base;
+                consider(ti, true, is_base);
+            }
+        }
+        if t.cap || !de {
+            if let Some((head, _)) = self.lex.compound_head(&t.lower) {
+                for &ti in self.lex.triggers_of(head) {
+                    if self.lex.triggers[ti].pos == Pos::Noun {
+                        consider(ti, false, false);
+                    }
+                }
+            }
+        }
+        let (_, f) = best?;
+        let tr = &self.lex.triggers[f.trigger];
+        // A weak meeting verb needs a named other party ("spricht mit Putin", not "spricht von
+        // einer Maßnahme mit der Gießkanne").
+        if tr.mit && tr.weak && tr.pos == Pos::Verb {
+            let named = self.cands.iter().any(|c| {
+                c.start > c0
+                    && c.end <= c1
+                    && c.kind != "NP"
+                    && c.prep
+                        .as_deref()
+                        .is_some_and(|p| self.g.partner_preps.contains(&p))
+            });
+            if !named {
+                return None;
+            }
+        }
+        // An event noun that a clause stops ("die Verhandlungen einzustellen") is not an event.
+        if tr.pos != Pos::Verb
+            && (c0..c1).any(|j| j != i && self.g.stop_verbs.contains(&self.toks[j].lower.as_str()))
+        {
+            return None;
+        }
+        Some(f)
+    }
+
+    fn build_event(&self, _k: usize, f: &Found, all: &[Found]) -> Event {
+        let tr = &self.lex.triggers[f.trigger];
+        let i = f.tok;
+        let (s0, s1) = self.sents[f.sent];
+        let (c0, c1) = self.clause(i);
+        let cands: Vec<&Cand> = self
+            .cands
+            .iter()
+            .filter(|c| c.start >= s0 && c.end <= s1 && !(c.start <= i && i < c.end))
+            .collect();
+        let in_clause = |c: &&Cand| c.start >= c0 && c.end <= c1;
+        let has = |words: &[&str]| (c0..c1).any(|j| words.contains(&self.toks[j].lower.as_str()));
+        let lemma_form = {
+            let l = &self.toks[i].lower;
+            l == &tr.lemma || l == &tr.base
+        };
+        let participle = !lemma_form
+            && tr.pos == Pos::Verb
+            && (self.toks[i].lower.ends_with('t')
+                || self.toks[i].lower.ends_with("en")
+                || self.toks[i].lower.ends_with("ed"));
+        let passive = tr.pos == Pos::Verb
+            && participle
+            && (c0..c1).any(|j| self.g.passive_aux.contains(&self.toks[j].lower.as_str()))
+            && !(c0..c1).any(|j| {
+                matches!(
+                    self.toks[j].lower.as_str(),
+                    "hat" | "hatte" | "hatten" | "haben" | "has" | "have" | "had"
+                )
+            });
+        let partner = cands
+            .iter()
+            .find(|c| {
+                c.prep
+                    .as_deref()
+                    .is_some_and(|p| self.g.partner_preps.contains(&p))
+                    && in_clause(c)
+            })
+            .or_else(|| {
+                cands.iter().find(|c| {
+                    c.prep
+                        .as_deref()
+                        .is_some_and(|p| self.g.partner_preps.contains(&p))
+                        && c.start > i
+                })
+            })
+            .copied();
+        let agent = cands
+            .iter()
+            .find(|c| {
+                c.prep
+                    .as_deref()
+                    .is_some_and(|p| self.g.agent_preps.contains(&p))
+                    && in_clause(c)
+                    && c.kind != "LOC"
+            })
+            .copied();
+        let dest = cands
+            .iter()
+            .filter(|c| {
+                c.kind == "LOC"
+                    && c.prep
+                        .as_deref()
+                        .is_some_and(|p| self.g.dest_preps.contains(&p))
+            })
+            .filter(|c| in_clause(c) || c.start > i)
+            .min_by_key(|c| c.start.abs_diff(i))
+            .copied();
+        let against = cands
+            .iter()
+            .find(|c| {
+                c.prep
+                    .as_deref()
+                    .is_some_and(|p| self.g.against_preps.contains(&p))
+                    && (in_clause(c) || c.start > i)
+            })
+            .copied();
+        let genitive = cands.iter().find(|c| c.case == Case::Gen(i)).copied();
+        let subjects: Vec<&Cand> = cands
+            .iter()
+            .filter(|c| c.prep.is_none() && c.case == Case::NomAcc)
+            .copied()
+            .collect();
+        let objects: Vec<&Cand> = cands
+            .iter()
+            .filter(|c| c.prep.is_none() && matches!(c.case, Case::NomAcc | Case::Obj))
+            .copied()
+            .collect();
+        let subject = subjects
+            .iter()
+            .find(|c| in_clause(c))
+            .or_else(|| {
+                subjects
+                    .iter()
+                    .filter(|c| c.start < i)
+                    .min_by_key(|c| c.start)
+            })
+            .copied();
+        let mut actors: Vec<&Cand> = Vec::new();
+        let mut targets: Vec<&Cand> = Vec::new();
+        let target_gen = matches!(tr.kind.as_str(), "COERCE" | "ASSAULT" | "SANCTION" | "AID");
+        if tr.pos == Pos::Verb {
+            if passive {
+                if let Some(a) = agent {
+                    actors.push(a);
+                }
+                if let Some(s) = subject {
+                    targets.push(s);
+                }
+            } else {
+                if let Some(s) = subject {
+                    actors.push(s);
+                }
+                let other = if tr.mit { partner } else { None }
+                    .or(if tr.dest { dest } else { None })
+                    .or(against)
+                    .or_else(|| {
+                        objects
+                            .iter()
+                            .filter(|c| in_clause(c) && Some(c.start) != subject.map(|s| s.start))
+                            .filter(|c| c.kind != "NP")
+                            .find(|c| c.kind != "LOC" || c.prep.is_none())
+                            .copied()
+                    });
+                if let Some(o) = other {
+                    targets.push(o);
+                }
+            }
+        } else {
+            // Nouns: the genitive, "von X", "zwischen X und Y", or the subject of a light verb.
+            let between = (s0..s1)
+                .find(|&j| {
+                    j > i && j <= i + 2 && self.g.between.contains(&self.toks[j].lower.as_str())
+                })
+                .and_then(|j| {
+                    cands
+                        .iter()
+                        .find(|c| c.start == j + 1 || c.start == j + 2)
+                        .copied()
+                });
+            if let Some(b) = between {
+                actors.push(b);
+            } else if let Some(gn) = genitive.filter(|_| !target_gen) {
+                actors.push(gn);
+            } else if let Some(a) = agent.filter(|a| a.start > i) {
+                actors.push(a);
+            } else if has(self.g.light_verbs) && self.role_of(i).0.is_none() {
+                if let Some(s) = subject.filter(|s| s.start < i || in_clause(s)) {
+                    actors.push(s);
+                }
+            }
+            if let Some(gn) = genitive.filter(|_| target_gen) {
+                targets.push(gn);
+            } else if let Some(a) = against {
+                targets.push(a);
+            } else if tr.mit && partner.is_some_and(|p| p.start > i) {
+                targets.extend(partner);
+            } else if tr.dest {
+                targets.extend(dest.filter(|d| d.start > i));
+            }
+        }
+        // Coordination: "Schoigu und Kim", "Russland und Nordkorea".
+        if let Some(first) = actors.first().copied() {
+            let mut last = first;
+            loop {
+                // An apposition of the same entity ("der russische Präsident Wladimir Putin").
+                if let Some(app) = cands.iter().find(|c| {
+                    c.start == last.end && !c.entities.is_empty() && c.entities == last.entities
+                }) {
+                    last = app;
+                }
+                let mut j = last.end;
+                if j < s1 && self.toks[j].lower == "(" {
+                    while j < s1 && self.toks[j].lower != ")" {
+                        j += 1;
+                    }
+                    j += 1;
+                }
+                if j < s1 && self.g.coord.contains(&self.toks[j].lower.as_str()) {
+                    let next = cands
+                        .iter()
+                        .find(|c| c.start > j && c.start <= j + 3)
+                        .copied();
+                    if let Some(n) = next {
+                        actors.push(n);
+                        last = n;
+                        continue;
+                    }
+                }
+                break;
+            }
+        }
+        // Symmetric events with one coordinated subject and no partner have no target.
+        if tr.symm && actors.len() > 1 && partner.is_none() {
+            targets.clear();
+        }
+        targets.retain(|t| !actors.iter().any(|a| a.start == t.start));
+
+        let mode = self.factuality(f, all, passive, participle, lemma_form);
+        let attribution = self.attribution_of(self.toks[i].span);
+        let time = self.time_of(i, c0, c1, s0, s1);
+        let place = self.place_of(i, c0, dest, &cands, s0, s1, tr);
+        let subtype = self.subtype(tr, c0, s1);
+
+        let entity_ids = |list: &[&Cand]| -> (Vec<String>, Vec<TextSpan>, Vec<ActorCode>) {
+            let mut ids = Vec::new();
+            let mut spans = Vec::new();
+            let mut codes = Vec::new();
+            for c in list {
+                let span = [self.toks[c.start].span[0], self.toks[c.end - 1].span[1]];
+                let text = self.doc.slice(span).to_string();
+                if c.entities.is_empty() {
+                    spans.push(TextSpan {
+                        text: text.clone(),
+                        span,
+                    });
+                    codes.push(self.role_code(c));
+                }
+                for &e in &c.entities {
+                    let id = self.doc.entities[e].id.clone();
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                    spans.push(TextSpan {
+                        text: text.clone(),
+                        span,
+                    });
+                    let mut code = self.codes[e].clone();
+                    if code.sector.is_none() {
+                        code.sector = c.sector.clone();
+                    }
+                    codes.push(code);
+                }
+            }
+            (ids, spans, codes)
+        };
+        let (actor_ids, actor_mentions, actor_codes) = entity_ids(&actors);
+        let (target_ids, target_mentions, target_codes) = entity_ids(&targets);
+        let trig_span = self.toks[i].span;
+        let mut lo = trig_span[0];
+        let mut hi = trig_span[1];
+        for m in actor_mentions.iter().chain(&target_mentions) {
+            lo = lo.min(m.span[0]);
+            hi = hi.max(m.span[1]);
+        }
+        let particle = f.particle.map(|p| TextSpan {
+            span: self.toks[p].span,
+            text: self.doc.slice(self.toks[p].span).to_string(),
+        });
+        if let Some(p) = &particle {
+            hi = hi.max(p.span[1]);
+        }
+        let mut confidence: f32 = if tr.weak { 0.55 } else { 0.75 };
+        if actor_ids.is_empty() && actor_mentions.is_empty() {
+            confidence -= 0.1;
+        }
+        Event {
+            id: String::new(),
+            kind: tr.kind.clone(),
+            mode: mode.to_string(),
+            actors: actor_ids,
+            targets: target_ids,
+            time,
+            place,
+            span: [lo, hi],
+            attribution,
+            confidence,
+            subtype,
+            trigger: Some(TextSpan {
+                span: trig_span,
+                text: self.doc.slice(trig_span).to_string(),
+            }),
+            trigger_particle: particle,
+            actor_mentions,
+            target_mentions,
+            actor_codes,
+            target_codes,
+        }
+    }
+
+    fn subtype(&self, tr: &Trigger, c0: usize, s1: usize) -> Option<String> {
+        if tr.kind != "REQUEST" || tr.subtype.is_some() {
+            return tr.subtype.clone();
+        }
+        let words = |list: &[&str]| {
+            (c0..s1).any(|j| {
+                list.iter()
+                    .any(|w| self.toks[j].lower.starts_with(w) || self.toks[j].lower.ends_with(w))
+            })
+        };
+        if (c0..s1).any(|j| self.g.stop_verbs.contains(&self.toks[j].lower.as_str())) {
+            Some("change".into())
+        } else if words(&[
+            "rücktritt",
+            "freilassung",
+            "abzug",
+            "resign",
+            "release",
+            "withdraw",
+        ]) {
+            Some("yield".into())
+        } else if words(&[
+            "munition",
+            "waffe",
+            "hilfe",
+            "geld",
+            "unterstützung",
+            "lieferung",
+            "ammunition",
+            "weapon",
+            "aid",
+            "assistance",
+            "money",
+        ]) {
+            Some("assist".into())
+        } else if words(&["treffen", "gespräch", "verhandlung", "talks", "meeting"]) {
+            Some("meet".into())
+        } else {
+            None
+        }
+    }
+
+    fn factuality(
+        &self,
+        f: &Found,
+        all: &[Found],
+        passive: bool,
+        participle: bool,
+        infinitive: bool,
+    ) -> &'static str {
+        let tr = &self.lex.triggers[f.trigger];
+        let i = f.tok;
+        let (s0, _) = self.sents[f.sent];
+        let (c0, c1) = self.clause(i);
+        let toks = &self.toks;
+        let has = |a: usize, b: usize, words: &[&str]| {
+            (a..b).any(|j| words.contains(&toks[j].lower.as_str()))
+        };
+        // The action a request demands.
+        if tr.kind != "REQUEST" {
+            let demanded = all.iter().any(|r| {
+                r.sent == f.sent && r.tok != i && {
+                    let rt = &self.lex.triggers[r.trigger];
+                    rt.content && rt.kind == "REQUEST" && {
+                        let (rc0, rc1) = self.clause(r.tok);
+                        (rc0 <= i && i < rc1) || (i > r.tok && i >= rc1)
+                    }
+                }
+            });
+            if demanded {
+                return "requested";
+            }
+        }
+        let negated = (c0..c1).any(|j| {
+            self.g.negation.contains(&toks[j].lower.as_str())
+                && !(j + 1 < c1 && matches!(toks[j + 1].lower.as_str(), "nur" | "only"))
+        });
+        if negated {
+            return "denied";
+        }
+        let modal = |w: &str| {
+            self.g.hypothetical.contains(&w)
+                && !w.starts_with("mögl")
+                && !w.starts_with("possib")
+                && !w.starts_with("eventuell")
+                && w != "etwaige"
+        };
+        let possible_noun = tr.pos != Pos::Verb
+            && i > c0
+            && self.g.hypothetical.contains(&toks[i - 1].lower.as_str());
+        if (c0..c1).any(|j| modal(toks[j].lower.as_str()))
+            || possible_noun
+            || (c0 < c1 && self.g.conditional.contains(&toks[c0].lower.as_str()))
+            || (c0 > s0 && has(s0, c0, &["möglich", "possible"]))
+        {
+            return "hypothetical";
+        }
+        let perfect = participle && !passive && has(c0, c1, self.g.perfect_aux);
+        let reportative_past = has(c0, c1, &["haben", "worden"]) && has(c0, c1, self.g.reportative);
+        if perfect || reportative_past {
+            return "occurred";
+        }
+        let future_time = self.future_time(c0, c1);
+        let planned_here = has(c0, c1, self.g.planned)
+            || (infinitive && has(c0, c1, self.g.future_aux))
+            || (tr.pos != Pos::Verb && has(c0, c1, self.g.future_aux) && !passive)
+            || (tr.pos != Pos::Verb && (c0..i).any(|j| self.g.planned_adj.contains(&toks[j].lower.as_str())))
+            // "plant …, nach Russland zu reisen": the planning verb of the sentence before a zu-infinitive.
+            || (i > 0 && toks[i - 1].lower == "zu" && has(s0, i, self.g.planned))
+            || (self.lex.lang == "en" && i > 0 && toks[i - 1].lower == "to" && has(s0, i, self.g.planned))
+            || future_time;
+        if planned_here {
+            return "planned";
+        }
+        if has(c0, c1, self.g.ongoing) {
+            return "ongoing";
+        }
+        if let Some(a) = self
+            .attribution_of(toks[i].span)
+            .and_then(|id| self.doc.attributions.iter().find(|a| a.id == id))
+        {
+            match a.stance.as_str() {
+                "denied" => return "denied",
+                "hypothetical" => return "hypothetical",
+                "planned" if !participle => return "planned",
+                "hoped" => return "hypothetical",
+                _ => {}
+            }
+        }
+        "occurred"
+    }
+
+    /// A time in the clause whose value lies after the document date.
+    fn future_time(&self, c0: usize, c1: usize) -> bool {
+        let Some(dct) = self.doc.meta.published.as_ref().map(|p| p.date.as_str()) else {
+            return false;
+        };
+        let (a, b) = (self.toks[c0].span[0], self.toks[c1 - 1].span[1]);
+        self.doc.times.iter().any(|t| {
+            t.span[0] >= a
+                && t.span[1] <= b
+                && t.value.as_deref().is_some_and(|v| {
+                    v.len() >= 7
+                        && v.as_bytes()[0].is_ascii_digit()
+                        && v.get(..dct.len().min(v.len()))
+                            .is_some_and(|p| p > &dct[..p.len()])
+                })
+        })
+    }
+
+    fn attribution_of(&self, span: Span) -> Option<String> {
+        self.doc
+            .attributions
+            .iter()
+            .filter(|a| a.claim.span[0] <= span[0] && span[1] <= a.claim.span[1])
+            .min_by_key(|a| a.claim.span[1] - a.claim.span[0])
+            .map(|a| a.id.clone())
+    }
+
+    fn time_of(&self, i: usize, c0: usize, c1: usize, s0: usize, s1: usize) -> Option<String> {
+        let range = |a: usize, b: usize| (self.toks[a].span[0], self.toks[b - 1].span[1]);
+        let at = self.toks[i].span[0];
+        for (a, b) in [range(c0, c1), range(s0, s1)] {
+            let best = self
+                .doc
+                .times
+                .iter()
+                .filter(|t| {
+                    t.span[0] >= a && t.span[1] <= b && matches!(t.kind.as_str(), "DATE" | "TIME")
+                })
+                .min_by_key(|t| t.span[0].abs_diff(at));
+            if let Some(t) = best {
+                return Some(t.id.clone());
+            }
+        }
+        None
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn place_of(
+        &self,
+        i: usize,
+        c0: usize,
+        dest: Option<&Cand>,
+        cands: &[&Cand],
+        s0: usize,
+        s1: usize,
+        tr: &Trigger,
+    ) -> Option<String> {
+        let entity = |c: &Cand| c.entities.first().map(|&e| self.doc.entities[e].id.clone());
+        if tr.dest {
+            if let Some(d) = dest {
+                return entity(d);
+            }
+        }
+        let (_, c1) = self.clause(i);
+        let locative = |c: &&&Cand| {
+            c.kind == "LOC"
+                && c.prep
+                    .as_deref()
+                    .is_some_and(|p| self.g.place_preps.contains(&p))
+        };
+        if let Some(c) = cands
+            .iter()
+            .filter(|c| c.start >= c0 && c.end <= c1)
+            .find(locative)
+        {
+            return entity(c);
+        }
+        // "…, wo er sich … trifft": the place named before the relative adverb.
+        if self.g.where_rel.contains(&self.toks[c0].lower.as_str()) {
+            if let Some(c) = cands
+                .iter()
+                .filter(|c| c.kind == "LOC" && c.end <= c0)
+                .max_by_key(|c| c.start)
+            {
+                return entity(c);
+            }
+        }
+        // "dort": the place named last before.
+        if (c0..c1).any(|j| self.g.there.contains(&self.toks[j].lower.as_str())) {
+            let here = self.toks[c0].span[0];
+            if let Some(c) = self
+                .cands
+                .iter()
+                .filter(|c| {
+                    c.kind == "LOC" && self.toks[c.end - 1].span[1] <= here && c.prep.is_some()
+                })
+                .max_by_key(|c| c.start)
+            {
+                return entity(c);
+            }
+        }
+        let _ = (s0, s1);
+        None
+    }
+
+    /// Country and sector of an entity: from its type, its place, the places its words name, its
+    /// role words and compound prefixes.
+    fn entity_code(&self, e: usize) -> ActorCode {
+        let ent = &self.doc.entities[e];
+        let mut code = ActorCode::default();
+        if ent.kind == "LOC" {
+            code.country = ent
+                .geo
+                .as_ref()
+                .and_then(|g| g.country.as_deref())
+                .and_then(lexicon::alpha3)
+                .map(str::to_string);
+            if code.country.is_some() {
+                code.sector = Some("GOV".into());
+            }
+            return code;
+        }
+        for m in &ent.mentions {
+            let Some((a, b)) = self.token_range(m.span) else {
+                continue;
+            };
+            let lo = a.saturating_sub(1).max(self.sents[self.toks[a].sent].0);
+            for j in lo..b {
+                if code.country.is_none() {
+                    if let Some(le) = self.adj_at[j].filter(|&le| le != e) {
+                        code.country = self.country_of(le);
+                    }
+                }
+                if code.country.is_none() && j >= a {
+                    // A country named in the mention ("Nordkoreas Diktator").
+                    if let Some(c) = self.cands.iter().find(|c| {
+                        c.start == j
+                            && c.kind == "LOC"
+                            && c.entities.len() == 1
+                            && c.entities[0] != e
+                    }) {
+                        code.country = self.country_of(c.entities[0]);
+                    }
+                }
+                if j >= a {
+                    let w = &self.toks[j].lower;
+                    if code.sector.is_none() {
+                        code.sector = self.lex.role_sector(w).map(str::to_string);
+                    }
+                    if let Some((p, _)) = w.split_once('-') {
+                        if let Some((c, s)) = lexicon::prefixes().get(p) {
+                            if code.country.is_none() {
+                                code.country = c.clone();
+                            }
+                            if code.sector.is_none() {
+                                code.sector = s.clone();
+                            }
+                        }
+                        if code.sector.is_none() {
+                            if let Some((_, rest)) = w.split_once('-') {
+                                code.sector = self.lex.role_sector(rest).map(str::to_string);
+                            }
+                        }
+                    } else if code.country.is_none() && j == a {
+                        if let Some((c, s)) = lexicon::prefixes().get(w.as_str()) {
+                            code.country = c.clone();
+                            if code.sector.is_none() {
+                                code.sector = s.clone();
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        code
+    }
+
+    fn country_of(&self, e: usize) -> Option<String> {
+        let ent = &self.doc.entities[e];
+        ent.geo
+            .as_ref()
+            .and_then(|g| g.country.as_deref())
+            .and_then(lexicon::alpha3)
+            .map(str::to_string)
+    }
+
+    fn role_code(&self, c: &Cand) -> ActorCode {
+        let mut code = ActorCode {
+            country: None,
+            sector: c.sector.clone(),
+        };
+        for j in c.start..c.end {
+            if let Some(e) = self.adj_at[j] {
+                code.country = self.country_of(e);
+                break;
+            }
+        }
+        code
+    }
+}
+
+/// Sentence-initial words that are not nouns.
+const GERMAN_FUNCTION: [&str; 44] = [
+    "er",
+    "sie",
+    "es",
+    "wir",
+    "ich",
+    "man",
+    "dort",
+    "hier",
+    "auch",
+    "nach",
+    "bei",
+    "seit",
+    "als",
+    "wie",
+    "so",
+    "dann",
+    "doch",
+    "aber",
+    "und",
+    "nur",
+    "noch",
+    "damit",
+    "dabei",
+    "zudem",
+    "zuvor",
+    "später",
+    "heute",
+    "gestern",
+    "morgen",
+    "inzwischen",
+    "bisher",
+    "außerdem",
+    "deshalb",
+    "daher",
+    "trotzdem",
+    "jetzt",
+    "nun",
+    "danach",
+    "darüber",
+    "dennoch",
+    "bereits",
+    "schon",
+    "vorher",
+    "zuletzt",
+];
+
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    sent: usize,
+    tok: usize,
+    trigger: usize,
+    particle: Option<usize>,
+}
+
+#[cfg(test)]
+mod tests;

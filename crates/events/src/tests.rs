@@ -1,0 +1,74 @@
+//! Unit tests on hand-built documents and the data files.
+
+use crate::lexicon::{parse_triggers, Lexicon, DE_TRIGGERS, EN_TRIGGERS};
+use dossier_core::Document;
+
+#[test]
+fn trigger_files_parse_without_bad_lines() {
+    for text in [DE_TRIGGERS, EN_TRIGGERS] {
+        let (triggers, bad) = parse_triggers(text);
+        assert!(bad.is_empty(), "bad lines: {bad:?}");
+        assert!(triggers.len() > 100);
+        for root in crate::ROOTS {
+            assert!(
+                triggers.iter().any(|t| t.kind == root),
+                "{root} has no trigger"
+            );
+        }
+    }
+}
+
+#[test]
+fn german_forms_and_compounds() {
+    let lex = Lexicon::for_language("de").unwrap();
+    assert!(lex.lemmas("abgelehnt").contains(&"ablehnen"));
+    assert!(lex.lemmas("trafen").contains(&"treffen"));
+    assert_eq!(
+        lex.compound_head("raketenangriffe").map(|h| h.0),
+        Some("angriff")
+    );
+    assert_eq!(lex.compound_head("angriffskrieg"), None);
+    assert_eq!(lex.role_sector("grenzpolizei"), Some("COP"));
+}
+
+#[test]
+fn no_language_no_events_and_odd_input() {
+    let mut doc = Document::from_paragraphs("t", "fr", vec!["Le président a rencontré.".into()]);
+    crate::annotate(&mut doc);
+    assert!(doc.events.is_empty());
+    // No segmentation at all: nothing to read, nothing to panic about.
+    let mut doc = Document::from_paragraphs("t", "de", vec!["Die Polizei nahm ihn fest.".into()]);
+    crate::annotate(&mut doc);
+    assert!(doc.events.is_empty());
+}
+
+#[test]
+fn plv_features_see_the_marks() {
+    let a = crate::learned::features("<s>Police</s> arrested <t>protesters</t> in the city.");
+    let b = crate::learned::features("<s>Police</s> praised <t>protesters</t> in the city.");
+    assert_ne!(a, b);
+    let m = crate::learned::Model::get().expect("the embedded model");
+    assert_eq!(
+        m.classify("<s>The police</s> arrested <t>three opposition activists</t> on Monday."),
+        "COERCE"
+    );
+}
+
+#[test]
+fn forms_rebuild_is_deterministic() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/lexicon/de_lemma_lookup.json.gz"
+    );
+    let Ok(table) = crate::compile::read_lemma_table(path.as_ref()) else {
+        eprintln!("skipped: {path} not found (needs ../shared)");
+        return;
+    };
+    let (forms, _) = crate::compile::compile_forms(&table, DE_TRIGGERS);
+    let shipped = include_bytes!("../data/de.forms.tsv.gz");
+    assert_eq!(
+        crate::compile::gzip(&forms),
+        shipped.to_vec(),
+        "run `dossier build events-lexicon`"
+    );
+}

@@ -1,0 +1,154 @@
+//! The events stage through the whole pipeline, on news text written for these tests, and the bar
+//! on the seed article when `../shared` is present.
+
+use dossier::{analyze_bytes, Options};
+use dossier_core::{Document, Event};
+
+fn analyze(text: &str) -> Document {
+    let options = Options {
+        dct: Some("2024-03-04".into()),
+    };
+    let mut docs = analyze_bytes("test.txt", text.as_bytes(), &options).expect("analysis succeeds");
+    docs.remove(0)
+}
+
+fn names(doc: &Document, ids: &[String]) -> Vec<String> {
+    ids.iter()
+        .filter_map(|id| doc.entities.iter().find(|e| &e.id == id))
+        .map(|e| e.name.clone())
+        .collect()
+}
+
+fn find<'a>(doc: &'a Document, kind: &str, trigger: &str) -> &'a Event {
+    doc.events
+        .iter()
+        .find(|e| e.kind == kind && e.trigger.as_ref().is_some_and(|t| t.text.contains(trigger)))
+        .unwrap_or_else(|| panic!("no {kind} on {trigger:?} in {:#?}", doc.events))
+}
+
+#[test]
+fn german_events_actors_modes() {
+    let doc = analyze(
+        "Gipfel in Oslo\n\n\
+         Die französische Regierung hat Marokko am Montag um Hilfe bei der Grenzsicherung gebeten. \
+         Der spanische Ministerpräsident Pedro Sánchez will sich im Mai in Oslo mit dem \
+         norwegischen Regierungschef Jonas Støre treffen. Die Polizei nahm in Lyon drei \
+         Demonstranten fest. Das Parlament lehnte den Antrag der Opposition ab. Die Regierung \
+         bestritt, dass Soldaten die Stadt angegriffen hätten, und sagte, sie werde keine \
+         Sanktionen verhängen.",
+    );
+    doc.validate_spans().expect("valid spans");
+    let request = find(&doc, "REQUEST", "gebeten");
+    assert_eq!(request.mode, "occurred");
+    assert_eq!(names(&doc, &request.targets), vec!["Marokko".to_string()]);
+    assert_eq!(request.actor_codes[0].country.as_deref(), Some("FRA"));
+    assert_eq!(request.actor_codes[0].sector.as_deref(), Some("GOV"));
+    let meeting = find(&doc, "CONSULT", "treffen");
+    assert_eq!(meeting.mode, "planned");
+    assert!(names(&doc, &meeting.actors)[0].contains("Sánchez"));
+    assert!(names(&doc, &meeting.targets)[0].contains("Støre"));
+    assert_eq!(meeting.actor_codes[0].country.as_deref(), Some("ESP"));
+    assert!(meeting.time.is_some(), "the meeting is dated");
+    let place = meeting.place.as_ref().expect("a place");
+    assert_eq!(
+        names(&doc, std::slice::from_ref(place)),
+        vec!["Oslo".to_string()]
+    );
+    let arrest = find(&doc, "COERCE", "nahm");
+    assert_eq!(arrest.subtype.as_deref(), Some("arrest"));
+    assert_eq!(
+        arrest.trigger_particle.as_ref().map(|p| p.text.as_str()),
+        Some("fest")
+    );
+    assert_eq!(arrest.actor_codes[0].sector.as_deref(), Some("COP"));
+    let reject = find(&doc, "REJECT", "lehnte");
+    assert_eq!(reject.mode, "occurred");
+    let sanction = find(&doc, "SANCTION", "Sanktionen");
+    assert_eq!(sanction.mode, "denied");
+}
+
+#[test]
+fn german_demand_and_demanded_action() {
+    let doc = analyze(
+        "Streit um Truppen\n\n\
+         Der Außenminister forderte Serbien auf, seine Truppen aus dem Grenzgebiet abzuziehen. \
+         Kroatien und Slowenien verhandeln seit Monaten über die Grenze.",
+    );
+    let demand = find(&doc, "REQUEST", "forderte");
+    assert_eq!(demand.mode, "occurred");
+    assert_eq!(names(&doc, &demand.targets), vec!["Serbien".to_string()]);
+    let withdraw = find(&doc, "RETREAT", "abzuziehen");
+    assert_eq!(withdraw.mode, "requested");
+    let talks = find(&doc, "CONSULT", "verhandeln");
+    assert_eq!(names(&doc, &talks.actors).len(), 2, "both sides negotiate");
+}
+
+#[test]
+fn english_events() {
+    let doc = analyze(
+        "Talks in Geneva\n\n\
+         President Emmanuel Macron met with Chancellor Olaf Scholz in Geneva on Monday. \
+         Police arrested dozens of protesters in Paris. The government will not impose sanctions.",
+    );
+    let meeting = find(&doc, "CONSULT", "met");
+    assert_eq!(meeting.mode, "occurred");
+    assert!(!meeting.actors.is_empty() && !meeting.targets.is_empty());
+    let arrest = find(&doc, "COERCE", "arrested");
+    assert_eq!(arrest.mode, "occurred");
+    let sanction = find(&doc, "SANCTION", "impose");
+    assert_eq!(sanction.mode, "denied");
+}
+
+#[test]
+fn events_in_text_format() {
+    let doc = analyze("Treffen\n\nDie Präsidenten trafen sich am Montag in Wien.");
+    let text = dossier::render::text_summary(&doc);
+    assert!(text.contains("events:"), "{text}");
+    assert!(text.contains("CONSULT"), "{text}");
+}
+
+#[test]
+fn seed_events_bar() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/seed-kim-russland.txt"
+    );
+    let Ok(bytes) = std::fs::read(path) else {
+        eprintln!("skipped: {path} not found (needs ../shared)");
+        return;
+    };
+    let doc = analyze_bytes("seed.txt", &bytes, &Options::default())
+        .expect("analysis")
+        .remove(0);
+    let has = |kind: &str, mode: &str, actor: &str, target: &str| {
+        doc.events.iter().any(|e| {
+            e.kind == kind
+                && e.mode == mode
+                && names(&doc, &e.actors).iter().any(|n| n.contains(actor))
+                && (target.is_empty() || names(&doc, &e.targets).iter().any(|n| n.contains(target)))
+        })
+    };
+    assert!(has("CONSULT", "planned", "Kim", "Putin"));
+    assert!(has("REQUEST", "occurred", "Russland", "Nordkorea"));
+    assert!(has("CONSULT", "occurred", "Schoigu", "Nordkorea"));
+    assert!(has("REQUEST", "occurred", "US-Regierung", "Nordkorea"));
+    assert!(doc.events.iter().any(|e| {
+        e.kind == "CONSULT" && e.mode == "occurred" && e.actors.len() == 2 && e.time.is_some()
+    }));
+    let planned = doc
+        .events
+        .iter()
+        .find(|e| {
+            e.kind == "CONSULT"
+                && e.mode == "planned"
+                && e.place.is_some()
+                && e.attribution.is_some()
+        })
+        .expect("a planned, placed, attributed meeting");
+    let a = doc
+        .attributions
+        .iter()
+        .find(|a| Some(&a.id) == planned.attribution.as_ref())
+        .unwrap();
+    assert!(a.chain.len() >= 2, "the newspaper and its sources");
+}
