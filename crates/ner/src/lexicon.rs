@@ -164,9 +164,13 @@ impl Lexicon {
             prev = *k;
             put_varint(&mut raw, info.cluster as u64);
             raw.push(info.freq);
-            put_varint(&mut raw, info.gaz as u64);
-            for e in info.emb {
-                put_varint(&mut raw, e as u64);
+            // The low bit says whether embedding cluster ids follow (most words have none).
+            let has_emb = info.emb != [0; EMB_LEVELS];
+            put_varint(&mut raw, (info.gaz as u64) << 1 | has_emb as u64);
+            if has_emb {
+                for e in info.emb {
+                    put_varint(&mut raw, e as u64);
+                }
             }
         }
         put_varint(&mut raw, self.derived.len() as u64);
@@ -200,13 +204,17 @@ impl Lexicon {
             prev = prev.wrapping_add(r.varint()? as u32);
             let cluster = r.varint()? as u32;
             let freq = r.byte()?;
-            let gaz = r.varint()? as u16;
+            let mut gaz_field = r.varint()?;
             let mut emb = [0u16; EMB_LEVELS];
             if v2 {
-                for e in emb.iter_mut() {
-                    *e = r.varint()? as u16;
+                if gaz_field & 1 == 1 {
+                    for e in emb.iter_mut() {
+                        *e = r.varint()? as u16;
+                    }
                 }
+                gaz_field >>= 1;
             }
+            let gaz = gaz_field as u16;
             keys.push(prev);
             infos.push(LexInfo {
                 cluster,

@@ -228,6 +228,29 @@ fn split_titles(texts: &[&str], labels: &mut [String], lex: &Lexicon, rules: &gr
             && (listed(w) || rules.roles.role_of(w.trim_end_matches('.')).is_some())
     };
     let is_place = |w: &str| lex.get(w).gaz & (lexicon::GAZ_CITY | lexicon::GAZ_COUNTRY) != 0;
+    // A form of address before capitalised words the tagger left untagged: "Mr Trump".
+    let address = |w: &str| {
+        rules
+            .address
+            .contains(&w.trim_end_matches('.').to_lowercase())
+    };
+    for k in 0..n.saturating_sub(1) {
+        if labels[k] != "O" || !address(texts[k]) {
+            continue;
+        }
+        let mut e = k + 1;
+        while e < n
+            && e - k <= 3
+            && labels[e] == "O"
+            && texts[e].chars().next().is_some_and(char::is_uppercase)
+            && !is_title(texts[e])
+        {
+            e += 1;
+        }
+        if e > k + 1 && (e == n || !labels[e].starts_with("I-")) {
+            set_span(labels, k + 1, e, "PER");
+        }
+    }
     for (i, end, ty) in spans(&labels[..n]) {
         if ty.ends_with("deriv") || ty.ends_with("part") {
             continue;
@@ -261,10 +284,7 @@ fn split_titles(texts: &[&str], labels: &mut [String], lex: &Lexicon, rules: &gr
         if !name_ok {
             continue;
         }
-        let address = rules
-            .address
-            .contains(&texts[r].trim_end_matches('.').to_lowercase());
-        let split = ty == "PER" || end - (r + 1) >= 2 || address;
+        let split = ty == "PER" || end - (r + 1) >= 2 || address(texts[r]);
         if !split {
             continue;
         }
@@ -288,6 +308,20 @@ fn repair_caps_and_orgs(
     agencies: &[String],
 ) {
     let n = texts.len().min(labels.len());
+    let caps_place = |w: &str| {
+        w.chars().count() >= 3
+            && w.chars().all(|c| c.is_uppercase() || c == '-')
+            && lex.get(&title_case(w)).gaz & (lexicon::GAZ_CITY | lexicon::GAZ_COUNTRY) != 0
+    };
+    // "KARACHI: Police said": an all-caps place and a colon or dash open a dateline, not a name.
+    for (i, end, ty) in spans(&labels[..n]) {
+        if end > i + 2 && caps_place(texts[i]) && matches!(texts[i + 1], ":" | "-" | "–" | "—")
+        {
+            set_span(labels, i, i + 1, "LOC");
+            labels[i + 1] = "O".to_string();
+            set_span(labels, i + 2, end, &ty);
+        }
+    }
     for (i, end, ty) in spans(&labels[..n]) {
         if ty == "LOC" || ty.ends_with("deriv") || ty.ends_with("part") {
             continue;
@@ -529,6 +563,10 @@ mod tests {
         split_titles(&texts, &mut l, &lex, rules);
         assert_eq!(l, labels(&["O", "O", "O", "B-PER", "I-PER", "O", "O"]));
         // A form of address before one name word; a bare title is no name.
+        let texts = ["Mr", "Trump", "and", "Mrs", "May", "Smith", "spoke"];
+        let mut l = labels(&["O", "O", "O", "O", "O", "O", "O"]);
+        split_titles(&texts, &mut l, &lex, rules);
+        assert_eq!(l, labels(&["O", "B-PER", "O", "O", "B-PER", "I-PER", "O"]));
         let texts = ["Mr", "Trump", "met", "the", "Prime", "Minister"];
         let mut l = labels(&["B-ORG", "I-ORG", "O", "O", "B-ORG", "I-ORG"]);
         split_titles(&texts, &mut l, &lex, rules);
@@ -563,5 +601,9 @@ mod tests {
             labels(&["O", "B-ORGpart", "O", "B-LOCpart", "O", "B-ORG"])
         );
         assert_eq!(title_case("BADEN-WÜRTTEMBERG"), "Baden-Württemberg");
+        let texts = ["KARACHI", ":", "Police", "Chief", "said"];
+        let mut l = labels(&["B-ORG", "I-ORG", "I-ORG", "I-ORG", "O"]);
+        repair_caps_and_orgs(&texts, &mut l, &lex, rules, &[]);
+        assert_eq!(l, labels(&["B-LOC", "O", "B-ORG", "I-ORG", "O"]));
     }
 }
