@@ -232,3 +232,24 @@ A spokesman for the company declined to comment further.";
     let europe = entity_with_mention(&doc, "Europe").expect("Europe found");
     assert_eq!(europe.kind, "LOC");
 }
+
+#[test]
+fn titles_forms_of_address_all_caps_places_and_agencies() {
+    let doc = analyze(
+        "Finnish Prime Minister Mikko Salonen met Anna Berglund in Riga on Monday. \
+         Mr Salonen said the talks were useful, the Interfax agency reported.\n\n\
+         HELSINKI: Officials said on Tuesday that the border would stay open.\n",
+    );
+    assert_eq!(doc.language, "en");
+    let salonen = entity_with_mention(&doc, "Mikko Salonen").expect("the prime minister");
+    assert_eq!(salonen.kind, "PER");
+    assert!(
+        salonen.mentions.iter().any(|m| m.text == "Salonen"),
+        "Mr Salonen joins Mikko Salonen: {salonen:?}"
+    );
+    assert!(doc.entities.iter().all(|e| !e.name.contains("Minister")));
+    let interfax = entity_with_mention(&doc, "Interfax").expect("the agency");
+    assert_eq!(interfax.kind, "ORG");
+    let helsinki = entity_with_mention(&doc, "HELSINKI").expect("the dateline place");
+    assert_eq!(helsinki.kind, "LOC");
+}

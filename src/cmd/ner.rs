@@ -16,6 +16,47 @@ pub enum TrainCommand {
     Ner(TrainArgs),
     /// Compile the lexicon (clusters, frequencies, gazetteers) the NER features read.
     Lexicon(LexiconArgs),
+    /// Learn word representations from unlabelled text (subword skip-gram, then k-means
+    /// cluster ids at several granularities) for `train lexicon --embeddings`.
+    Embeddings(EmbeddingsArgs),
+}
+
+#[derive(clap::Args)]
+pub struct EmbeddingsArgs {
+    /// `de`: the Bundestag speeches of unlabelled/ plus the text of GermEval and WikiANN de
+    /// train; `en`: PolNeAR train articles plus the text of WikiANN en and WNUT-17 train.
+    #[arg(long, default_value = "de")]
+    pub lang: String,
+    /// The shared data directory.
+    #[arg(long, default_value = "../shared/data")]
+    pub data: PathBuf,
+    /// Where to write the gzipped cluster table (`word<TAB>id…`).
+    #[arg(long)]
+    pub out: PathBuf,
+    #[arg(long, default_value_t = 100)]
+    pub dim: usize,
+    #[arg(long, default_value_t = 3)]
+    pub epochs: usize,
+    #[arg(long, default_value_t = 5)]
+    pub window: usize,
+    #[arg(long, default_value_t = 5)]
+    pub min_count: u64,
+    #[arg(long, default_value_t = 5)]
+    pub negatives: usize,
+    /// Frequent-word subsampling threshold.
+    #[arg(long, default_value_t = 1e-4)]
+    pub sample: f64,
+    /// log2 of the number of character n-gram buckets.
+    #[arg(long, default_value_t = 19)]
+    pub bucket_bits: u32,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Cluster counts, comma-separated.
+    #[arg(long, default_value = "64,256,1024")]
+    pub ks: String,
+    /// Read at most this many paragraphs of unlabelled text (0 = all).
+    #[arg(long, default_value_t = 0)]
+    pub max_lines: usize,
 }
 
 #[derive(clap::Args)]
@@ -68,6 +109,9 @@ pub struct LexiconArgs {
     pub data: PathBuf,
     #[arg(long)]
     pub out: PathBuf,
+    /// A cluster table written by `dossier train embeddings` (its ids become features).
+    #[arg(long)]
+    pub embeddings: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -102,7 +146,8 @@ pub fn run_train(command: TrainCommand) -> anyhow::Result<ExitCode> {
     match command {
         TrainCommand::Lexicon(args) => {
             let lex =
-                dossier_ner::lexicon::build(&args.lang, &args.data).map_err(|e| anyhow!(e))?;
+                dossier_ner::lexicon::build(&args.lang, &args.data, args.embeddings.as_deref())
+                    .map_err(|e| anyhow!(e))?;
             let bytes = lex.to_bytes();
             std::fs::write(&args.out, &bytes).with_context(|| args.out.display().to_string())?;
             eprintln!(
@@ -113,6 +158,7 @@ pub fn run_train(command: TrainCommand) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        TrainCommand::Embeddings(args) => embeddings(args),
         TrainCommand::Ner(args) => {
             let lex = load_lexicon(&args.lang, args.lexicon.as_deref())?;
             if lex.is_empty() {
@@ -152,6 +198,127 @@ pub fn run_train(command: TrainCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Text of the sentences of a labelled corpus, one line each (labels unused).
+fn corpus_text(path: &Path) -> anyhow::Result<String> {
+    let sents = read_file(path).map_err(|e| anyhow!(e))?;
+    let mut out = String::new();
+    for s in sents {
+        out.push_str(&s.tokens.join(" "));
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+fn gz_text(path: &Path) -> anyhow::Result<String> {
+    let bytes = std::fs::read(path).with_context(|| path.display().to_string())?;
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut out)
+            .with_context(|| path.display().to_string())?;
+        Ok(out)
+    } else {
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+fn files_in(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.to_string_lossy().ends_with(ext))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+fn embeddings(args: EmbeddingsArgs) -> anyhow::Result<ExitCode> {
+    let t0 = Instant::now();
+    let d = &args.data;
+    let mut texts: Vec<String> = Vec::new();
+    // Train splits only: never the text of dev or evaluation-only splits.
+    let labelled: Vec<PathBuf> = if args.lang == "en" {
+        for f in files_in(&d.join("attribution/polnear/train/text"), ".txt") {
+            texts.push(gz_text(&f)?);
+        }
+        vec![
+            d.join("ner/wikiann/en/train"),
+            d.join("ner/wnut17/train.conll"),
+        ]
+    } else {
+        let mut lines = 0usize;
+        for sub in ["bundestag-wp19", "bundestag-wp20"] {
+            for f in files_in(&d.join("unlabelled").join(sub), ".txt.gz") {
+                let mut t = gz_text(&f)?;
+                if args.max_lines > 0 {
+                    let keep: Vec<&str> = t
+                        .lines()
+                        .take(args.max_lines.saturating_sub(lines))
+                        .collect();
+                    lines += keep.len();
+                    t = keep.join("\n");
+                }
+                texts.push(t);
+            }
+        }
+        vec![
+            d.join("ner/germeval2014/train.tsv.gz"),
+            d.join("ner/wikiann/de/train"),
+        ]
+    };
+    // The labelled train text joins the corpus, but its words get no cluster of their own
+    // beyond the corpus's vocabulary: otherwise every training token would have one and the
+    // tagger would learn to rely on ids that unseen words never have.
+    let mut extra: Vec<String> = Vec::new();
+    for p in &labelled {
+        texts.push(corpus_text(p)?);
+    }
+    if args.lang != "en" {
+        extra.extend(dossier_ner::lexicon::brown_cluster_words(d).map_err(|e| anyhow!(e))?);
+    }
+    extra.sort();
+    extra.dedup();
+    let settings = dossier_ner::embed::Settings {
+        dim: args.dim,
+        epochs: args.epochs,
+        window: args.window,
+        min_count: args.min_count,
+        negatives: args.negatives,
+        sample: args.sample,
+        bucket_bits: args.bucket_bits,
+        seed: args.seed,
+        ks: args
+            .ks
+            .split(',')
+            .filter_map(|k| k.trim().parse().ok())
+            .filter(|&k| k > 0)
+            .collect(),
+        ..Default::default()
+    };
+    let corpus = dossier_ner::embed::Corpus::build(&texts, settings.min_count);
+    drop(texts);
+    let mut log = |line: String| eprintln!("[{:>7.1}s] {line}", t0.elapsed().as_secs_f64());
+    log(format!(
+        "{} words in the vocabulary, {} tokens; {} extra words",
+        corpus.vocab.len(),
+        corpus.stream.len(),
+        extra.len()
+    ));
+    let vectors = dossier_ner::embed::train(&corpus, &settings, &mut log);
+    drop(corpus);
+    let table = dossier_ner::embed::cluster_table(&vectors, &extra, &settings, &mut log);
+    let bytes = dossier_ner::embed::gzip(&table);
+    std::fs::write(&args.out, &bytes).with_context(|| args.out.display().to_string())?;
+    log(format!(
+        "{} words, {} bytes → {}",
+        table.lines().count().saturating_sub(1),
+        bytes.len(),
+        args.out.display()
+    ));
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn run_eval(args: EvalArgs) -> anyhow::Result<ExitCode> {

@@ -2,9 +2,10 @@
 //! model's weight rows). Templates: the word, its lowercase form and shape, prefixes and
 //! suffixes, capitalisation and sentence position, neighbouring words ±2 and their shapes,
 //! word bigrams, Brown-cluster path prefixes (4, 6, 10, full) of the word and its neighbours,
-//! word-frequency bins, gazetteer flags of the word, its neighbours and its hyphen parts.
+//! word-frequency bins, gazetteer flags of the word, its neighbours and its hyphen parts, and
+//! the k-means cluster ids of our own word vectors (three granularities; neighbours, bigrams).
 
-use crate::lexicon::{LexInfo, Lexicon};
+use crate::lexicon::{LexInfo, Lexicon, EMB_LEVELS};
 
 /// 64-bit FNV-1a.
 #[inline]
@@ -105,7 +106,14 @@ pub fn extract(lex: &Lexicon, tokens: &[&str], mask: u32) -> SentenceFeatures {
         .iter()
         .map(|w| {
             let lower = w.to_lowercase();
-            let lex_word = lex.get(w);
+            let mut lex_word = lex.get(w);
+            // An all-caps word ("KARACHI") reads what the lexicon knows of its title case.
+            if lex_word == LexInfo::default()
+                && w.len() >= 3
+                && w.chars().all(|c| c.is_uppercase() || c == '-')
+            {
+                lex_word = lex.get(&crate::title_case(w));
+            }
             let lex_lower = if lower == *w {
                 lex_word
             } else {
@@ -114,6 +122,9 @@ pub fn extract(lex: &Lexicon, tokens: &[&str], mask: u32) -> SentenceFeatures {
             let mut info = lex_word;
             if info.cluster == 0 {
                 info.cluster = lex_lower.cluster;
+            }
+            if info.emb[0] == 0 && info.emb[EMB_LEVELS - 1] == 0 {
+                info.emb = lex_lower.emb;
             }
             Tok {
                 word: fnv64(w.as_bytes()),
@@ -245,6 +256,27 @@ pub fn extract(lex: &Lexicon, tokens: &[&str], mask: u32) -> SentenceFeatures {
                 }
             }
         }
+        // Clusters of our own word vectors (coarse to fine), the neighbours' middle level and
+        // the coarse bigrams.
+        for (l, &e) in t.lex.emb.iter().enumerate() {
+            if e != 0 {
+                push(120 + l as u64, e as u64);
+            }
+        }
+        let emb_of = |j: isize, l: usize| -> u64 {
+            if j < 0 || j as usize >= n {
+                return 0xffff;
+            }
+            toks[j as usize].lex.emb[l] as u64
+        };
+        if t.lex.emb[EMB_LEVELS - 1] != 0 {
+            push(125, (t.lex.emb[EMB_LEVELS - 1] as u64) << 1 | t.cap as u64);
+        }
+        let mid = EMB_LEVELS / 2;
+        push(126, emb_of(ii - 1, mid));
+        push(127, emb_of(ii + 1, mid));
+        push(128, mix(emb_of(ii - 1, 0), emb_of(ii, 0)));
+        push(129, mix(emb_of(ii, 0), emb_of(ii + 1, 0)));
         // Frequencies.
         push(80, t.freq as u64);
         push(

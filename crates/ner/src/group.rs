@@ -73,6 +73,12 @@ pub struct Rules {
     /// Lowercase words allowed inside a name ("of", "van"), for a language that capitalises
     /// only names; empty (the repair is off) for one that capitalises every noun.
     pub name_particles: HashSet<String>,
+    /// Titles before a name ("prime", "mr"), lowercase, no dot.
+    pub titles: HashSet<String>,
+    /// The titles that are forms of address ("mr", "frau").
+    pub address: HashSet<String>,
+    /// Single-token organisation names (agencies, parties), case-sensitive.
+    pub orgs: HashSet<String>,
 }
 
 fn word_list(text: &str) -> impl Iterator<Item = String> + '_ {
@@ -83,12 +89,37 @@ fn word_list(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 impl Rules {
+    /// Adds the title words and organisation names (data/titles-*.txt, data/orgs-*.txt).
+    pub fn with_titles_and_orgs(mut self, titles: &str, orgs: &str) -> Rules {
+        for line in word_list(titles) {
+            let mut fields = line.split_whitespace();
+            let Some(w) = fields.next() else {
+                continue;
+            };
+            let w = w.trim_end_matches('.').to_string();
+            if fields.next() == Some("address") {
+                self.address.insert(w.clone());
+            }
+            self.titles.insert(w);
+        }
+        self.orgs = orgs
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect();
+        self
+    }
+
     pub fn parse(roles: &str, org_heads: &str, name_context: &str, name_particles: &str) -> Rules {
         Rules {
             roles: Roles::parse(roles),
             org_heads: word_list(org_heads).collect(),
             name_context: word_list(name_context).collect(),
             name_particles: word_list(name_particles).collect(),
+            titles: HashSet::new(),
+            address: HashSet::new(),
+            orgs: HashSet::new(),
         }
     }
 }

@@ -46,7 +46,13 @@ pub struct LexInfo {
     pub freq: u8,
     /// `GAZ_*` flags.
     pub gaz: u16,
+    /// Cluster ids of our own word vectors (`dossier train embeddings`), coarse to fine, each
+    /// 1 + id; 0 = none.
+    pub emb: [u16; EMB_LEVELS],
 }
+
+/// Granularities of the embedding clusters kept in the lexicon.
+pub const EMB_LEVELS: usize = 3;
 
 /// The compiled lexicon.
 #[derive(Debug, Clone, Default)]
@@ -70,7 +76,8 @@ pub fn word_key(word: &str) -> u32 {
     h
 }
 
-const MAGIC: &[u8; 6] = b"DNLX01";
+const MAGIC_V1: &[u8; 6] = b"DNLX01";
+const MAGIC: &[u8; 6] = b"DNLX02";
 
 impl Lexicon {
     pub fn len(&self) -> usize {
@@ -102,6 +109,21 @@ impl Lexicon {
             }
             slot = (slot + 1) & mask;
         }
+    }
+
+    /// A lexicon of the given words (for tests and small tools).
+    pub fn from_words(words: &[(&str, LexInfo)]) -> Self {
+        let mut entries: Vec<(u32, LexInfo)> =
+            words.iter().map(|(w, i)| (word_key(w), *i)).collect();
+        entries.sort_by_key(|e| e.0);
+        entries.dedup_by_key(|e| e.0);
+        Lexicon {
+            keys: entries.iter().map(|e| e.0).collect(),
+            infos: entries.iter().map(|e| e.1).collect(),
+            table: Vec::new(),
+            derived: Vec::new(),
+        }
+        .index()
     }
 
     /// Builds the probe table (load factor ≤ 1/2) so lookups cost one or two cache misses.
@@ -142,7 +164,14 @@ impl Lexicon {
             prev = *k;
             put_varint(&mut raw, info.cluster as u64);
             raw.push(info.freq);
-            put_varint(&mut raw, info.gaz as u64);
+            // The low bit says whether embedding cluster ids follow (most words have none).
+            let has_emb = info.emb != [0; EMB_LEVELS];
+            put_varint(&mut raw, (info.gaz as u64) << 1 | has_emb as u64);
+            if has_emb {
+                for e in info.emb {
+                    put_varint(&mut raw, e as u64);
+                }
+            }
         }
         put_varint(&mut raw, self.derived.len() as u64);
         for (stem, place) in &self.derived {
@@ -162,9 +191,11 @@ impl Lexicon {
             .read_to_end(&mut raw)
             .map_err(|e| format!("lexicon: {e}"))?;
         let mut r = ByteReader::new(&raw);
-        if r.take(MAGIC.len())? != MAGIC {
-            return Err("lexicon: bad magic".into());
-        }
+        let v2 = match r.take(MAGIC.len())? {
+            m if m == MAGIC => true,
+            m if m == MAGIC_V1 => false,
+            _ => return Err("lexicon: bad magic".into()),
+        };
         let n = r.varint()? as usize;
         let mut keys = Vec::with_capacity(n.min(1 << 24));
         let mut infos = Vec::with_capacity(n.min(1 << 24));
@@ -173,9 +204,24 @@ impl Lexicon {
             prev = prev.wrapping_add(r.varint()? as u32);
             let cluster = r.varint()? as u32;
             let freq = r.byte()?;
-            let gaz = r.varint()? as u16;
+            let mut gaz_field = r.varint()?;
+            let mut emb = [0u16; EMB_LEVELS];
+            if v2 {
+                if gaz_field & 1 == 1 {
+                    for e in emb.iter_mut() {
+                        *e = r.varint()? as u16;
+                    }
+                }
+                gaz_field >>= 1;
+            }
+            let gaz = gaz_field as u16;
             keys.push(prev);
-            infos.push(LexInfo { cluster, freq, gaz });
+            infos.push(LexInfo {
+                cluster,
+                freq,
+                gaz,
+                emb,
+            });
         }
         let m = r.varint()? as usize;
         let mut derived = Vec::with_capacity(m.min(1 << 16));
@@ -326,33 +372,74 @@ fn is_latin_name(s: &str) -> bool {
         })
 }
 
+/// spaCy's German Brown clusters (`lexicon/de_lexeme_cluster.json.gz`, one `"word":id,` per
+/// line, most frequent first): the first [`MAX_CLUSTER_WORDS`] (word, bit path) pairs.
+fn brown_clusters(data: &Path) -> Result<Vec<(String, u32)>, String> {
+    let raw = read_gz_or_plain(&data.join("lexicon/de_lexeme_cluster.json.gz"))?;
+    let text = String::from_utf8_lossy(&raw);
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let line = line.trim().trim_end_matches(',');
+        let Some(colon) = line.rfind(':') else {
+            continue;
+        };
+        let (key, id) = (&line[..colon], &line[colon + 1..]);
+        let (Ok(word), Ok(id)) = (
+            serde_json::from_str::<String>(key),
+            id.trim().parse::<u32>(),
+        ) else {
+            continue;
+        };
+        out.push((word, id));
+        if out.len() >= MAX_CLUSTER_WORDS {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// The words of the Brown-cluster table (so that `dossier train embeddings` gives each of
+/// them a cluster of its own vectors, from its n-grams when the text never had it).
+pub fn brown_cluster_words(data: &Path) -> Result<Vec<String>, String> {
+    Ok(brown_clusters(data)?.into_iter().map(|(w, _)| w).collect())
+}
+
 /// Builds the lexicon for `lang` (`de` or `en`) from the shared data directory
 /// (`shared/data`).
-pub fn build(lang: &str, data: &Path) -> Result<Lexicon, String> {
+pub fn build(lang: &str, data: &Path, embeddings: Option<&Path>) -> Result<Lexicon, String> {
     let mut b = Builder::default();
 
     // Brown clusters (German only): one `"word":id,` per line, most frequent first.
     if lang == "de" {
-        let raw = read_gz_or_plain(&data.join("lexicon/de_lexeme_cluster.json.gz"))?;
-        let text = String::from_utf8_lossy(&raw);
-        let mut kept = 0;
-        for line in text.lines() {
-            let line = line.trim().trim_end_matches(',');
-            let Some(colon) = line.rfind(':') else {
-                continue;
-            };
-            let (key, id) = (&line[..colon], &line[colon + 1..]);
-            let (Ok(word), Ok(id)) = (
-                serde_json::from_str::<String>(key),
-                id.trim().parse::<u32>(),
-            ) else {
-                continue;
-            };
+        for (word, id) in brown_clusters(data)? {
             b.entry(&word).cluster = id;
-            kept += 1;
-            if kept >= MAX_CLUSTER_WORDS {
-                break;
+        }
+    }
+
+    // Our own embedding clusters: `word<TAB>id<TAB>id…` (coarse to fine), `#` comments. They
+    // fill in for the words the Brown table lacks (in it or in lower case): on GermEval dev,
+    // giving them to every word scored the same and made the lexicon 1.1 MB larger.
+    if let Some(path) = embeddings {
+        let raw = read_gz_or_plain(path)?;
+        for line in String::from_utf8_lossy(&raw).lines() {
+            if line.starts_with('#') {
+                continue;
             }
+            let mut fields = line.split('\t');
+            let Some(word) = fields.next().filter(|w| !w.is_empty()) else {
+                continue;
+            };
+            let brown = |w: &str| b.map.get(w).is_some_and(|i| i.cluster != 0);
+            if brown(word) || brown(&word.to_lowercase()) {
+                continue;
+            }
+            let mut emb = [0u16; EMB_LEVELS];
+            for (e, f) in emb.iter_mut().zip(fields) {
+                if let Ok(id) = f.trim().parse::<u16>() {
+                    *e = id.saturating_add(1);
+                }
+            }
+            b.entry(word).emb = emb;
         }
     }
 
@@ -504,7 +591,7 @@ pub fn build(lang: &str, data: &Path) -> Result<Lexicon, String> {
     for (w, info) in b.map {
         entries.push((word_key(&w), info));
     }
-    entries.sort_by_key(|e| (e.0, e.1.cluster, e.1.freq, e.1.gaz));
+    entries.sort_by_key(|e| (e.0, e.1.cluster, e.1.freq, e.1.gaz, e.1.emb));
     let mut keys: Vec<u32> = Vec::with_capacity(entries.len());
     let mut infos: Vec<LexInfo> = Vec::with_capacity(entries.len());
     for (k, info) in entries {
@@ -513,6 +600,9 @@ pub fn build(lang: &str, data: &Path) -> Result<Lexicon, String> {
                 last.gaz |= info.gaz;
                 last.cluster = last.cluster.max(info.cluster);
                 last.freq = last.freq.max(info.freq);
+                if last.emb == [0; EMB_LEVELS] {
+                    last.emb = info.emb;
+                }
             }
         } else {
             keys.push(k);
@@ -542,6 +632,7 @@ mod tests {
                     cluster: 0b1011,
                     freq: 3,
                     gaz: GAZ_CITY,
+                    emb: [2, 9, 300],
                 },
             ),
             (
@@ -550,6 +641,7 @@ mod tests {
                     cluster: 7,
                     freq: 2,
                     gaz: 0,
+                    emb: [0; EMB_LEVELS],
                 },
             ),
         ];
@@ -562,6 +654,7 @@ mod tests {
         let back = Lexicon::from_bytes(&lex.to_bytes()).unwrap();
         assert_eq!(back.get("Bonn").gaz, GAZ_CITY);
         assert_eq!(back.get("sagte").cluster, 7);
+        assert_eq!(back.get("Bonn").emb, [2, 9, 300]);
         assert_eq!(back.get("unbekannt"), LexInfo::default());
         assert_eq!(back.place_of_adjective("französischen"), Some("Frankreich"));
         assert_eq!(

@@ -8,7 +8,9 @@
 //! Models and lexicons are trained by our own commands and embedded gzipped (`data/`):
 //!
 //! ```text
-//! dossier train lexicon --lang de --data ../shared/data --out crates/ner/data/lexicon-de.bin.gz
+//! dossier train embeddings --lang de --data ../shared/data --out target/emb-de.tsv.gz …
+//! dossier train lexicon --lang de --data ../shared/data --embeddings target/emb-de.tsv.gz \
+//!     --out crates/ner/data/lexicon-de.bin.gz
 //! dossier train lexicon --lang en --data ../shared/data --out crates/ner/data/lexicon-en.bin.gz
 //! cargo build --release   # embeds the lexicons; the models are trained with them:
 //! dossier train ner --lang de --train ../shared/data/ner/germeval2014/train.tsv.gz \
@@ -25,6 +27,7 @@
 //! entity when the name can be found in the token, and are dropped otherwise.
 
 pub mod data;
+pub mod embed;
 pub mod eval;
 pub mod features;
 pub mod group;
@@ -50,6 +53,10 @@ static NAME_CONTEXT_DE: &str = include_str!("../data/name-context-de.txt");
 static NAME_CONTEXT_EN: &str = include_str!("../data/name-context-en.txt");
 static NAME_PARTICLES_DE: &str = include_str!("../data/name-particles-de.txt");
 static NAME_PARTICLES_EN: &str = include_str!("../data/name-particles-en.txt");
+static TITLES_DE: &str = include_str!("../data/titles-de.txt");
+static TITLES_EN: &str = include_str!("../data/titles-en.txt");
+static ORGS_DE: &str = include_str!("../data/orgs-de.txt");
+static ORGS_EN: &str = include_str!("../data/orgs-en.txt");
 
 /// A model with the lexicon its features read.
 pub struct Tagger {
@@ -118,10 +125,12 @@ pub fn rules(lang: &str) -> &'static group::Rules {
     if lang == "en" {
         EN.get_or_init(|| {
             group::Rules::parse(ROLES_EN, ORG_HEADS_EN, NAME_CONTEXT_EN, NAME_PARTICLES_EN)
+                .with_titles_and_orgs(TITLES_EN, ORGS_EN)
         })
     } else {
         DE.get_or_init(|| {
             group::Rules::parse(ROLES_DE, ORG_HEADS_DE, NAME_CONTEXT_DE, NAME_PARTICLES_DE)
+                .with_titles_and_orgs(TITLES_DE, ORGS_DE)
         })
     }
 }
@@ -163,9 +172,220 @@ pub fn entities(doc: &Document) -> Vec<Entity> {
     let rules = rules(lang);
     group::repair_labels(&texts, &mut labels, &tagger.lexicon, rules);
     trim_lowercase_spans(&texts, &sentence_start, &mut labels, &tagger.lexicon, rules);
+    split_titles(&texts, &mut labels, &tagger.lexicon, rules);
+    repair_caps_and_orgs(
+        &texts,
+        &mut labels,
+        &tagger.lexicon,
+        rules,
+        &doc.meta.agencies,
+    );
     label_datelines(doc, &texts, &mut labels);
     let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
     group::build(doc, &texts, &labels, &tagger.lexicon, rules)
+}
+
+/// Spans `[start, end)` of the tagged names with their type (`B-X I-X …`).
+fn spans(labels: &[String]) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < labels.len() {
+        let Some(ty) = labels[i].strip_prefix("B-") else {
+            i += 1;
+            continue;
+        };
+        let mut end = i + 1;
+        while end < labels.len() && labels[end].strip_prefix("I-") == Some(ty) {
+            end += 1;
+        }
+        out.push((i, end, ty.to_string()));
+        i = end;
+    }
+    out
+}
+
+fn set_span(labels: &mut [String], start: usize, end: usize, ty: &str) {
+    for (k, label) in labels[start..end].iter_mut().enumerate() {
+        *label = format!("{}-{ty}", if k == 0 { "B" } else { "I" });
+    }
+}
+
+/// Titles before names: a tagged span that opens with a title ("Thai Prime Minister Abhisit
+/// Vejjajiva", "Mr Corbyn", "Health Secretary Sajid Javid") keeps only the name after it, as a
+/// person; the grouping then makes the role a `title` mention and joins "Corbyn" to "Jeremy
+/// Corbyn". A title word is a role noun (roles-<lang>.txt) or a listed title or form of address
+/// (titles-<lang>.txt); capitalised words before it belong to the title ("Health", "Thai"). A
+/// span that is nothing but a title ("Prime Minister", "Northern Ireland Secretary") is no name:
+/// a leading gazetteer place in it stays a place. The tagger's own PER spans are always split;
+/// another type only when the name after the title has two words or the title is a form of
+/// address (so "General Motors" and "Criminal Justice Act" stay names).
+fn split_titles(texts: &[&str], labels: &mut [String], lex: &Lexicon, rules: &group::Rules) {
+    if rules.titles.is_empty() {
+        return;
+    }
+    let n = texts.len().min(labels.len());
+    let listed = |w: &str| {
+        rules
+            .titles
+            .contains(&w.trim_end_matches('.').to_lowercase())
+    };
+    let is_title = |w: &str| {
+        let w = w.trim_end_matches("'s").trim_end_matches("’s");
+        w.chars().next().is_some_and(char::is_uppercase)
+            && (listed(w) || rules.roles.role_of(w.trim_end_matches('.')).is_some())
+    };
+    let is_place = |w: &str| lex.get(w).gaz & (lexicon::GAZ_CITY | lexicon::GAZ_COUNTRY) != 0;
+    // A form of address before capitalised words the tagger left untagged: "Mr Trump".
+    let address = |w: &str| {
+        rules
+            .address
+            .contains(&w.trim_end_matches('.').to_lowercase())
+    };
+    for k in 0..n.saturating_sub(1) {
+        if labels[k] != "O" || !address(texts[k]) {
+            continue;
+        }
+        let mut e = k + 1;
+        while e < n
+            && e - k <= 3
+            && labels[e] == "O"
+            && texts[e].chars().next().is_some_and(char::is_uppercase)
+            && !is_title(texts[e])
+        {
+            e += 1;
+        }
+        if e > k + 1 && (e == n || !labels[e].starts_with("I-")) {
+            set_span(labels, k + 1, e, "PER");
+        }
+    }
+    for (i, end, ty) in spans(&labels[..n]) {
+        if ty.ends_with("deriv") || ty.ends_with("part") {
+            continue;
+        }
+        // The last title word that a non-title word follows (or the span's end).
+        let Some(r) = (i..end).rev().find(|&k| is_title(texts[k])) else {
+            continue;
+        };
+        if r - i > 4 {
+            continue;
+        }
+        let first_title = (i..=r).find(|&k| is_title(texts[k])).unwrap_or(r);
+        if r + 1 == end {
+            // Only a title: not a name. A leading place keeps its own label.
+            for label in &mut labels[i..end] {
+                *label = "O".to_string();
+            }
+            let place_end = (i..first_title)
+                .take_while(|&k| is_place(texts[k]))
+                .last()
+                .map(|k| k + 1);
+            if let Some(pe) = place_end {
+                set_span(labels, i, pe, "LOC");
+            }
+            continue;
+        }
+        let name_ok = texts[r + 1..end]
+            .iter()
+            .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()) || *w == "-")
+            && texts[r + 1].chars().next().is_some_and(char::is_uppercase);
+        if !name_ok {
+            continue;
+        }
+        let split = ty == "PER" || end - (r + 1) >= 2 || address(texts[r]);
+        if !split {
+            continue;
+        }
+        for label in &mut labels[i..=r] {
+            *label = "O".to_string();
+        }
+        set_span(labels, r + 1, end, "PER");
+    }
+}
+
+/// All-caps words and listed organisations. An all-caps word ("KARACHI") that the lexicon
+/// knows in title case as a city or country is a place wherever the tagger typed it otherwise;
+/// a token equal to a listed organisation (orgs-<lang>.txt: agencies, parties) or to an agency
+/// the clean stage found in the document ("Interfax", "CDU") is an organisation, and a `part`
+/// compound that starts with one ("SVP-Kandidat") is an organisation's part.
+fn repair_caps_and_orgs(
+    texts: &[&str],
+    labels: &mut [String],
+    lex: &Lexicon,
+    rules: &group::Rules,
+    agencies: &[String],
+) {
+    let n = texts.len().min(labels.len());
+    let caps_place = |w: &str| {
+        w.chars().count() >= 3
+            && w.chars().all(|c| c.is_uppercase() || c == '-')
+            && lex.get(&title_case(w)).gaz & (lexicon::GAZ_CITY | lexicon::GAZ_COUNTRY) != 0
+    };
+    // "KARACHI: Police said": an all-caps place and a colon or dash open a dateline, not a name.
+    for (i, end, ty) in spans(&labels[..n]) {
+        if end > i + 2 && caps_place(texts[i]) && matches!(texts[i + 1], ":" | "-" | "–" | "—")
+        {
+            set_span(labels, i, i + 1, "LOC");
+            labels[i + 1] = "O".to_string();
+            set_span(labels, i + 2, end, &ty);
+        }
+    }
+    for (i, end, ty) in spans(&labels[..n]) {
+        if ty == "LOC" || ty.ends_with("deriv") || ty.ends_with("part") {
+            continue;
+        }
+        let caps = texts[i..end].iter().all(|w| {
+            w.chars().count() >= 3
+                && w.chars().all(|c| c.is_uppercase() || c == '-')
+                && w.chars().any(char::is_alphabetic)
+        });
+        if !caps {
+            continue;
+        }
+        let title: Vec<String> = texts[i..end].iter().map(|w| title_case(w)).collect();
+        let place = |w: &str| {
+            let g = lex.get(w).gaz;
+            g & (lexicon::GAZ_CITY | lexicon::GAZ_COUNTRY) != 0 && g & lexicon::GAZ_FIRM == 0
+        };
+        if title.iter().all(|w| place(w)) && !rules.orgs.contains(texts[i]) {
+            set_span(labels, i, end, "LOC");
+        }
+    }
+    let listed_org = |w: &str| rules.orgs.contains(w) || agencies.iter().any(|a| a == w);
+    for i in 0..n {
+        let w = texts[i];
+        // "SVP-Kandidat": a part compound whose first part is a listed organisation.
+        if let Some(ty) = labels[i].strip_prefix("B-").filter(|t| t.ends_with("part")) {
+            if ty != "ORGpart" && w.split_once('-').is_some_and(|(head, _)| listed_org(head)) {
+                labels[i] = "B-ORGpart".to_string();
+            }
+            continue;
+        }
+        let listed = listed_org(w);
+        if !listed || labels[i].ends_with("ORG") {
+            continue;
+        }
+        // A single-token span or an untagged token; longer names that contain it stay.
+        let single =
+            labels[i].starts_with("B-") && labels.get(i + 1).is_none_or(|l| !l.starts_with("I-"));
+        if labels[i] == "O" || single {
+            labels[i] = "B-ORG".to_string();
+        }
+    }
+}
+
+/// "LOS" → "Los", "BADEN-WÜRTTEMBERG" → "Baden-Württemberg".
+pub(crate) fn title_case(w: &str) -> String {
+    let mut out = String::with_capacity(w.len());
+    let mut start = true;
+    for c in w.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start = c == '-';
+    }
+    out
 }
 
 /// Wire-copy datelines: a paragraph that opens with "PLACE (AGENCY) —" or "PLACE, date
@@ -345,5 +565,75 @@ fn trim_lowercase_spans(
             }
         }
         i = end;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(l: &[&str]) -> Vec<String> {
+        l.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn titles_are_cut_off_names() {
+        let rules = rules("en");
+        let lex = Lexicon::default();
+        let texts = [
+            "Thai",
+            "Prime",
+            "Minister",
+            "Abhisit",
+            "Vejjajiva",
+            "said",
+            ".",
+        ];
+        let mut l = labels(&["B-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "O"]);
+        split_titles(&texts, &mut l, &lex, rules);
+        assert_eq!(l, labels(&["O", "O", "O", "B-PER", "I-PER", "O", "O"]));
+        // A form of address before one name word; a bare title is no name.
+        let texts = ["Mr", "Trump", "and", "Mrs", "May", "Smith", "spoke"];
+        let mut l = labels(&["O", "O", "O", "O", "O", "O", "O"]);
+        split_titles(&texts, &mut l, &lex, rules);
+        assert_eq!(l, labels(&["O", "B-PER", "O", "O", "B-PER", "I-PER", "O"]));
+        let texts = ["Mr", "Trump", "met", "the", "Prime", "Minister"];
+        let mut l = labels(&["B-ORG", "I-ORG", "O", "O", "B-ORG", "I-ORG"]);
+        split_titles(&texts, &mut l, &lex, rules);
+        assert_eq!(l, labels(&["O", "B-PER", "O", "O", "O", "O"]));
+        // Names that merely contain a title word stay.
+        let texts = [
+            "General", "Motors", "and", "the", "Criminal", "Justice", "Act",
+        ];
+        let mut l = labels(&["B-ORG", "I-ORG", "O", "O", "B-MISC", "I-MISC", "I-MISC"]);
+        let before = l.clone();
+        split_titles(&texts, &mut l, &lex, rules);
+        assert_eq!(l, before);
+    }
+
+    #[test]
+    fn all_caps_places_and_listed_organisations() {
+        let rules = rules("en");
+        let city = lexicon::LexInfo {
+            gaz: lexicon::GAZ_CITY,
+            ..Default::default()
+        };
+        let lex = Lexicon::from_words(&[("Karachi", city)]);
+        let texts = ["KARACHI", ":", "Interfax", "reported", "NASA", "news"];
+        let mut l = labels(&["B-ORG", "O", "B-LOC", "O", "B-ORG", "O"]);
+        repair_caps_and_orgs(&texts, &mut l, &lex, rules, &[]);
+        assert_eq!(l, labels(&["B-LOC", "O", "B-ORG", "O", "B-ORG", "O"]));
+        let texts = ["Der", "CDU-Kandidat", "und", "Rom-Reise", "von", "Ostrava"];
+        let mut l = labels(&["O", "B-LOCpart", "O", "B-LOCpart", "O", "O"]);
+        repair_caps_and_orgs(&texts, &mut l, &lex, rules, &["Ostrava".to_string()]);
+        assert_eq!(
+            l,
+            labels(&["O", "B-ORGpart", "O", "B-LOCpart", "O", "B-ORG"])
+        );
+        assert_eq!(title_case("BADEN-WÜRTTEMBERG"), "Baden-Württemberg");
+        let texts = ["KARACHI", ":", "Police", "Chief", "said"];
+        let mut l = labels(&["B-ORG", "I-ORG", "I-ORG", "I-ORG", "O"]);
+        repair_caps_and_orgs(&texts, &mut l, &lex, rules, &[]);
+        assert_eq!(l, labels(&["B-LOC", "O", "B-ORG", "I-ORG", "O"]));
     }
 }
