@@ -125,6 +125,8 @@ struct View<'a> {
     /// Token is inside an entity mention.
     in_mention: Vec<bool>,
     codes: Vec<ActorCode>,
+    /// The longest attributed claim, in characters (for [`View::attribution_at`]).
+    longest_claim: usize,
 }
 
 impl<'a> View<'a> {
@@ -161,12 +163,35 @@ impl<'a> View<'a> {
             adj_at: vec![None; n],
             in_mention: vec![false; n],
             codes: Vec::new(),
+            longest_claim: doc
+                .attributions
+                .iter()
+                .map(|a| a.claim.span[1].saturating_sub(a.claim.span[0]))
+                .max()
+                .unwrap_or(0),
         };
         view.collect_candidates();
         view.codes = (0..doc.entities.len())
             .map(|e| view.entity_code(e))
             .collect();
         view
+    }
+
+    /// The candidates starting at tokens `lo..hi` (`cands` is sorted by start and holds no two
+    /// that overlap). Every look-up of candidates near a token goes through this, so that the
+    /// stage stays linear in the length of the document.
+    fn cands_in(&self, lo: usize, hi: usize) -> &[Cand] {
+        let a = self.cands.partition_point(|c| c.start < lo);
+        let b = self.cands.partition_point(|c| c.start < hi).max(a);
+        &self.cands[a..b]
+    }
+
+    /// The time expressions that start in the characters `a..b` (the layer is sorted by start).
+    fn times_in(&self, a: usize, b: usize) -> &'a [dossier_core::Time] {
+        let times = &self.doc.times;
+        let lo = times.partition_point(|t| t.span[0] < a);
+        let hi = times.partition_point(|t| t.span[0] < b).max(lo);
+        &times[lo..hi]
     }
 
     /// Token range covering a character span.
@@ -283,13 +308,23 @@ impl<'a> View<'a> {
         }
         // Other nouns (German: capitalised, not sentence-initial articles), as weaker candidates.
         if self.lex.lang == "de" {
-            let in_time: Vec<bool> = (0..self.toks.len())
-                .map(|i| {
-                    doc.times.iter().any(|t| {
-                        t.span[0] <= self.toks[i].span[0] && self.toks[i].span[1] <= t.span[1]
-                    })
-                })
-                .collect();
+            let mut in_time = vec![false; self.toks.len()];
+            for t in &doc.times {
+                if let Some((a, b)) = self.token_range(t.span) {
+                    for (k, slot) in in_time.iter_mut().enumerate().take(b).skip(a) {
+                        let tok = self.toks[k].span;
+                        *slot |= t.span[0] <= tok[0] && tok[1] <= t.span[1];
+                    }
+                }
+            }
+            // Tokens inside a candidate found so far (the nouns below only cover tokens before
+            // the one they are found at).
+            let mut covered = vec![false; self.toks.len()];
+            for c in &cands {
+                for slot in covered.iter_mut().take(c.end).skip(c.start) {
+                    *slot = true;
+                }
+            }
             for (i, &timed) in in_time.iter().enumerate() {
                 let t = &self.toks[i];
                 if !t.cap
@@ -305,7 +340,7 @@ impl<'a> View<'a> {
                         .iter()
                         .any(|l| !self.lex.triggers_of(l).is_empty())
                     || self.lex.compound_head(&t.lower).is_some()
-                    || cands.iter().any(|c: &Cand| c.start <= i && i < c.end)
+                    || covered[i]
                     || (i == self.sents[t.sent].0 && GERMAN_FUNCTION.contains(&t.lower.as_str()))
                 {
                     continue;
@@ -337,20 +372,28 @@ impl<'a> View<'a> {
                 });
             }
         }
-        // Pronouns: the person named last before them.
+        // Pronouns: the person named last before them (one pass over the persons in text order).
+        let mut persons: Vec<(usize, usize)> = cands
+            .iter()
+            .filter(|c| c.kind == "PER" && c.entities.len() == 1)
+            .map(|c| (c.start, c.entities[0]))
+            .collect();
+        persons.sort_by_key(|p| p.0);
+        let mut next_person = 0;
+        let mut last_person: Option<(usize, usize)> = None;
         for i in 0..self.toks.len() {
             if !self.g.pronouns.contains(&self.toks[i].lower.as_str()) {
                 continue;
             }
             let here = self.toks[i].span[0];
-            let prev = cands
-                .iter()
-                .filter(|c| {
-                    c.kind == "PER" && c.entities.len() == 1 && self.toks[c.start].span[0] < here
-                })
-                .max_by_key(|c| c.start);
-            if let Some(p) = prev {
-                let e = p.entities[0];
+            while next_person < persons.len() && self.toks[persons[next_person].0].span[0] < here {
+                if last_person.is_none_or(|l| persons[next_person].0 >= l.0) {
+                    last_person = Some(persons[next_person]);
+                }
+                next_person += 1;
+            }
+            if let Some((_, e)) = last_person {
+                last_person = Some((i, e));
                 cands.push(Cand {
                     start: i,
                     end: i + 1,
@@ -550,7 +593,7 @@ impl<'a> View<'a> {
         // A weak meeting verb needs a named other party ("spricht mit Putin", not "spricht von
         // einer Maßnahme mit der Gießkanne").
         if tr.mit && tr.weak && tr.pos == Pos::Verb {
-            let named = self.cands.iter().any(|c| {
+            let named = self.cands_in(c0 + 1, c1).iter().any(|c| {
                 c.start > c0
                     && c.end <= c1
                     && c.kind != "NP"
@@ -577,7 +620,7 @@ impl<'a> View<'a> {
         let (s0, s1) = self.sents[f.sent];
         let (c0, c1) = self.clause(i);
         let cands: Vec<&Cand> = self
-            .cands
+            .cands_in(s0, s1)
             .iter()
             .filter(|c| c.start >= s0 && c.end <= s1 && !(c.start <= i && i < c.end))
             .collect();
@@ -911,7 +954,12 @@ impl<'a> View<'a> {
         };
         // The action a request demands.
         if tr.kind != "REQUEST" {
-            let demanded = all.iter().any(|r| {
+            let same_sentence = {
+                let lo = all.partition_point(|r| r.sent < f.sent);
+                let hi = all.partition_point(|r| r.sent <= f.sent).max(lo);
+                &all[lo..hi]
+            };
+            let demanded = same_sentence.iter().any(|r| {
                 r.sent == f.sent && r.tok != i && {
                     let rt = &self.lex.triggers[r.trigger];
                     rt.content && rt.kind == "REQUEST" && {
@@ -968,10 +1016,7 @@ impl<'a> View<'a> {
         if has(c0, c1, self.g.ongoing) {
             return "ongoing";
         }
-        if let Some(a) = self
-            .attribution_of(toks[i].span)
-            .and_then(|id| self.doc.attributions.iter().find(|a| a.id == id))
-        {
+        if let Some(a) = self.attribution_at(toks[i].span) {
             match a.stance.as_str() {
                 "denied" => return "denied",
                 "hypothetical" => return "hypothetical",
@@ -989,7 +1034,7 @@ impl<'a> View<'a> {
             return false;
         };
         let (a, b) = (self.toks[c0].span[0], self.toks[c1 - 1].span[1]);
-        self.doc.times.iter().any(|t| {
+        self.times_in(a, b).iter().any(|t| {
             t.span[0] >= a
                 && t.span[1] <= b
                 && t.value.as_deref().is_some_and(|v| {
@@ -1002,12 +1047,21 @@ impl<'a> View<'a> {
     }
 
     fn attribution_of(&self, span: Span) -> Option<String> {
-        self.doc
-            .attributions
+        self.attribution_at(span).map(|a| a.id.clone())
+    }
+
+    /// The narrowest attributed claim that holds `span` (claims sorted by start; only those
+    /// long enough to reach `span` are looked at).
+    fn attribution_at(&self, span: Span) -> Option<&'a dossier_core::Attribution> {
+        let claims = &self.doc.attributions;
+        let longest = self.longest_claim;
+        let k = claims.partition_point(|a| a.claim.span[0] <= span[0]);
+        claims[..k]
             .iter()
-            .filter(|a| a.claim.span[0] <= span[0] && span[1] <= a.claim.span[1])
+            .rev()
+            .take_while(|a| a.claim.span[0] + longest >= span[1])
+            .filter(|a| span[1] <= a.claim.span[1])
             .min_by_key(|a| a.claim.span[1] - a.claim.span[0])
-            .map(|a| a.id.clone())
     }
 
     fn time_of(&self, i: usize, c0: usize, c1: usize, s0: usize, s1: usize) -> Option<String> {
@@ -1015,8 +1069,7 @@ impl<'a> View<'a> {
         let at = self.toks[i].span[0];
         for (a, b) in [range(c0, c1), range(s0, s1)] {
             let best = self
-                .doc
-                .times
+                .times_in(a, b)
                 .iter()
                 .filter(|t| {
                     t.span[0] >= a && t.span[1] <= b && matches!(t.kind.as_str(), "DATE" | "TIME")
@@ -1073,14 +1126,9 @@ impl<'a> View<'a> {
         // "dort": the place named last before.
         if (c0..c1).any(|j| self.g.there.contains(&self.toks[j].lower.as_str())) {
             let here = self.toks[c0].span[0];
-            if let Some(c) = self
-                .cands
-                .iter()
-                .filter(|c| {
-                    c.kind == "LOC" && self.toks[c.end - 1].span[1] <= here && c.prep.is_some()
-                })
-                .max_by_key(|c| c.start)
-            {
+            if let Some(c) = self.cands_in(0, c0).iter().rev().find(|c| {
+                c.kind == "LOC" && self.toks[c.end - 1].span[1] <= here && c.prep.is_some()
+            }) {
                 return entity(c);
             }
         }
@@ -1118,7 +1166,7 @@ impl<'a> View<'a> {
                 }
                 if code.country.is_none() && j >= a {
                     // A country named in the mention ("Nordkoreas Diktator").
-                    if let Some(c) = self.cands.iter().find(|c| {
+                    if let Some(c) = self.cands_in(j, j + 1).iter().find(|c| {
                         c.start == j
                             && c.kind == "LOC"
                             && c.entities.len() == 1
