@@ -426,7 +426,12 @@ pub fn documents(conn: &Connection) -> Result<Vec<DocRow>> {
     Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
 
-fn doc_row(r: &rusqlite::Row) -> rusqlite::Result<DocRow> {
+/// The columns [`doc_row`] reads, in its order.
+pub const DOC_COLUMNS: &str =
+    "id, url, published, story, duplicate_of, similarity, dup_group, outlet, lang, title";
+
+/// A [`DocRow`] from a row that selected [`DOC_COLUMNS`].
+pub fn doc_row(r: &rusqlite::Row) -> rusqlite::Result<DocRow> {
     Ok(DocRow {
         id: r.get(0)?,
         url: r.get(1)?,

@@ -142,26 +142,11 @@ pub fn home(conn: &Connection, limit: usize) -> Result<Home, ApiError> {
 }
 
 fn doc_row(conn: &Connection, id: &str) -> Result<Option<DocRow>, ApiError> {
-    let mut st = conn.prepare_cached(
-        "SELECT id, url, published, story, duplicate_of, similarity, dup_group, outlet, lang, title \
-         FROM documents WHERE id = ?1",
-    )?;
-    Ok(st
-        .query_row([id], |r| {
-            Ok(DocRow {
-                id: r.get(0)?,
-                url: r.get(1)?,
-                published: r.get(2)?,
-                story: r.get(3)?,
-                duplicate_of: r.get(4)?,
-                similarity: r.get(5)?,
-                dup_group: r.get(6)?,
-                outlet: r.get(7)?,
-                lang: r.get(8)?,
-                title: r.get(9)?,
-            })
-        })
-        .optional()?)
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {} FROM documents WHERE id = ?1",
+        query::DOC_COLUMNS
+    ))?;
+    Ok(st.query_row([id], query::doc_row).optional()?)
 }
 
 /// A report as stored, with its offsets rebuilt.
@@ -601,28 +586,12 @@ pub fn entity(conn: &Connection, name: &str) -> Result<EntityView, ApiError> {
     seqs.dedup();
     let mut documents = Vec::new();
     {
-        let mut st = conn.prepare_cached(
-            "SELECT id, url, published, story, duplicate_of, similarity, dup_group, outlet, lang, title \
-             FROM documents WHERE seq = ?1",
-        )?;
+        let mut st = conn.prepare_cached(&format!(
+            "SELECT {} FROM documents WHERE seq = ?1",
+            query::DOC_COLUMNS
+        ))?;
         for s in seqs.iter().take(MAX_DECODED) {
-            if let Some(d) = st
-                .query_row([s], |r| {
-                    Ok(DocRow {
-                        id: r.get(0)?,
-                        url: r.get(1)?,
-                        published: r.get(2)?,
-                        story: r.get(3)?,
-                        duplicate_of: r.get(4)?,
-                        similarity: r.get(5)?,
-                        dup_group: r.get(6)?,
-                        outlet: r.get(7)?,
-                        lang: r.get(8)?,
-                        title: r.get(9)?,
-                    })
-                })
-                .optional()?
-            {
+            if let Some(d) = st.query_row([s], query::doc_row).optional()? {
                 documents.push(d);
             }
         }
