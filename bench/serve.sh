@@ -27,12 +27,16 @@ phase() { # CACHE_ENTRIES PATH...
   local pid=$!
   for _ in $(seq 100); do grep -q "serving" /tmp/dossier-bench-serve.log && break; sleep 0.1; done
   echo "server (cache $cache) pid $pid, RSS at start $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
-  # Warm-up: the page cache of the store (not measured).
+  # Warm-up: the page cache of the store and its index (not measured; the first searches of a
+  # cold server read the index from disk).
   "$lt" load --addr "127.0.0.1:$port" --store "$store" --path article-api --rps 100 --seconds 3 >/dev/null
+  "$lt" load --addr "127.0.0.1:$port" --store "$store" --path search --rps 100 --seconds 3 >/dev/null
   for path in "$@"; do
     "$lt" load --addr "127.0.0.1:$port" --store "$store" --path "$path" --rps "$rps" --seconds "$seconds"
   done
-  echo "server memory: $(awk '/VmRSS/ {print "RSS", $2, $3}' /proc/$pid/status), $(awk '/VmHWM/ {print "peak", $2, $3}' /proc/$pid/status)"
+  # RssAnon is the server's own memory; RssFile the pages of the store and index it maps (the
+  # operating system's page cache, shared with every other reader of the files).
+  echo "server memory: $(awk '/VmRSS|VmHWM|RssAnon|RssFile/ {printf "%s %s %s, ", $1, $2, $3}' /proc/$pid/status)"
   kill -INT $pid; wait $pid 2>/dev/null || true
 }
 phase 4096 search article article-api

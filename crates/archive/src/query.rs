@@ -46,157 +46,108 @@ pub struct SearchResult {
     pub facets: Facets,
 }
 
-/// The FTS5 expression of a query: every word must occur, in its German or English stem.
-pub fn fts_expression(query: &str) -> String {
-    let mut parts = Vec::new();
-    for w in text::words(query) {
-        let mut stems: Vec<String> = ["de", "en", ""].iter().map(|l| text::stem(&w, l)).collect();
-        stems.sort();
-        stems.dedup();
-        let alts: Vec<String> = stems.iter().map(|s| format!("\"{s}\"")).collect();
-        parts.push(format!("({})", alts.join(" OR ")));
-    }
-    parts.join(" AND ")
+/// The alternative stems of each query word: its German, English and folded stems (the index
+/// holds each report's words in its own language's stem).
+pub fn query_stems(query: &str) -> Vec<Vec<String>> {
+    text::words(query)
+        .map(|w| {
+            let mut stems: Vec<String> =
+                ["de", "en", ""].iter().map(|l| text::stem(&w, l)).collect();
+            stems.sort();
+            stems.dedup();
+            stems
+        })
+        .collect()
 }
 
 /// How many ranked hits facets are counted over.
 const FACET_HITS: usize = 100;
 
-/// The most matches a query ranks: a word found in more reports is ranked among the ones filed
-/// last. FTS5 scores every match before it sorts, so without a bound a word in most of a
-/// million reports costs seconds; reading matches newest first stops early.
-const RANKED_MATCHES: usize = 5_000;
-
 pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchResult> {
-    let expr = fts_expression(&q.text);
-    let mut wheres = Vec::new();
-    let mut args: Vec<rusqlite::types::Value> = vec![expr.clone().into()];
-    let arg = |v: String, args: &mut Vec<rusqlite::types::Value>| {
-        args.push(v.into());
-        args.len()
-    };
-    if let Some(f) = &q.from {
-        wheres.push(format!("d.published >= ?{}", arg(f.clone(), &mut args)));
+    let words = query_stems(&q.text);
+    if words.is_empty() {
+        return Ok(SearchResult::default());
     }
-    if let Some(t) = &q.to {
-        wheres.push(format!(
-            "d.published <= ?{}",
-            arg(format!("{t}~"), &mut args)
-        ));
-    }
-    if let Some(o) = &q.outlet {
-        wheres.push(format!("d.outlet = ?{}", arg(o.to_lowercase(), &mut args)));
-    }
-    if let Some(l) = &q.lang {
-        wheres.push(format!("d.lang = ?{}", arg(l.clone(), &mut args)));
-    }
+    let mut entity_keys = Vec::new();
     if let Some(name) = &q.entity {
-        let keys = resolve_entity(conn, name)?
+        entity_keys = resolve_entity(conn, name)?
             .map(|e| e.keys)
             .unwrap_or_default();
-        if keys.is_empty() {
+        if entity_keys.is_empty() {
             return Ok(SearchResult::default());
         }
-        let marks: Vec<String> = keys
-            .iter()
-            .map(|k| format!("?{}", arg(k.clone(), &mut args)))
-            .collect();
-        wheres.push(format!(
-            "d.seq IN (SELECT seq FROM mentions WHERE key IN ({}))",
-            marks.join(",")
-        ));
     }
+    let outlet = q.outlet.as_ref().map(|o| o.to_lowercase());
     let limit = q.limit.max(1);
-    let rows: Vec<(i64, f64)> = if expr.is_empty() {
-        Vec::new()
-    } else if wheres.is_empty() {
-        // The fast path: the newest matches, ranked by FTS5's BM25.
-        let mut st = conn.prepare_cached(
-            "SELECT rowid, rank FROM (SELECT rowid, rank FROM fts WHERE fts MATCH ?1 \
-             ORDER BY rowid DESC LIMIT ?3) ORDER BY rank LIMIT ?2",
-        )?;
-        let rows = st.query_map(
-            rusqlite::params![expr, FACET_HITS.max(limit) as i64, RANKED_MATCHES as i64],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        rows.collect::<std::result::Result<_, _>>()?
-    } else {
-        let sql = format!(
-            "SELECT d.seq, fts.rank FROM fts JOIN documents d ON d.seq = fts.rowid \
-             WHERE fts MATCH ?1 AND {} ORDER BY fts.rank LIMIT {}",
-            wheres.join(" AND "),
-            FACET_HITS.max(limit)
-        );
-        let mut st = conn.prepare(&sql)?;
-        let rows = st.query_map(params_from_iter(args.iter()), |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
-        rows.collect::<std::result::Result<_, _>>()?
+    let request = crate::index::Request {
+        words,
+        lang: q.lang.as_deref(),
+        outlet: outlet.as_deref(),
+        from: q
+            .from
+            .as_deref()
+            .and_then(|d| crate::index::day_number(d, false)),
+        to: q
+            .to
+            .as_deref()
+            .and_then(|d| crate::index::day_number(d, true)),
+        entity_keys,
+        limit: FACET_HITS.max(limit),
     };
+    let ranked = crate::index::SearchIndex::of(conn)?.search(&request)?;
     let query_words: Vec<String> = text::words(&q.text).collect();
     let mut result = SearchResult {
-        total: rows.len(),
+        total: ranked.len(),
         ..SearchResult::default()
     };
+    // Facets over the ranked reports, from the index's columns.
     let mut outlets: HashMap<String, usize> = HashMap::new();
     let mut days: HashMap<String, usize> = HashMap::new();
-    let mut entities: HashMap<String, usize> = HashMap::new();
-    {
-        let mut doc = conn.prepare_cached(
-            "SELECT id, url, title, published, outlet, lang, story, text FROM documents WHERE seq = ?1",
-        )?;
-        for (i, (seq, rank)) in rows.iter().enumerate() {
-            let want_hit = i < limit;
-            let d = doc.query_row([seq], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, i64>(6)?,
-                    if want_hit {
-                        r.get::<_, String>(7)?
-                    } else {
-                        String::new()
-                    },
-                ))
-            })?;
-            if let Some(o) = &d.4 {
-                *outlets.entry(o.clone()).or_default() += 1;
-            }
-            if let Some(p) = &d.3 {
-                *days.entry(p.clone()).or_default() += 1;
-            }
-            if want_hit {
-                let snippet = snippet(&d.7, &d.5, &query_words);
-                result.hits.push(Hit {
-                    id: d.0,
-                    url: d.1,
-                    title: d.2,
-                    published: d.3,
-                    outlet: d.4,
-                    lang: d.5,
-                    story: d.6,
-                    score: -rank,
-                    snippet,
-                });
-            }
+    let mut keys: HashMap<&str, (usize, i64)> = HashMap::new();
+    for r in &ranked {
+        if let Some(o) = &r.outlet {
+            *outlets.entry(o.clone()).or_default() += 1;
+        }
+        if let Some(d) = &r.day {
+            *days.entry(d.clone()).or_default() += 1;
+        }
+        for k in &r.entity_keys {
+            // The count, and the best-ranked report that names it (for its name there).
+            keys.entry(k.as_str()).or_insert((0, r.seq)).0 += 1;
         }
     }
-    // Entity facet: one grouped query over the ranked hits.
-    if !rows.is_empty() {
-        let seqs: Vec<String> = rows.iter().map(|(s, _)| s.to_string()).collect();
-        let sql = format!(
-            "SELECT MIN(name), COUNT(*) FROM mentions WHERE seq IN ({}) GROUP BY key \
-             ORDER BY 2 DESC LIMIT 10",
-            seqs.join(",")
-        );
-        let mut st = conn.prepare(&sql)?;
-        for r in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
-            let (name, n) = r?;
-            *entities.entry(name).or_default() += n as usize;
+    let mut doc = conn.prepare_cached(
+        "SELECT id, url, title, published, outlet, lang, story, text FROM documents WHERE seq = ?1",
+    )?;
+    for r in ranked.iter().take(limit) {
+        let hit = doc.query_row([r.seq], |row| {
+            let lang: String = row.get(5)?;
+            let text_: String = row.get(7)?;
+            Ok(Hit {
+                id: row.get(0)?,
+                url: row.get(1)?,
+                title: row.get(2)?,
+                published: row.get(3)?,
+                outlet: row.get(4)?,
+                snippet: snippet(&text_, &lang, &query_words),
+                lang,
+                story: row.get(6)?,
+                score: r.score as f64,
+            })
+        })?;
+        result.hits.push(hit);
+    }
+    let mut top_keys: Vec<(&str, (usize, i64))> = keys.into_iter().collect();
+    top_keys.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then_with(|| a.0.cmp(b.0)));
+    let mut name_of =
+        conn.prepare_cached("SELECT name FROM mentions WHERE key = ?1 AND seq = ?2")?;
+    let mut entities: HashMap<String, usize> = HashMap::new();
+    for (key, (n, seq)) in top_keys.into_iter().take(10) {
+        if let Some(name) = name_of
+            .query_row(rusqlite::params![key, seq], |r| r.get::<_, String>(0))
+            .optional()?
+        {
+            *entities.entry(name).or_default() += n;
         }
     }
     result.facets = Facets {
@@ -233,8 +184,27 @@ pub fn snippet(text_: &str, lang: &str, query: &[String]) -> String {
     if let Some(s) = start {
         spans.push((s, text_.len()));
     }
-    let is_hit =
-        |&(s, e): &(usize, usize)| wanted.contains(&text::stem(&text_[s..e].to_lowercase(), lang));
+    // A German compound counts by its last part, as the index finds it ("Lieferung" marks
+    // "Waffenlieferungen").
+    let heads: Vec<&String> = wanted
+        .iter()
+        .filter(|w| w.chars().count() >= crate::index::HEAD_MIN_CHARS)
+        .collect();
+    let shortest = wanted.iter().map(|w| w.chars().count()).min().unwrap_or(0);
+    let is_hit = |&(s, e): &(usize, usize)| {
+        let word = &text_[s..e];
+        // Most words are too short to be a hit; their stems are not computed.
+        if word.len() < shortest {
+            return false;
+        }
+        let stem = text::stem(&word.to_lowercase(), lang);
+        wanted.contains(&stem)
+            || (lang == "de"
+                && heads.iter().any(|h| {
+                    stem.len() >= h.len() + crate::index::MODIFIER_MIN_CHARS
+                        && stem.ends_with(h.as_str())
+                }))
+    };
     let first = spans.iter().position(is_hit).unwrap_or(0);
     let from = first.saturating_sub(10);
     let to = (first + 20).min(spans.len());

@@ -60,6 +60,16 @@ pub struct Prepared {
     pub report: Vec<u8>,
 }
 
+/// What the full-text index holds of a report: the stems of its text, and of its headline
+/// where the text does not hold it.
+pub fn index_stems(title: Option<&str>, text_: &str, lang: &str) -> String {
+    let stems = text::stemmed(text_, lang);
+    match title {
+        Some(t) if !text_.contains(t) => format!("{} {stems}", text::stemmed(t, lang)),
+        _ => stems,
+    }
+}
+
 pub fn outlet_of(url: &str) -> Option<String> {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let host = rest.split(['/', '?', '#']).next()?.to_lowercase();
@@ -90,7 +100,7 @@ impl Prepared {
             ),
             _ => (None, false),
         };
-        let stems = text::stemmed(&doc.text, &lang);
+        let stems = index_stems(title.as_deref(), &doc.text, &lang);
         let shingles = text::shingles(&doc.text);
         let signature = crate::minhash::signature(&shingles);
         let mut terms: HashMap<String, f32> = HashMap::new();
@@ -158,12 +168,7 @@ impl Prepared {
             lang,
             published,
             date_sure,
-            stems: match &title {
-                Some(t) if !doc.text.contains(t.as_str()) => {
-                    format!("{} {stems}", text::stemmed(t, &doc.language))
-                }
-                _ => stems,
-            },
+            stems,
             title,
             text: doc.text.clone(),
             shingles,

@@ -138,13 +138,14 @@ CREATE TABLE IF NOT EXISTS claims (
     PRIMARY KEY (key, seq, n)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS claims_source ON claims(source);
-CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(stems, content='');
 "#;
 
 /// The embedded store: one SQLite file in WAL mode under the store directory.
 pub struct SqliteStore {
     pub conn: Connection,
     pub path: PathBuf,
+    /// The full-text index's writer, opened at the first transaction of a writing store.
+    index: Option<crate::index::Writer>,
 }
 
 impl SqliteStore {
@@ -153,6 +154,7 @@ impl SqliteStore {
         std::fs::create_dir_all(dir)
             .map_err(|e| Error(format!("cannot create store {}: {e}", dir.display())))?;
         let path = dir.join("archive.sqlite");
+        without_memory_statistics();
         let conn = Connection::open(&path)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -161,11 +163,16 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "cache_size", -65536)?;
         conn.execute_batch(SCHEMA)?;
-        Ok(SqliteStore { conn, path })
+        Ok(SqliteStore {
+            conn,
+            path,
+            index: None,
+        })
     }
 
     /// Opens an existing store read-only (readers work while a writer commits).
     pub fn open_read_only(dir: &Path) -> Result<SqliteStore> {
+        without_memory_statistics();
         let path = dir.join("archive.sqlite");
         if !path.exists() {
             return Err(Error(format!(
@@ -178,8 +185,34 @@ impl SqliteStore {
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
-        Ok(SqliteStore { conn, path })
+        // Pages read straight from the mapped file: no copy per page read (a search reads
+        // hundreds of index and row pages; with pread a third of its time was the copy).
+        conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
+        Ok(SqliteStore {
+            conn,
+            path,
+            index: None,
+        })
     }
+}
+
+/// How much of the store file readers map (larger files are read past it as usual).
+const MMAP_BYTES: i64 = 1 << 34;
+
+/// Turns off SQLite's allocation statistics for the process, before its first connection.
+/// They take one process-wide mutex on every allocation, so readers on many threads (the
+/// server) waited on each other; nothing here reads the statistics. Too late (a connection
+/// already opened) it does nothing.
+fn without_memory_statistics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: sqlite3_config is called with an int argument, as SQLITE_CONFIG_MEMSTATUS
+        // takes; before sqlite3_initialize it sets the flag, afterwards it returns
+        // SQLITE_MISUSE and changes nothing.
+        unsafe {
+            rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0);
+        }
+    });
 }
 
 /// Band keys per statement (one statement per 64 keys instead of one per key).
@@ -207,16 +240,38 @@ fn band_insert(n: usize) -> String {
 impl Store for SqliteStore {
     fn begin(&mut self) -> Result<()> {
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        if self.index.is_none() {
+            let dir = self.path.parent().unwrap_or(Path::new("."));
+            match crate::index::Writer::open(dir, &self.conn) {
+                Ok(w) => self.index = Some(w),
+                Err(e) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    return Err(e);
+                }
+            }
+        }
         Ok(())
     }
 
     fn commit(&mut self) -> Result<()> {
         self.conn.execute_batch("COMMIT")?;
+        // The reports are committed: an index that fails now catches up when it next opens.
+        if let Some(ix) = self.index.as_mut() {
+            if let Err(e) = ix.commit() {
+                eprintln!("dossier: {e} (the index catches up at the next ingest)");
+                self.index = None;
+            }
+        }
         Ok(())
     }
 
     fn rollback(&mut self) -> Result<()> {
         self.conn.execute_batch("ROLLBACK")?;
+        if let Some(ix) = self.index.as_mut() {
+            if ix.rollback().is_err() {
+                self.index = None;
+            }
+        }
         Ok(())
     }
 
@@ -374,9 +429,16 @@ impl Store for SqliteStore {
                 d.report,
             ])?;
         let seq = self.conn.last_insert_rowid();
-        self.conn
-            .prepare_cached("INSERT INTO fts (rowid, stems) VALUES (?1, ?2)")?
-            .execute(params![seq, d.stems])?;
+        if let Some(ix) = self.index.as_mut() {
+            ix.add(&crate::index::Entry {
+                seq,
+                stems: &d.stems,
+                lang: &d.lang,
+                outlet: d.outlet.as_deref(),
+                published: d.published.as_deref(),
+                entity_keys: d.entities.iter().map(|e| e.key.as_str()).collect(),
+            })?;
+        }
         for part in crate::minhash::band_keys(&d.signature).chunks(BAND_BATCH) {
             let mut st = self.conn.prepare_cached(&band_insert(part.len()))?;
             let args: Vec<i64> = part.iter().flat_map(|&k| [k, seq]).collect();
