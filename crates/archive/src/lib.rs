@@ -7,6 +7,7 @@
 //! writer commits.
 
 pub mod cluster;
+pub mod entity;
 pub mod eval;
 pub mod minhash;
 pub mod query;
