@@ -7,7 +7,9 @@
 //! then scored against the labels (the term frequencies are seeded with the set's texts, no
 //! labels, first, as an archive of many reports would have them; `--cold` lets them grow from
 //! nothing): near-duplicate pair P/R/F1, story BCubed P/R/F1 and pairwise
-//! P/R/F1, over all articles, per language and across languages.
+//! P/R/F1, over all articles, per language and across languages; and entities across
+//! languages against the hand-checked list `crates/archive/eval/clustering-entities.tsv`
+//! (definitions in `dossier_archive::eval`).
 
 use anyhow::Context;
 use dossier::Options;
