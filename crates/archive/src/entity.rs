@@ -158,14 +158,22 @@ fn candidates(conn: &Connection, core: &[String]) -> Result<Vec<Row>> {
     Ok(rows.into_values().collect())
 }
 
+/// At most this many (the newest) documents per key count for the co-occurrence of a one-word
+/// name (bounded work in a large archive).
+const DOCS_PER_KEY: i64 = 20_000;
+
 /// The documents filed under any of `keys`, with their stories.
 fn docs(conn: &Connection, keys: &BTreeSet<String>) -> Result<HashMap<i64, i64>> {
     let mut st = conn.prepare_cached(
-        "SELECT m.seq, d.story FROM mentions m JOIN documents d ON d.seq = m.seq WHERE m.key = ?1",
+        "SELECT m.seq, d.story FROM mentions m JOIN documents d ON d.seq = m.seq WHERE m.key = ?1 \
+         ORDER BY m.seq DESC LIMIT ?2",
     )?;
     let mut out = HashMap::new();
     for k in keys {
-        for r in st.query_map([k], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
+        let rows = st.query_map(rusqlite::params![k, DOCS_PER_KEY], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        for r in rows {
             let (seq, story) = r?;
             out.insert(seq, story);
         }
@@ -440,10 +448,8 @@ fn full_name(conn: &Connection, folded: &str) -> Result<BTreeSet<String>> {
         match one_word(conn, &token)? {
             OneWord::Joins {
                 referent, joining, ..
-            } => {
-                if !referent.is_disjoint(&ours) && joining.iter().any(|j| j.key == s.key) {
-                    keys.insert(s.key);
-                }
+            } if !referent.is_disjoint(&ours) && joining.iter().any(|j| j.key == s.key) => {
+                keys.insert(s.key);
             }
             OneWord::NoFull { .. } if ours.is_empty() => {
                 keys.insert(s.key);
@@ -461,7 +467,10 @@ mod tests {
     use crate::SqliteStore;
 
     /// A tiny archive: documents (language) with their entities (kind, name, GeoNames id).
-    fn archive(docs: &[(&str, &[(&str, &str, Option<u64>)])]) -> (SqliteStore, std::path::PathBuf) {
+    /// An entity of a test document: kind, name, GeoNames id.
+    type TestEntity<'a> = (&'a str, &'a str, Option<u64>);
+
+    fn archive(docs: &[(&str, &[TestEntity])]) -> (SqliteStore, std::path::PathBuf) {
         let dir = std::env::temp_dir().join(format!(
             "dossier-entity-test-{}-{}",
             std::process::id(),

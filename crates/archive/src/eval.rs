@@ -259,3 +259,102 @@ fn langs_of(conn: &Connection, keys: &[String]) -> Result<Vec<String>> {
     }
     Ok(out.into_iter().collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::entity_key;
+    use crate::SqliteStore;
+
+    #[test]
+    fn the_dev_list_is_well_formed() {
+        let list = parse_list(include_str!("../eval/clustering-entities.tsv"));
+        assert_eq!(list.len(), 46);
+        for e in &list {
+            assert!(["PER", "ORG", "LOC"].contains(&e.kind.as_str()), "{e:?}");
+            assert!(
+                !e.de.is_empty() && !e.en.is_empty() && !e.stories.is_empty(),
+                "{e:?}"
+            );
+        }
+        // No folded form belongs to two listed entities (else precision could not tell).
+        let mut owner: HashMap<String, &str> = HashMap::new();
+        for e in &list {
+            for f in e.de.iter().chain(&e.en) {
+                let prev = owner.insert(text::fold_name(f), &e.label);
+                assert!(
+                    prev.is_none_or(|p| p == e.label),
+                    "{f} in {prev:?} and {}",
+                    e.label
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn scores_a_tiny_archive() {
+        let dir = std::env::temp_dir().join(format!("dossier-eval-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = SqliteStore::open(&dir).unwrap();
+        let docs: &[(&str, &[(&str, &str)])] = &[
+            (
+                "de",
+                &[
+                    ("PER", "Wladimir Putin"),
+                    ("PER", "Alexander Schmidt"),
+                    ("PER", "Schmidt"),
+                    ("ORG", "Gazprom"),
+                ],
+            ),
+            (
+                "en",
+                &[("PER", "Vladimir Putin"), ("PER", "Alexander Schmidt")],
+            ),
+        ];
+        for (seq, (lang, entities)) in docs.iter().enumerate() {
+            let seq = seq as i64 + 1;
+            store
+                .conn
+                .execute(
+                    "INSERT INTO documents (seq, id, lang, date_sure, text, story, report) \
+                     VALUES (?1, ?2, ?3, 0, '', 1, x'')",
+                    rusqlite::params![seq, format!("d{seq}"), lang],
+                )
+                .unwrap();
+            for (kind, name) in entities.iter() {
+                let folded = text::fold_name(name);
+                store
+                    .conn
+                    .execute(
+                        "INSERT INTO mentions (key, seq, kind, name, last, count) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, 1)",
+                        rusqlite::params![
+                            entity_key(kind, name, None),
+                            seq,
+                            kind,
+                            name,
+                            folded.rsplit(' ').next().unwrap_or_default()
+                        ],
+                    )
+                    .unwrap();
+            }
+        }
+        // The list says "Schmidt" is someone else than Alexander Schmidt; Gazprom is not
+        // found in English.
+        let list = parse_list(
+            "# test\nPER\tPutin\ts1\tWladimir Putin\tVladimir Putin\n\
+             PER\tAlexander Schmidt\ts1\tAlexander Schmidt\tAlexander Schmidt\n\
+             PER\tOther Schmidt\ts1\tSchmidt\tSchmidt\n\
+             ORG\tGazprom\ts1\tGazprom\tRosneft\n",
+        );
+        let s = score(&store.conn, &list).unwrap();
+        let all = s.kinds["all"];
+        assert_eq!((all.listed, all.recalled), (4, 3), "{:?}", s.outcomes);
+        // Putin clean; Schmidt's archive entity holds forms of two listed entities; Gazprom.
+        assert_eq!((all.holding, all.clean), (3, 2), "{:?}", s.held);
+        assert_eq!(s.cross_language_wrong().count(), 1);
+        assert_eq!(s.cross_language.len(), 2);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -193,13 +193,13 @@ pub fn is_given_name(folded: &str) -> bool {
     m.contains_key(folded) || m.values().any(|v| v == folded)
 }
 
+/// Alias groups (folded names) and the group of each folded name.
+type AliasTable = (Vec<Vec<String>>, std::collections::HashMap<String, usize>);
+
 /// The folded names of the referent of a folded name, from `data/aliases.tsv` (translations,
 /// official and short names): empty when the name is on no line.
 pub fn aliases(folded: &str) -> &'static [String] {
-    static TABLE: std::sync::OnceLock<(
-        Vec<Vec<String>>,
-        std::collections::HashMap<String, usize>,
-    )> = std::sync::OnceLock::new();
+    static TABLE: std::sync::OnceLock<AliasTable> = std::sync::OnceLock::new();
     let (groups, index) = TABLE.get_or_init(|| {
         let mut groups = Vec::new();
         let mut index = std::collections::HashMap::new();
