@@ -7,7 +7,9 @@
 //! then scored against the labels (the term frequencies are seeded with the set's texts, no
 //! labels, first, as an archive of many reports would have them; `--cold` lets them grow from
 //! nothing): near-duplicate pair P/R/F1, story BCubed P/R/F1 and pairwise
-//! P/R/F1, over all articles, per language and across languages.
+//! P/R/F1, over all articles, per language and across languages; and entities across
+//! languages against the hand-checked list `crates/archive/eval/clustering-entities.tsv`
+//! (definitions in `dossier_archive::eval`).
 
 use anyhow::Context;
 use dossier::Options;
@@ -51,7 +53,14 @@ pub struct Args {
     /// Override the time window in days (tuning).
     #[arg(long)]
     pub window: Option<i64>,
+    /// The hand-checked list of entities named in both languages (default: the one kept
+    /// beside the evaluation, crates/archive/eval/clustering-entities.tsv, built in).
+    #[arg(long)]
+    pub entities: Option<PathBuf>,
 }
+
+/// The hand-checked list for the dev set (evaluation data for the entity merge rules).
+const ENTITY_LIST: &str = include_str!("../../crates/archive/eval/clustering-entities.tsv");
 
 #[derive(serde::Deserialize)]
 struct Gold {
@@ -300,6 +309,32 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }),
     );
 
+    // Entities across languages, against the hand-checked list.
+    let list_text = match &args.entities {
+        Some(p) => {
+            std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?
+        }
+        None => ENTITY_LIST.to_string(),
+    };
+    let list = dossier_archive::eval::parse_list(&list_text);
+    let xent = dossier_archive::eval::score(&archive.store.conn, &list)?;
+    for (kind, s) in &xent.kinds {
+        let (p, r) = (s.precision(), s.recall());
+        figures.insert(
+            format!("entities across languages, {kind}"),
+            Prf {
+                p,
+                r,
+                f1: if p + r == 0.0 {
+                    0.0
+                } else {
+                    2.0 * p * r / (p + r)
+                },
+                n: s.listed,
+            },
+        );
+    }
+
     if args.json {
         println!("{}", serde_json::to_string_pretty(&figures)?);
     } else {
@@ -330,10 +365,94 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             gold_clusters.len()
         );
     }
+    if !args.json {
+        print_entities(&xent);
+    }
     if args.errors {
         print_errors(&gold, &pred_story, &pred_dup, &gold_dup);
+        print_entity_errors(&xent);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_entities(x: &dossier_archive::eval::Score) {
+    println!(
+        "\nentities across languages (hand-checked list, {} entities named in German and English):",
+        x.outcomes.len()
+    );
+    println!(
+        "{:<6} {:>6} {:>8} {:>6} {:>8} {:>6} {:>6}",
+        "kind", "listed", "recalled", "R", "archive", "clean", "P"
+    );
+    for (k, s) in &x.kinds {
+        println!(
+            "{:<6} {:>6} {:>8} {:>6.3} {:>8} {:>6} {:>6.3}",
+            k,
+            s.listed,
+            s.recalled,
+            s.recall(),
+            s.holding,
+            s.clean,
+            s.precision()
+        );
+    }
+    println!(
+        "(recalled: a German and an English form found, all found forms one archive entity; \
+         archive: archive entities the listed forms resolve to; clean: those holding forms of \
+         one listed entity only)"
+    );
+    let missed: Vec<&str> = x
+        .outcomes
+        .iter()
+        .filter(|o| !o.recalled)
+        .map(|o| o.label.as_str())
+        .collect();
+    println!("missed: {}", missed.join(", "));
+    println!(
+        "cross-language archive entities: {}, holding forms of two listed entities: {}",
+        x.cross_language.len(),
+        x.cross_language_wrong().count()
+    );
+}
+
+fn print_entity_errors(x: &dossier_archive::eval::Score) {
+    let show = |k: &Option<Vec<String>>| match k {
+        Some(k) => k.join(" + "),
+        None => "not found".to_string(),
+    };
+    println!("entities across languages, missed:");
+    for o in x.outcomes.iter().filter(|o| !o.recalled) {
+        let why = if !o.found_de {
+            "no German form found".to_string()
+        } else if !o.found_en {
+            "no English form found".to_string()
+        } else {
+            format!("split over {} archive entities", o.entities)
+        };
+        println!("  {} {} ({why}):", o.kind, o.label);
+        for (lang, form, keys) in &o.forms {
+            println!("    {lang} {form:?} → {}", show(keys));
+        }
+    }
+    println!("archive entities holding forms of several listed entities:");
+    for h in x.held.iter().filter(|h| h.holds.len() > 1) {
+        println!(
+            "  {} ({}): {}",
+            h.name,
+            h.keys.join(" + "),
+            h.holds.join(" / ")
+        );
+    }
+    println!("cross-language archive entities (for checking by hand):");
+    for h in &x.cross_language {
+        println!(
+            "  {}{} [{}] aliases: {}",
+            if h.holds.len() > 1 { "WRONG " } else { "" },
+            h.name,
+            h.keys.join(" + "),
+            h.aliases.join(" | ")
+        );
+    }
 }
 
 fn print_errors(gold: &[Gold], pred_story: &[String], pred_dup: &[String], gold_dup: &[String]) {

@@ -7,6 +7,8 @@
 //! writer commits.
 
 pub mod cluster;
+pub mod entity;
+pub mod eval;
 pub mod index;
 pub mod minhash;
 pub mod query;

@@ -244,89 +244,15 @@ pub struct ArchiveEntity {
     pub documents: usize,
 }
 
-/// Finds the archive entity a name refers to: every key whose folded name is the name's
-/// (spelling variants meet in [`text::fold_name`]), full names that contain it ("Putin" →
-/// "Wladimir Putin"), places by their GeoNames id (all names of that id), and the one-word
-/// form of a full name. A one-word name shared by several full names ("Johnson": Boris and
-/// Lyndon) is a weak merge and refused: only the exact key is returned then.
+/// Finds the archive entity a name refers to: spelling variants meet in [`text::fold_name`],
+/// translations and short names in `data/aliases.tsv`, places by their GeoNames id, a one-word
+/// name joins the full name it fits (by shared documents when several fit; weak merges are
+/// refused). The rules are in [`crate::entity`].
 pub fn resolve_entity(conn: &Connection, name: &str) -> Result<Option<ArchiveEntity>> {
-    let folded = text::fold_name(name);
-    let Some(last) = folded.rsplit(' ').next().map(str::to_string) else {
-        return Ok(None);
-    };
-    let tokens: HashSet<&str> = folded.split(' ').collect();
-    let mut st = conn.prepare_cached(
-        "SELECT key, kind, name, geonames, COUNT(*) FROM mentions WHERE last = ?1 \
-         GROUP BY key, kind, name, geonames",
-    )?;
-    let rows: Vec<(String, String, String, Option<i64>, i64)> = st
-        .query_map([&last], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })?
-        .collect::<std::result::Result<_, _>>()?;
-    // Places: the GeoNames ids this name is a name of.
-    let geo: Vec<i64> = rows
-        .iter()
-        .filter(|r| r.3.is_some() && text::fold_name(&r.2) == folded)
-        .filter_map(|r| r.3)
-        .collect();
-    if let Some(&id) = geo.first() {
-        let key = format!("geo:{id}");
-        return entity_from_keys(conn, vec![key], Some(id as u64));
-    }
-    // Persons and organisations: compatible full names.
-    let key_tokens = |key: &str| -> Vec<String> {
-        key.split_once(':')
-            .map(|(_, n)| n.split(' ').map(str::to_string).collect())
-            .unwrap_or_default()
-    };
-    let mut full: HashSet<String> = HashSet::new();
-    let mut single: HashSet<String> = HashSet::new();
-    for r in rows.iter().filter(|r| r.3.is_none()) {
-        let kt = key_tokens(&r.0);
-        if kt.len() >= 2 {
-            full.insert(r.0.clone());
-        } else {
-            single.insert(r.0.clone());
-        }
-    }
-    let compatible = |key: &str| {
-        let kt = key_tokens(key);
-        let kset: HashSet<&str> = kt.iter().map(String::as_str).collect();
-        kset.is_subset(&tokens) || tokens.is_subset(&kset)
-    };
-    // The distinct full referents this surname may stand for, by type and folded name.
-    let referents: HashSet<String> = full.iter().cloned().collect();
-    let mut keys: Vec<String> = Vec::new();
-    if tokens.len() >= 2 {
-        keys.extend(full.iter().filter(|k| compatible(k)).cloned());
-        // The surname alone joins only when no other full name shares it.
-        let others = referents.iter().filter(|k| !compatible(k)).count();
-        if others == 0 {
-            keys.extend(single.iter().cloned());
-        }
-    } else {
-        keys.extend(single.iter().cloned());
-        let compatible_full: Vec<&String> = full.iter().filter(|k| compatible(k)).collect();
-        // A one-word name joins a full name only when it is the only full name it fits.
-        let mut by_name: HashSet<&str> = HashSet::new();
-        for k in &compatible_full {
-            by_name.insert(k.split_once(':').map_or(k.as_str(), |(_, n)| n));
-        }
-        if by_name.len() == 1 {
-            keys.extend(compatible_full.into_iter().cloned());
-        }
-    }
-    if keys.is_empty() {
-        return Ok(None);
-    }
-    // One type: the most frequent among the keys.
-    keys.sort();
-    keys.dedup();
-    entity_from_keys(conn, keys, None)
+    crate::entity::resolve(conn, name)
 }
 
-fn entity_from_keys(
+pub(crate) fn entity_from_keys(
     conn: &Connection,
     keys: Vec<String>,
     geonames: Option<u64>,

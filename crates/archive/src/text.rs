@@ -105,36 +105,154 @@ pub fn stemmed(text: &str, lang: &str) -> String {
 
 /// Folds a name so that its German and English spellings meet: "Wladimir Putin" and
 /// "Vladimir Putin" → `vladimir putin`, "Schoigu" and "Shoigu" → `shoigu`, "Selenskyj" and
-/// "Zelensky" → `selensky`, "Prigoschin" and "Prigozhin" → `prigoshin`.
+/// "Zelensky" → `selenski`, "Prigoschin" and "Prigozhin" → `prigoshin`, "Jewgenij" and
+/// "Yevgeny" → `yevgeni`, "Aleksandr" and "Alexander" → `alexander`. The spelling rules are
+/// data (`data/transliteration.tsv`), and so are the variants of given names
+/// (`data/given-names.tsv`).
 pub fn fold_name(name: &str) -> String {
     let mut tokens = Vec::new();
     for w in words(name) {
-        let mut t = fold_diacritics(&w);
-        for (from, to) in [
-            ("tsch", "ch"),
-            ("sch", "sh"),
-            ("zh", "sh"),
-            ("kh", "ch"),
-            ("ck", "k"),
-            ("ph", "f"),
-            ("w", "v"),
-            ("j", "y"),
-            ("z", "s"),
-            ("ei", "ei"),
-        ] {
-            t = t.replace(from, to);
-        }
-        // Doubled letters and a trailing y of Slavic names ("Selenskyj" → "selenskyy").
-        let mut collapsed = String::with_capacity(t.len());
-        for c in t.chars() {
-            if collapsed.ends_with(c) {
-                continue;
-            }
-            collapsed.push(c);
-        }
-        tokens.push(collapsed);
+        let t = fold_token(&w);
+        let t = given_names().get(&t).cloned().unwrap_or(t);
+        tokens.push(t);
+    }
+    // An English possessive ("Putin's" → "putin", "s").
+    if tokens.len() > 1 && tokens.last().is_some_and(|t| t == "s") {
+        tokens.pop();
     }
     tokens.join(" ")
+}
+
+/// One lower-cased word through the transliteration rules (no given-name variants).
+fn fold_token(word: &str) -> String {
+    let rules = transliteration();
+    let mut t = fold_diacritics(word);
+    for (from, to) in rules.iter().filter(|r| !r.0.ends_with('$')) {
+        t = t.replace(from.as_str(), to);
+    }
+    // Doubled letters ("Selenskyj" → "selenskyy" → "selensky").
+    let mut collapsed = String::with_capacity(t.len());
+    for c in t.chars() {
+        if collapsed.ends_with(c) {
+            continue;
+        }
+        collapsed.push(c);
+    }
+    for (from, to) in rules.iter().filter(|r| r.0.ends_with('$')) {
+        let from = &from[..from.len() - 1];
+        if collapsed.chars().count() > from.chars().count() + 2 {
+            if let Some(stem) = collapsed.strip_suffix(from) {
+                collapsed = format!("{stem}{to}");
+                break;
+            }
+        }
+    }
+    collapsed
+}
+
+fn data_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+}
+
+fn transliteration() -> &'static [(String, String)] {
+    static RULES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| {
+        data_lines(include_str!("../data/transliteration.tsv"))
+            .filter_map(|l| {
+                let (a, b) = l.split_once('\t')?;
+                Some((a.trim().to_string(), b.trim().to_string()))
+            })
+            .collect()
+    })
+}
+
+/// Folded spelling of a given name → the folded first spelling of its line.
+fn given_names() -> &'static std::collections::HashMap<String, String> {
+    static NAMES: std::sync::OnceLock<std::collections::HashMap<String, String>> =
+        std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut m = std::collections::HashMap::new();
+        for l in data_lines(include_str!("../data/given-names.tsv")) {
+            let mut spellings = l.split('|').map(|s| fold_token(&s.trim().to_lowercase()));
+            let Some(first) = spellings.next() else {
+                continue;
+            };
+            for s in spellings {
+                m.entry(s).or_insert_with(|| first.clone());
+            }
+        }
+        m
+    })
+}
+
+/// Whether a folded word is a given name of `data/given-names.tsv` (any spelling).
+pub fn is_given_name(folded: &str) -> bool {
+    let m = given_names();
+    m.contains_key(folded) || m.values().any(|v| v == folded)
+}
+
+/// Alias groups (folded names) and the group of each folded name.
+type AliasTable = (Vec<Vec<String>>, std::collections::HashMap<String, usize>);
+
+/// The folded names of the referent of a folded name, from `data/aliases.tsv` (translations,
+/// official and short names): empty when the name is on no line.
+pub fn aliases(folded: &str) -> &'static [String] {
+    static TABLE: std::sync::OnceLock<AliasTable> = std::sync::OnceLock::new();
+    let (groups, index) = TABLE.get_or_init(|| {
+        let mut groups = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        for l in data_lines(include_str!("../data/aliases.tsv")) {
+            let names: Vec<String> = l
+                .split('|')
+                .map(fold_name)
+                .filter(|n| !n.is_empty())
+                .collect();
+            for n in &names {
+                index.entry(n.clone()).or_insert(groups.len());
+            }
+            groups.push(names);
+        }
+        (groups, index)
+    });
+    index.get(folded).map_or(&[], |&i| groups[i].as_slice())
+}
+
+/// Whether a folded word names the kind of an organisation ("group", "gruppe", "pmc"), from
+/// `data/org-designators.txt`; phrases are folded word sequences.
+pub fn org_designators() -> &'static [Vec<String>] {
+    static WORDS: std::sync::OnceLock<Vec<Vec<String>>> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        let mut v: Vec<Vec<String>> = data_lines(include_str!("../data/org-designators.txt"))
+            .map(|l| fold_name(l).split(' ').map(str::to_string).collect())
+            .collect();
+        // Longest phrases first.
+        v.sort_by_key(|p: &Vec<String>| std::cmp::Reverse(p.len()));
+        v
+    })
+}
+
+/// The words of a folded name that say which one it is: organisation designators stripped at
+/// both ends ("vagner private military company" → `vagner`); the whole name if nothing is left.
+pub fn name_core(folded: &str) -> Vec<&str> {
+    let all: Vec<&str> = folded.split(' ').filter(|t| !t.is_empty()).collect();
+    let mut core: &[&str] = &all;
+    'strip: loop {
+        for p in org_designators() {
+            let n = p.len();
+            if core.len() > n && core[core.len() - n..].iter().zip(p).all(|(a, b)| a == b) {
+                core = &core[..core.len() - n];
+                continue 'strip;
+            }
+            if core.len() > n && core[..n].iter().zip(p).all(|(a, b)| a == b) {
+                core = &core[n..];
+                continue 'strip;
+            }
+        }
+        break;
+    }
+    core.to_vec()
 }
 
 /// Stop words of German and English that carry no story: skipped in story term vectors.
@@ -223,5 +341,24 @@ mod tests {
         assert_eq!(fold_name("Selenskyj"), fold_name("Zelensky"));
         assert_eq!(fold_name("Prigoschin"), fold_name("Prigozhin"));
         assert_ne!(fold_name("Boris Johnson"), fold_name("Lyndon Johnson"));
+        assert_eq!(
+            fold_name("Jewgenij Prigoschin"),
+            fold_name("Yevgeny Prigozhin")
+        );
+        assert_eq!(fold_name("Dmitri Peskow"), fold_name("Dmitry Peskov"));
+        assert_eq!(
+            fold_name("Aleksandr Lukashenko"),
+            fold_name("Alexander Lukaschenko")
+        );
+        assert_ne!(fold_name("Alexander"), fold_name("Alexandra"));
+    }
+
+    #[test]
+    fn aliases_and_designators() {
+        assert!(aliases(&fold_name("Kreml")).contains(&fold_name("Kremlin")));
+        assert!(aliases(&fold_name("Wagner")).is_empty());
+        assert_eq!(name_core(&fold_name("Wagner Group")), vec!["vagner"]);
+        assert_eq!(name_core(&fold_name("Gruppe Wagner")), vec!["vagner"]);
+        assert_eq!(name_core(&fold_name("Group")), vec!["group"]);
     }
 }

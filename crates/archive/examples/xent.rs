@@ -1,0 +1,67 @@
+//! Re-files the reports of an archive into a fresh one and scores its entities across
+//! languages against a hand-checked list (a quick loop for the merge rules; the figures of
+//! record come from `dossier eval clustering`).
+//!
+//! `cargo run --release -p dossier-archive --example xent -- SOURCE_STORE LIST.tsv [--errors]`
+
+use dossier_archive::{eval, query, Archive, Prepared, SqliteStore};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() < 3 {
+        eprintln!("usage: xent SOURCE_STORE LIST.tsv [--errors]");
+        std::process::exit(2);
+    }
+    let source = SqliteStore::open(std::path::Path::new(&args[1]))?;
+    let mut docs = Vec::new();
+    for row in query::documents(&source.conn)? {
+        if let Some(doc) = query::report(&source.conn, &row.id)? {
+            docs.push(Prepared::from_document(&doc));
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("xent-example-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    let mut archive = Archive::new(SqliteStore::open(&dir)?);
+    archive.add_batch(&docs)?;
+    let list = eval::parse_list(&std::fs::read_to_string(&args[2])?);
+    let score = eval::score(&archive.store.conn, &list)?;
+    for (k, s) in &score.kinds {
+        println!(
+            "{k:<4} listed {:>3} recalled {:>3} R {:.3}  archive {:>3} clean {:>3} P {:.3}",
+            s.listed,
+            s.recalled,
+            s.recall(),
+            s.holding,
+            s.clean,
+            s.precision()
+        );
+    }
+    println!(
+        "cross-language archive entities {}, holding two listed: {}",
+        score.cross_language.len(),
+        score.cross_language_wrong().count()
+    );
+    if args.iter().any(|a| a == "--errors") {
+        for o in score.outcomes.iter().filter(|o| !o.recalled) {
+            println!("MISS {} {}", o.kind, o.label);
+            for (lang, form, keys) in &o.forms {
+                println!(
+                    "    {lang} {form:?} -> {}",
+                    keys.as_ref().map_or("not found".into(), |k| k.join(" + "))
+                );
+            }
+        }
+        for h in &score.cross_language {
+            println!(
+                "X {}{} [{}] {}",
+                if h.holds.len() > 1 { "WRONG " } else { "" },
+                h.name,
+                h.keys.join(" + "),
+                h.aliases.join(" | ")
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
