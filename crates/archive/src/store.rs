@@ -185,9 +185,6 @@ impl SqliteStore {
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
-        // Pages read straight from the mapped file: no copy per page read (a search reads
-        // hundreds of index and row pages; with pread a third of its time was the copy).
-        conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
         Ok(SqliteStore {
             conn,
             path,
@@ -195,9 +192,6 @@ impl SqliteStore {
         })
     }
 }
-
-/// How much of the store file readers map (larger files are read past it as usual).
-const MMAP_BYTES: i64 = 1 << 34;
 
 /// Turns off SQLite's allocation statistics for the process, before its first connection.
 /// They take one process-wide mutex on every allocation, so readers on many threads (the
