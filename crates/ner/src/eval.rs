@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 pub type Chunk = (usize, usize, String);
 
 /// The chunks of one BIO sequence, conlleval style.
-pub fn chunks(labels: &[&str]) -> Vec<Chunk> {
+pub fn chunks<L: AsRef<str>>(labels: &[L]) -> Vec<Chunk> {
     let mut out = Vec::new();
     let mut open: Option<(usize, &str)> = None;
     for (i, l) in labels.iter().enumerate() {
-        let (prefix, ty) = match l.split_once('-') {
+        let (prefix, ty) = match l.as_ref().split_once('-') {
             Some((p, t)) => (p, t),
             None => ("O", ""),
         };
