@@ -75,7 +75,16 @@ fn forms_rebuild_is_deterministic() {
 
 /// A document of one sentence of `words` words (tokens and sentence layers filled by hand).
 fn one_sentence(words: usize) -> Document {
-    let w = ["die", "Polizei", "nahm", "Demonstranten", "in", "Berlin", "fest", "und"];
+    let w = [
+        "die",
+        "Polizei",
+        "nahm",
+        "Demonstranten",
+        "in",
+        "Berlin",
+        "fest",
+        "und",
+    ];
     let text: Vec<&str> = (0..words).map(|i| w[i % w.len()]).collect();
     let mut doc = Document::from_paragraphs("t", "de", vec![text.join(" ")]);
     let mut at = 0;
