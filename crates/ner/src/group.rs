@@ -16,7 +16,7 @@
 //!
 //! Entity ids are E1, E2, … in order of first mention.
 
-use crate::eval::chunks;
+use crate::eval::for_each_chunk;
 use crate::lexicon::{Lexicon, GAZ_CITY, GAZ_COUNTRY, GAZ_SURNAME};
 use crate::{label_of, Label};
 use dossier_core::{Document, Entity, Mention, Span};
@@ -338,24 +338,24 @@ pub fn build<L: AsRef<str>>(
 ) -> Vec<Entity> {
     let roles = &rules.roles;
     let n = texts.len().min(labels.len()).min(doc.tokens.len());
-    let mut found: Vec<Found> = chunks(&labels[..n])
-        .into_iter()
-        .map(|(s, e, t)| {
-            let (base, variant) = if let Some(b) = t.strip_suffix("deriv") {
-                (base_type(b), "deriv")
-            } else if let Some(b) = t.strip_suffix("part") {
-                (base_type(b), "part")
-            } else {
-                (base_type(&t), "")
-            };
-            Found {
-                first: s,
-                last: e,
-                base,
-                variant,
-            }
-        })
-        .collect();
+    let mut count = 0;
+    for_each_chunk(&labels[..n], |_, _, _| count += 1);
+    let mut found: Vec<Found> = Vec::with_capacity(count);
+    for_each_chunk(&labels[..n], |s, e, t| {
+        let (base, variant) = if let Some(b) = t.strip_suffix("deriv") {
+            (base_type(b), "deriv")
+        } else if let Some(b) = t.strip_suffix("part") {
+            (base_type(b), "part")
+        } else {
+            (base_type(t), "")
+        };
+        found.push(Found {
+            first: s,
+            last: e,
+            base,
+            variant,
+        });
+    });
     let doc_words: HashSet<&str> = texts[..n].iter().copied().collect();
     // A word the tagger marked as part of a person name at least twice is that person
     // wherever else it stands untagged ("… und Putin einander …").
@@ -791,6 +791,9 @@ pub fn build<L: AsRef<str>>(
         let mut mentions = b.mentions;
         mentions.sort_by(|a, b| a.span.cmp(&b.span).then(a.kind.cmp(&b.kind)));
         mentions.dedup_by(|a, b| a.span == b.span);
+        // The list grew by doubling: what it did not fill is returned (a name with a million
+        // mentions would keep half as much again).
+        mentions.shrink_to_fit();
         let Some(first) = mentions.first().map(|m| m.span[0]) else {
             continue;
         };
