@@ -162,9 +162,14 @@ pub(crate) fn sentence_features(
             ],
             None => ["none", "none", "none"],
         };
+        // This sentence's words, lower-case forms and shapes, indexed from its first token.
+        let words: Vec<&str> = (a..b).map(words).collect();
+        let lower: Vec<&str> = (a..b).map(lower).collect();
+        let shapes: Vec<String> = words.iter().map(|w| shape(w)).collect();
+        let words = |k: usize| words[k - a];
+        let lower = |k: usize| lower[k - a];
         let dass = (a..b).find(|&k| matches!(lower(k), "dass" | "daß" | "ob" | "that" | "whether"));
         let first_comma = (a..b).find(|&k| words(k) == ",");
-        let shapes: Vec<String> = (a..b).map(|k| shape(words(k))).collect();
         let mut out = Vec::with_capacity(b.saturating_sub(a));
         for i in a..b {
             let mut f = Vec::with_capacity(48);
