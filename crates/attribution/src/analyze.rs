@@ -168,7 +168,7 @@ impl<'a> Analyzer<'a> {
 
     fn sentence_initial(&self, i: usize) -> bool {
         // No word before `i` in its sentence.
-        i <= self.first_word[self.v.toks[i].sent]
+        i <= self.first_word[self.v.toks[i].sent as usize]
     }
 
     fn stop(&self, i: usize) -> bool {
@@ -218,7 +218,7 @@ impl<'a> Analyzer<'a> {
 
     /// Token `i` is a form of a verb of `class` (a separable one only with its particle).
     fn has_class(&self, i: usize, class: VerbClass) -> bool {
-        let end = self.v.sents[self.v.toks[i].sent].1;
+        let end = self.v.sents[self.v.toks[i].sent as usize].1;
         self.lex.readings(self.lower(i), class).any(|r| {
             r.particle
                 .as_ref()
@@ -773,7 +773,7 @@ impl<'a> Analyzer<'a> {
 
     fn short_quote_covering(&self, k: usize) -> bool {
         self.v.toks[k].quote.is_some_and(|q| {
-            let (c0, c1) = self.v.quotes[q].content();
+            let (c0, c1) = self.v.quotes[q as usize].content();
             self.v.text[c0..c1].split_whitespace().count() <= 6
         })
     }
@@ -1011,7 +1011,10 @@ impl<'a> Analyzer<'a> {
             if open_tok >= self.v.toks.len() || close_tok >= self.v.toks.len() {
                 continue;
             }
-            let (s_open, s_close) = (self.v.toks[open_tok].sent, self.v.toks[close_tok].sent);
+            let (s_open, s_close) = (
+                self.v.toks[open_tok].sent as usize,
+                self.v.toks[close_tok].sent as usize,
+            );
             let in_np = |f: &Frame| {
                 f.speaker_np
                     .is_some_and(|(x, y)| open_tok >= x && close_tok < y)

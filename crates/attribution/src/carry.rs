@@ -24,7 +24,7 @@ pub(crate) fn carry_back(
     let sentence_at = |char_pos: usize| {
         let byte = doc.byte_range([char_pos, char_pos]).start;
         let k = view.toks.partition_point(|t| t.b1 <= byte);
-        view.toks.get(k).map(|t| t.sent)
+        view.toks.get(k).map(|t| t.sent as usize)
     };
     let sentences: Vec<Option<usize>> = attributions
         .iter()

@@ -514,6 +514,26 @@ fn a_long_sentence_is_windowed_with_a_warning_and_valid_spans() {
 }
 
 #[test]
+fn a_long_sentence_holds_its_text_about_once_in_quotations() {
+    // Every cue the model finds in a window of a sentence without end used to make a message of
+    // most of the window: the quotations held the text some thirty times over.
+    let copies = |words: usize| {
+        let mut d = doc("de", &[&long_sentence(words)]);
+        run(&mut d);
+        let held: usize = d.quotes.iter().map(|q| q.content.len()).sum::<usize>()
+            + d.attributions
+                .iter()
+                .map(|a| a.claim.text.len())
+                .sum::<usize>();
+        held as f64 / d.text.len() as f64
+    };
+    for words in [4000, 16000] {
+        let c = copies(words);
+        assert!(c <= 3.0, "quotations and claims hold the text {c:.1} times");
+    }
+}
+
+#[test]
 fn many_quotations_and_sentences_stay_linear() {
     let text = "„Wir kommen morgen wieder her“, sagte er. Das soll geschehen sein. ";
     let steps = |n: usize| crate::work(&doc("de", &[&text.repeat(n)]));

@@ -7,9 +7,11 @@ use dossier_core::Document;
 pub(crate) struct Tok {
     pub b0: usize,
     pub b1: usize,
-    pub sent: usize,
+    /// The sentence (index into `View::sents`); u32 like `quote`, to keep a token small: a
+    /// 20 MB document has millions of them.
+    pub sent: u32,
     /// The outer quotation whose content holds this token.
-    pub quote: Option<usize>,
+    pub quote: Option<u32>,
     /// The token is one or more quotation marks only.
     pub qmark: bool,
     /// The lower-case form, as a byte range of `View::lower_buf` (one buffer, not a string per
@@ -45,6 +47,8 @@ pub(crate) struct View<'a> {
     pub quotes: Vec<QuoteSpan>,
     /// How many sentences were longer than [`MAX_SENTENCE_TOKENS`] and cut into windows.
     pub windowed: usize,
+    /// Per sentence of `sents`, whether it is a window of a longer sentence (empty when none is).
+    pub window: Vec<bool>,
 }
 
 /// The longest sentence, in tokens, that the rules see whole; longer ones are cut into windows.
@@ -251,7 +255,7 @@ impl<'a> View<'a> {
             let quote = quotes
                 .get(qi)
                 .filter(|q| q.open.1 <= b0 && b1 <= q.close.0)
-                .map(|_| qi);
+                .map(|_| qi as u32);
             let s = &text[b0..b1];
             let l0 = lower_buf.len();
             if s.chars().all(|c| !c.is_uppercase()) {
@@ -267,7 +271,7 @@ impl<'a> View<'a> {
             toks.push(Tok {
                 b0,
                 b1,
-                sent: si,
+                sent: si as u32,
                 quote,
                 qmark: s.chars().all(is_quote_char),
                 lower,
@@ -277,11 +281,12 @@ impl<'a> View<'a> {
         let mut sents = vec![(0usize, 0usize); n_sent];
         let mut seen = vec![false; n_sent];
         for (i, t) in toks.iter().enumerate() {
-            if !seen[t.sent] {
-                sents[t.sent].0 = i;
-                seen[t.sent] = true;
+            let s = t.sent as usize;
+            if !seen[s] {
+                sents[s].0 = i;
+                seen[s] = true;
             }
-            sents[t.sent].1 = i + 1;
+            sents[s].1 = i + 1;
         }
         let breaks: Vec<usize> = text.match_indices("\n\n").map(|(b, _)| b).collect();
         let sent_para: Vec<usize> = sent_bytes
@@ -298,6 +303,7 @@ impl<'a> View<'a> {
             sent_para,
             quotes,
             windowed: 0,
+            window: Vec::new(),
         };
         view.window_long_sentences();
         view
@@ -317,11 +323,13 @@ impl<'a> View<'a> {
         }
         let mut sents = Vec::with_capacity(self.sents.len());
         let mut sent_para = Vec::with_capacity(self.sents.len());
+        let mut window = Vec::with_capacity(self.sents.len());
         for (s, &(a, b)) in self.sents.iter().enumerate() {
             let para = self.sent_para.get(s).copied().unwrap_or(0);
             if b.saturating_sub(a) <= MAX_SENTENCE_TOKENS {
                 sents.push((a, b));
                 sent_para.push(para);
+                window.push(false);
                 continue;
             }
             self.windowed += 1;
@@ -330,16 +338,23 @@ impl<'a> View<'a> {
                 let e = (w + MAX_SENTENCE_TOKENS).min(b);
                 sents.push((w, e));
                 sent_para.push(para);
+                window.push(true);
                 w = e;
             }
         }
         for (s, &(a, b)) in sents.iter().enumerate() {
             for t in &mut self.toks[a..b] {
-                t.sent = s;
+                t.sent = s as u32;
             }
         }
         self.sents = sents;
         self.sent_para = sent_para;
+        self.window = window;
+    }
+
+    /// Whether sentence `s` is a window of a sentence longer than [`MAX_SENTENCE_TOKENS`].
+    pub fn is_window(&self, s: usize) -> bool {
+        self.window.get(s).copied().unwrap_or(false)
     }
 
     /// The lower-case form of token `i`.

@@ -22,6 +22,8 @@ mod grammar;
 pub mod learned;
 pub mod lexicon;
 
+use std::borrow::Cow;
+
 use dossier_core::{ActorCode, Document, Event, Span, TextSpan};
 use grammar::Grammar;
 use lexicon::{Lexicon, Pos, Trigger};
@@ -56,8 +58,15 @@ pub const MODES: [&str; 6] = [
     "hypothetical",
 ];
 
-/// At most this many tokens of a sentence are read (bounded work on pathological input).
+/// At most this many tokens of a sentence are read for triggers (bounded work on pathological
+/// input).
 const MAX_SENTENCE_TOKENS: usize = 400;
+
+/// At most this many tokens of a sentence are in the stage's view at all (tokens, candidates):
+/// a crawled page can hold megabytes without a full stop, and the view of every token would
+/// cost gigabytes. No sentence of the shared corpora comes near (the longest of 29.5 million
+/// tokens of Bundestag speeches has 450 tokens), so ordinary text is unchanged.
+const MAX_VIEW_TOKENS: usize = 1000;
 
 /// Fills `doc.events`.
 pub fn annotate(doc: &mut Document) {
@@ -82,9 +91,32 @@ pub fn events(doc: &Document) -> Vec<Event> {
     view.run()
 }
 
-struct Tok {
+/// `text.to_lowercase() == text`, without building the lower-case copy.
+fn is_lowercase(text: &str) -> bool {
+    if text.is_ascii() {
+        return !text.bytes().any(|b| b.is_ascii_uppercase());
+    }
+    text.chars().all(|c| {
+        let mut l = c.to_lowercase();
+        l.next() == Some(c) && l.next().is_none()
+    })
+}
+
+/// How many tokens the stage holds in its view of `doc`: for tests that check a sentence
+/// without end is read no further than [`MAX_VIEW_TOKENS`] tokens.
+#[doc(hidden)]
+pub fn view_tokens(doc: &Document) -> usize {
+    let lang = if doc.language == "en" { "en" } else { "de" };
+    let Some(lex) = Lexicon::for_language(lang) else {
+        return 0;
+    };
+    View::new(doc, lex, &grammar::DE).toks.len()
+}
+
+struct Tok<'a> {
     span: Span,
-    lower: String,
+    /// The lower-case form: the token's own text where it has no upper-case letter.
+    lower: Cow<'a, str>,
     cap: bool,
     sent: usize,
 }
@@ -116,7 +148,7 @@ struct View<'a> {
     doc: &'a Document,
     lex: &'a Lexicon,
     g: &'a Grammar,
-    toks: Vec<Tok>,
+    toks: Vec<Tok<'a>>,
     /// Token range of each sentence.
     sents: Vec<(usize, usize)>,
     cands: Vec<Cand>,
@@ -140,14 +172,20 @@ impl<'a> View<'a> {
                 s += 1;
             }
             while s < doc.tokens.len() && doc.tokens[s][1] <= sent[1] {
-                let span = doc.tokens[s];
-                let text = doc.slice(span);
-                toks.push(Tok {
-                    span,
-                    lower: text.to_lowercase(),
-                    cap: text.chars().next().is_some_and(char::is_uppercase),
-                    sent: si,
-                });
+                if toks.len() - start < MAX_VIEW_TOKENS {
+                    let span = doc.tokens[s];
+                    let text = doc.slice(span);
+                    toks.push(Tok {
+                        span,
+                        lower: if is_lowercase(text) {
+                            Cow::Borrowed(text)
+                        } else {
+                            Cow::Owned(text.to_lowercase())
+                        },
+                        cap: text.chars().next().is_some_and(char::is_uppercase),
+                        sent: si,
+                    });
+                }
                 s += 1;
             }
             sents.push((start, toks.len()));
@@ -232,7 +270,7 @@ impl<'a> View<'a> {
         }
         // Plural references ("die beiden Staatschefs", "both leaders"): the last two persons named.
         for i in 0..self.toks.len() {
-            if !self.g.both.contains(&self.toks[i].lower.as_str()) {
+            if !self.g.both.contains(&self.toks[i].lower.as_ref()) {
                 continue;
             }
             let Some(next) = self.toks.get(i + 1) else {
@@ -284,8 +322,8 @@ impl<'a> View<'a> {
                     let p = &self.toks[a - 1];
                     let adjective = !p.cap
                         && p.lower.chars().all(char::is_alphabetic)
-                        && !self.g.articles.contains(&p.lower.as_str())
-                        && !self.g.preps.contains(&p.lower.as_str())
+                        && !self.g.articles.contains(&p.lower.as_ref())
+                        && !self.g.preps.contains(&p.lower.as_ref())
                         && (p.lower.ends_with('e')
                             || p.lower.ends_with("en")
                             || self.adj_at[a - 1].is_some());
@@ -331,8 +369,8 @@ impl<'a> View<'a> {
                     || self.in_mention[i]
                     || timed
                     || !t.lower.chars().all(|c| c.is_alphabetic() || c == '-')
-                    || self.g.articles.contains(&t.lower.as_str())
-                    || self.g.preps.contains(&t.lower.as_str())
+                    || self.g.articles.contains(&t.lower.as_ref())
+                    || self.g.preps.contains(&t.lower.as_ref())
                     || self.lex.role_sector(&t.lower).is_some()
                     || self
                         .lex
@@ -341,7 +379,7 @@ impl<'a> View<'a> {
                         .any(|l| !self.lex.triggers_of(l).is_empty())
                     || self.lex.compound_head(&t.lower).is_some()
                     || covered[i]
-                    || (i == self.sents[t.sent].0 && GERMAN_FUNCTION.contains(&t.lower.as_str()))
+                    || (i == self.sents[t.sent].0 && GERMAN_FUNCTION.contains(&t.lower.as_ref()))
                 {
                     continue;
                 }
@@ -350,8 +388,8 @@ impl<'a> View<'a> {
                     let p = &self.toks[a - 1];
                     if !p.cap
                         && p.lower.chars().all(char::is_alphabetic)
-                        && !self.g.articles.contains(&p.lower.as_str())
-                        && !self.g.preps.contains(&p.lower.as_str())
+                        && !self.g.articles.contains(&p.lower.as_ref())
+                        && !self.g.preps.contains(&p.lower.as_ref())
                         && (p.lower.ends_with('e')
                             || p.lower.ends_with("en")
                             || p.lower.ends_with("er"))
@@ -382,7 +420,7 @@ impl<'a> View<'a> {
         let mut next_person = 0;
         let mut last_person: Option<(usize, usize)> = None;
         for i in 0..self.toks.len() {
-            if !self.g.pronouns.contains(&self.toks[i].lower.as_str()) {
+            if !self.g.pronouns.contains(&self.toks[i].lower.as_ref()) {
                 continue;
             }
             let here = self.toks[i].span[0];
@@ -438,7 +476,7 @@ impl<'a> View<'a> {
         let mut steps = 0;
         while j > s0 && steps < 4 {
             let p = &self.toks[j - 1];
-            let w = p.lower.as_str();
+            let w = p.lower.as_ref();
             if self.g.preps.contains(&w) {
                 return (Some(w.to_string()), case);
             }
@@ -447,7 +485,7 @@ impl<'a> View<'a> {
             } else if self.g.articles_gen.contains(&w) || (w == "der" && j >= 2 && j - 1 > s0) {
                 // "der" after a noun is a genitive (or a dative after a preposition).
                 let before = &self.toks[j - 2];
-                if w != "der" || (before.cap && !self.g.preps.contains(&before.lower.as_str())) {
+                if w != "der" || (before.cap && !self.g.preps.contains(&before.lower.as_ref())) {
                     return (None, Case::Gen(j - 2));
                 }
             } else if self.g.articles.contains(&w)
@@ -469,7 +507,7 @@ impl<'a> View<'a> {
     fn clause(&self, i: usize) -> (usize, usize) {
         let (s0, s1) = self.sents[self.toks[i].sent];
         let boundary =
-            |t: &Tok| matches!(t.lower.as_str(), "," | ";" | ":" | "(" | ")" | "–" | "—");
+            |t: &Tok| matches!(t.lower.as_ref(), "," | ";" | ":" | "(" | ")" | "–" | "—");
         let mut a = i;
         while a > s0 && !boundary(&self.toks[a - 1]) {
             a -= 1;
@@ -531,7 +569,7 @@ impl<'a> View<'a> {
             } else if tr.pos == Pos::Verb && de {
                 // A plain verb whose clause ends in a particle is another verb ("spricht … frei").
                 if let Some(last) = (i + 1..c1).rev().find(|&j| self.toks[j].lower != ".") {
-                    if self.g.particles.contains(&self.toks[last].lower.as_str()) && last > i + 1 {
+                    if self.g.particles.contains(&self.toks[last].lower.as_ref()) && last > i + 1 {
                         return;
                     }
                 }
@@ -551,7 +589,7 @@ impl<'a> View<'a> {
                 }
                 score += 2;
             }
-            if tr.refl && !(c0..c1).any(|j| self.g.reflexive.contains(&self.toks[j].lower.as_str()))
+            if tr.refl && !(c0..c1).any(|j| self.g.reflexive.contains(&self.toks[j].lower.as_ref()))
             {
                 return;
             }
@@ -607,7 +645,7 @@ impl<'a> View<'a> {
         }
         // An event noun that a clause stops ("die Verhandlungen einzustellen") is not an event.
         if tr.pos != Pos::Verb
-            && (c0..c1).any(|j| j != i && self.g.stop_verbs.contains(&self.toks[j].lower.as_str()))
+            && (c0..c1).any(|j| j != i && self.g.stop_verbs.contains(&self.toks[j].lower.as_ref()))
         {
             return None;
         }
@@ -625,7 +663,7 @@ impl<'a> View<'a> {
             .filter(|c| c.start >= s0 && c.end <= s1 && !(c.start <= i && i < c.end))
             .collect();
         let in_clause = |c: &&Cand| c.start >= c0 && c.end <= c1;
-        let has = |words: &[&str]| (c0..c1).any(|j| words.contains(&self.toks[j].lower.as_str()));
+        let has = |words: &[&str]| (c0..c1).any(|j| words.contains(&self.toks[j].lower.as_ref()));
         let lemma_form = {
             let l = &self.toks[i].lower;
             l == &tr.lemma || l == &tr.base
@@ -637,10 +675,10 @@ impl<'a> View<'a> {
                 || self.toks[i].lower.ends_with("ed"));
         let passive = tr.pos == Pos::Verb
             && participle
-            && (c0..c1).any(|j| self.g.passive_aux.contains(&self.toks[j].lower.as_str()))
+            && (c0..c1).any(|j| self.g.passive_aux.contains(&self.toks[j].lower.as_ref()))
             && !(c0..c1).any(|j| {
                 matches!(
-                    self.toks[j].lower.as_str(),
+                    self.toks[j].lower.as_ref(),
                     "hat" | "hatte" | "hatten" | "haben" | "has" | "have" | "had"
                 )
             });
@@ -746,7 +784,7 @@ impl<'a> View<'a> {
             // Nouns: the genitive, "von X", "zwischen X und Y", or the subject of a light verb.
             let between = (s0..s1)
                 .find(|&j| {
-                    j > i && j <= i + 2 && self.g.between.contains(&self.toks[j].lower.as_str())
+                    j > i && j <= i + 2 && self.g.between.contains(&self.toks[j].lower.as_ref())
                 })
                 .and_then(|j| {
                     cands
@@ -792,7 +830,7 @@ impl<'a> View<'a> {
                     }
                     j += 1;
                 }
-                if j < s1 && self.g.coord.contains(&self.toks[j].lower.as_str()) {
+                if j < s1 && self.g.coord.contains(&self.toks[j].lower.as_ref()) {
                     let next = cands
                         .iter()
                         .find(|c| c.start > j && c.start <= j + 3)
@@ -904,7 +942,7 @@ impl<'a> View<'a> {
                     .any(|w| self.toks[j].lower.starts_with(w) || self.toks[j].lower.ends_with(w))
             })
         };
-        if (c0..s1).any(|j| self.g.stop_verbs.contains(&self.toks[j].lower.as_str())) {
+        if (c0..s1).any(|j| self.g.stop_verbs.contains(&self.toks[j].lower.as_ref())) {
             Some("change".into())
         } else if words(&[
             "rücktritt",
@@ -950,7 +988,7 @@ impl<'a> View<'a> {
         let (c0, c1) = self.clause(i);
         let toks = &self.toks;
         let has = |a: usize, b: usize, words: &[&str]| {
-            (a..b).any(|j| words.contains(&toks[j].lower.as_str()))
+            (a..b).any(|j| words.contains(&toks[j].lower.as_ref()))
         };
         // The action a request demands.
         if tr.kind != "REQUEST" {
@@ -973,8 +1011,8 @@ impl<'a> View<'a> {
             }
         }
         let negated = (c0..c1).any(|j| {
-            self.g.negation.contains(&toks[j].lower.as_str())
-                && !(j + 1 < c1 && matches!(toks[j + 1].lower.as_str(), "nur" | "only"))
+            self.g.negation.contains(&toks[j].lower.as_ref())
+                && !(j + 1 < c1 && matches!(toks[j + 1].lower.as_ref(), "nur" | "only"))
         });
         if negated {
             return "denied";
@@ -988,10 +1026,10 @@ impl<'a> View<'a> {
         };
         let possible_noun = tr.pos != Pos::Verb
             && i > c0
-            && self.g.hypothetical.contains(&toks[i - 1].lower.as_str());
-        if (c0..c1).any(|j| modal(toks[j].lower.as_str()))
+            && self.g.hypothetical.contains(&toks[i - 1].lower.as_ref());
+        if (c0..c1).any(|j| modal(toks[j].lower.as_ref()))
             || possible_noun
-            || (c0 < c1 && self.g.conditional.contains(&toks[c0].lower.as_str()))
+            || (c0 < c1 && self.g.conditional.contains(&toks[c0].lower.as_ref()))
             || (c0 > s0 && has(s0, c0, &["möglich", "possible"]))
         {
             return "hypothetical";
@@ -1005,7 +1043,7 @@ impl<'a> View<'a> {
         let planned_here = has(c0, c1, self.g.planned)
             || (infinitive && has(c0, c1, self.g.future_aux))
             || (tr.pos != Pos::Verb && has(c0, c1, self.g.future_aux) && !passive)
-            || (tr.pos != Pos::Verb && (c0..i).any(|j| self.g.planned_adj.contains(&toks[j].lower.as_str())))
+            || (tr.pos != Pos::Verb && (c0..i).any(|j| self.g.planned_adj.contains(&toks[j].lower.as_ref())))
             // "plant …, nach Russland zu reisen": the planning verb of the sentence before a zu-infinitive.
             || (i > 0 && toks[i - 1].lower == "zu" && has(s0, i, self.g.planned))
             || (self.lex.lang == "en" && i > 0 && toks[i - 1].lower == "to" && has(s0, i, self.g.planned))
@@ -1114,7 +1152,7 @@ impl<'a> View<'a> {
             return entity(c);
         }
         // "…, wo er sich … trifft": the place named before the relative adverb.
-        if self.g.where_rel.contains(&self.toks[c0].lower.as_str()) {
+        if self.g.where_rel.contains(&self.toks[c0].lower.as_ref()) {
             if let Some(c) = cands
                 .iter()
                 .filter(|c| c.kind == "LOC" && c.end <= c0)
@@ -1124,7 +1162,7 @@ impl<'a> View<'a> {
             }
         }
         // "dort": the place named last before.
-        if (c0..c1).any(|j| self.g.there.contains(&self.toks[j].lower.as_str())) {
+        if (c0..c1).any(|j| self.g.there.contains(&self.toks[j].lower.as_ref())) {
             let here = self.toks[c0].span[0];
             if let Some(c) = self.cands_in(0, c0).iter().rev().find(|c| {
                 c.kind == "LOC" && self.toks[c.end - 1].span[1] <= here && c.prep.is_some()
@@ -1195,7 +1233,7 @@ impl<'a> View<'a> {
                             }
                         }
                     } else if code.country.is_none() && j == a {
-                        if let Some((c, s)) = lexicon::prefixes().get(w.as_str()) {
+                        if let Some((c, s)) = lexicon::prefixes().get(w.as_ref()) {
                             code.country = c.clone();
                             if code.sector.is_none() {
                                 code.sector = s.clone();

@@ -72,3 +72,39 @@ fn forms_rebuild_is_deterministic() {
         "run `dossier build events-lexicon`"
     );
 }
+
+/// A document of one sentence of `words` words (tokens and sentence layers filled by hand).
+fn one_sentence(words: usize) -> Document {
+    let w = [
+        "die",
+        "Polizei",
+        "nahm",
+        "Demonstranten",
+        "in",
+        "Berlin",
+        "fest",
+        "und",
+    ];
+    let text: Vec<&str> = (0..words).map(|i| w[i % w.len()]).collect();
+    let mut doc = Document::from_paragraphs("t", "de", vec![text.join(" ")]);
+    let mut at = 0;
+    let mut tokens = Vec::new();
+    for word in &text {
+        tokens.push(doc.span_of_bytes(at, at + word.len()));
+        at += word.len() + 1;
+    }
+    doc.sentences = vec![doc.span_of_bytes(0, doc.text.len())];
+    doc.tokens = tokens;
+    doc
+}
+
+#[test]
+fn a_sentence_without_end_is_read_to_its_first_tokens_only() {
+    assert_eq!(crate::view_tokens(&one_sentence(8)), 8);
+    // The stage's view (tokens, candidates) no longer grows with such a sentence.
+    assert_eq!(crate::view_tokens(&one_sentence(1000)), 1000);
+    assert_eq!(crate::view_tokens(&one_sentence(20_000)), 1000);
+    let mut doc = one_sentence(20_000);
+    crate::annotate(&mut doc);
+    assert!(doc.events.iter().all(|e| e.span[1] <= doc.len_chars()));
+}

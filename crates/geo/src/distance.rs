@@ -97,7 +97,7 @@ pub fn parse_number(raw: &str, lang: &str) -> Option<(f64, f64)> {
     Some((value, rounding))
 }
 
-fn any_phrase_in(norms: &[String], range: std::ops::Range<usize>, phrases: &[Vec<String>]) -> bool {
+fn any_phrase_in(norms: &[&str], range: std::ops::Range<usize>, phrases: &[Vec<String>]) -> bool {
     range.clone().any(|k| {
         phrases
             .iter()
@@ -119,7 +119,8 @@ fn find_in_words(
     lang: &str,
     lex: &Lexicon,
 ) -> Vec<Statement> {
-    let norms: Vec<String> = ws.iter().map(|w| w.norm.clone()).collect();
+    // Borrowed, not copied: a text of millions of words.
+    let norms: Vec<&str> = ws.iter().map(|w| w.norm.as_str()).collect();
     let mut out = Vec::new();
     for &(s0, s1) in sentences {
         let a = ws.partition_point(|w| w.start < s0);

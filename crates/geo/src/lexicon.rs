@@ -152,8 +152,12 @@ pub fn regions() -> &'static HashMap<String, Vec<String>> {
 }
 
 /// Whether `words[at..]` starts with `phrase`.
-pub fn starts_with(words: &[String], at: usize, phrase: &[String]) -> bool {
-    words.len() >= at + phrase.len() && words[at..at + phrase.len()] == *phrase
+pub fn starts_with<S: AsRef<str>>(words: &[S], at: usize, phrase: &[String]) -> bool {
+    words.len() >= at + phrase.len()
+        && words[at..at + phrase.len()]
+            .iter()
+            .zip(phrase)
+            .all(|(w, p)| w.as_ref() == p)
 }
 
 #[cfg(test)]

@@ -419,7 +419,8 @@ fn containment(
             .and_then(|p| p.country_code().map(str::to_string))
     };
     let word_at = |byte: usize| text_words.binary_search_by_key(&byte, |w| w.start).ok();
-    let norms: Vec<String> = text_words.iter().map(|w| w.norm.clone()).collect();
+    // Borrowed, not copied: a text of millions of words.
+    let norms: Vec<&str> = text_words.iter().map(|w| w.norm.as_str()).collect();
     for (i, e) in doc.entities.iter().enumerate() {
         if e.kind != "LOC" {
             continue;
@@ -436,7 +437,7 @@ fn containment(
                     continue;
                 }
                 let mut k = after + cue.len();
-                if k < norms.len() && lex.articles.contains(&norms[k]) {
+                if k < norms.len() && lex.articles.iter().any(|a| a == norms[k]) {
                     k += 1;
                 }
                 let Some(w) = text_words.get(k) else { break };

@@ -7,18 +7,24 @@ use std::collections::BTreeMap;
 pub type Chunk = (usize, usize, String);
 
 /// The chunks of one BIO sequence, conlleval style.
-pub fn chunks(labels: &[&str]) -> Vec<Chunk> {
+pub fn chunks<L: AsRef<str>>(labels: &[L]) -> Vec<Chunk> {
     let mut out = Vec::new();
+    for_each_chunk(labels, |s, e, t| out.push((s, e, t.to_string())));
+    out
+}
+
+/// The chunks of [`chunks`], handed to `f` as (start, end, type) without a string each.
+pub fn for_each_chunk<L: AsRef<str>>(labels: &[L], mut f: impl FnMut(usize, usize, &str)) {
     let mut open: Option<(usize, &str)> = None;
     for (i, l) in labels.iter().enumerate() {
-        let (prefix, ty) = match l.split_once('-') {
+        let (prefix, ty) = match l.as_ref().split_once('-') {
             Some((p, t)) => (p, t),
             None => ("O", ""),
         };
         let continues = prefix == "I" && open.is_some_and(|(_, t)| t == ty);
         if !continues {
             if let Some((s, t)) = open.take() {
-                out.push((s, i, t.to_string()));
+                f(s, i, t);
             }
             if prefix == "B" || prefix == "I" {
                 open = Some((i, ty));
@@ -26,9 +32,8 @@ pub fn chunks(labels: &[&str]) -> Vec<Chunk> {
         }
     }
     if let Some((s, t)) = open {
-        out.push((s, labels.len(), t.to_string()));
+        f(s, labels.len(), t);
     }
-    out
 }
 
 /// Precision / recall / F1 counts of one type (or of all).

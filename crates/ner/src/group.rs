@@ -16,9 +16,11 @@
 //!
 //! Entity ids are E1, E2, … in order of first mention.
 
-use crate::eval::chunks;
+use crate::eval::for_each_chunk;
 use crate::lexicon::{Lexicon, GAZ_CITY, GAZ_COUNTRY, GAZ_SURNAME};
+use crate::{label_of, Label};
 use dossier_core::{Document, Entity, Mention, Span};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 /// Role nouns: whole words and compound heads.
@@ -132,7 +134,7 @@ fn capitalised(w: &str) -> bool {
 /// a capitalised adjective after an article, followed by a capitalised noun, opens a name
 /// ("des Nationalen Sicherheitsrats"); a `part` compound whose head is an institution noun is
 /// the institution itself ("UN-Sicherheitsrat" → ORG).
-pub fn repair_labels(texts: &[&str], labels: &mut [String], lex: &Lexicon, rules: &Rules) {
+pub fn repair_labels(texts: &[&str], labels: &mut [Label], lex: &Lexicon, rules: &Rules) {
     let n = texts.len().min(labels.len());
     // Institution compounds.
     for i in 0..n {
@@ -192,9 +194,9 @@ pub fn repair_labels(texts: &[&str], labels: &mut [String], lex: &Lexicon, rules
         } else {
             labels[j][2..].to_string()
         };
-        labels[i] = format!("B-{ty}");
+        labels[i] = label_of(format!("B-{ty}"));
         for l in labels.iter_mut().take(j + 1).skip(i + 1) {
-            *l = format!("I-{ty}");
+            *l = label_of(format!("I-{ty}"));
         }
         i = j + 1;
     }
@@ -204,17 +206,44 @@ pub fn repair_labels(texts: &[&str], labels: &mut [String], lex: &Lexicon, rules
 struct Found {
     first: usize,
     last: usize,
-    base: String,
+    /// The type (`PER`, `ORG`, ...): borrowed, not a string per name found.
+    base: Cow<'static, str>,
     variant: &'static str,
+}
+
+/// The type `t` of a label, borrowed where it is one of the four.
+fn base_type(t: &str) -> Cow<'static, str> {
+    match t {
+        "PER" => Cow::Borrowed("PER"),
+        "ORG" => Cow::Borrowed("ORG"),
+        "LOC" => Cow::Borrowed("LOC"),
+        "MISC" => Cow::Borrowed("MISC"),
+        _ => Cow::Owned(t.to_string()),
+    }
 }
 
 struct Building {
     kind: String,
     key: String,
     words: Vec<String>,
-    /// (display name, preferred) candidates.
-    names: Vec<(String, bool)>,
+    /// The best (display name, preferred) candidate so far: preferred, then the most words,
+    /// then the shortest; the later one of equals. Kept as it goes, not one string per
+    /// mention (a name repeated a million times holds one).
+    name: Option<(String, bool)>,
     mentions: Vec<Mention>,
+}
+
+impl Building {
+    fn offer_name(&mut self, display: String, preferred: bool) {
+        let key = |n: &str, p: bool| (p, n.split_whitespace().count(), std::cmp::Reverse(n.len()));
+        let better = self
+            .name
+            .as_ref()
+            .is_none_or(|(n, p)| key(&display, preferred) >= key(n, *p));
+        if better {
+            self.name = Some((display, preferred));
+        }
+    }
 }
 
 fn is_genitive_article(w: &str) -> bool {
@@ -300,33 +329,33 @@ fn report_type(base: &str) -> String {
 }
 
 /// Builds the entity layer from per-token labels (`labels[i]` for `doc.tokens[i]`).
-pub fn build(
+pub fn build<L: AsRef<str>>(
     doc: &Document,
     texts: &[&str],
-    labels: &[&str],
+    labels: &[L],
     lex: &Lexicon,
     rules: &Rules,
 ) -> Vec<Entity> {
     let roles = &rules.roles;
     let n = texts.len().min(labels.len()).min(doc.tokens.len());
-    let mut found: Vec<Found> = chunks(&labels[..n])
-        .into_iter()
-        .map(|(s, e, t)| {
-            let (base, variant) = if let Some(b) = t.strip_suffix("deriv") {
-                (b.to_string(), "deriv")
-            } else if let Some(b) = t.strip_suffix("part") {
-                (b.to_string(), "part")
-            } else {
-                (t, "")
-            };
-            Found {
-                first: s,
-                last: e,
-                base,
-                variant,
-            }
-        })
-        .collect();
+    let mut count = 0;
+    for_each_chunk(&labels[..n], |_, _, _| count += 1);
+    let mut found: Vec<Found> = Vec::with_capacity(count);
+    for_each_chunk(&labels[..n], |s, e, t| {
+        let (base, variant) = if let Some(b) = t.strip_suffix("deriv") {
+            (base_type(b), "deriv")
+        } else if let Some(b) = t.strip_suffix("part") {
+            (base_type(b), "part")
+        } else {
+            (base_type(t), "")
+        };
+        found.push(Found {
+            first: s,
+            last: e,
+            base,
+            variant,
+        });
+    });
     let doc_words: HashSet<&str> = texts[..n].iter().copied().collect();
     // A word the tagger marked as part of a person name at least twice is that person
     // wherever else it stands untagged ("… und Putin einander …").
@@ -356,7 +385,7 @@ pub fn build(
             found.push(Found {
                 first: i,
                 last: i + 1,
-                base: "PER".into(),
+                base: Cow::Borrowed("PER"),
                 variant: "",
             });
         }
@@ -383,16 +412,16 @@ pub fn build(
         *votes
             .entry(text)
             .or_default()
-            .entry(f.base.clone())
+            .entry(f.base.to_string())
             .or_default() += 1;
     }
     for f in found.iter_mut().filter(|f| f.variant.is_empty()) {
         let text = texts[f.first..f.last].join(" ");
         if let Some(v) = votes.get(&text) {
-            let mine = v.get(&f.base).copied().unwrap_or(0);
+            let mine = v.get(f.base.as_ref()).copied().unwrap_or(0);
             if let Some((best, &count)) = v.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))) {
                 if count > mine {
-                    f.base = best.clone();
+                    f.base = base_type(best);
                 }
             }
         }
@@ -486,7 +515,7 @@ pub fn build(
                     kind: kind.clone(),
                     key: key.clone(),
                     words: words.clone(),
-                    names: Vec::new(),
+                    name: None,
                     mentions: Vec::new(),
                 });
                 by_key.insert((kind, key), ents.len() - 1);
@@ -498,7 +527,7 @@ pub fn build(
                 person_words_index.entry(w.clone()).or_insert(e);
             }
         }
-        ents[e].names.push((display, preferred));
+        ents[e].offer_name(display, preferred);
         ents[e]
             .mentions
             .push(mention(span_of(f.first, f.last), "name"));
@@ -533,7 +562,7 @@ pub fn build(
                         kind: "LOC".into(),
                         key: key.clone(),
                         words: vec![place.to_string()],
-                        names: vec![(place.to_string(), true)],
+                        name: Some((place.to_string(), true)),
                         mentions: Vec::new(),
                     });
                     any_key.entry(key.clone()).or_insert(ents.len() - 1);
@@ -592,7 +621,7 @@ pub fn build(
                             kind: kind.clone(),
                             key: key.clone(),
                             words: vec![part.to_string()],
-                            names: vec![(part.to_string(), true)],
+                            name: Some((part.to_string(), true)),
                             mentions: Vec::new(),
                         });
                         any_key.entry(key.clone()).or_insert(ents.len() - 1);
@@ -762,26 +791,13 @@ pub fn build(
         let mut mentions = b.mentions;
         mentions.sort_by(|a, b| a.span.cmp(&b.span).then(a.kind.cmp(&b.kind)));
         mentions.dedup_by(|a, b| a.span == b.span);
+        // The list grew by doubling: what it did not fill is returned (a name with a million
+        // mentions would keep half as much again).
+        mentions.shrink_to_fit();
         let Some(first) = mentions.first().map(|m| m.span[0]) else {
             continue;
         };
-        let name = b
-            .names
-            .iter()
-            .max_by(|x, y| {
-                (
-                    x.1,
-                    x.0.split_whitespace().count(),
-                    std::cmp::Reverse(x.0.len()),
-                )
-                    .cmp(&(
-                        y.1,
-                        y.0.split_whitespace().count(),
-                        std::cmp::Reverse(y.0.len()),
-                    ))
-            })
-            .map(|x| x.0.clone())
-            .unwrap_or_else(|| b.words.join(" "));
+        let name = b.name.map(|x| x.0).unwrap_or_else(|| b.words.join(" "));
         out.push((
             first,
             Entity {
@@ -968,9 +984,9 @@ mod grouping_tests {
             "und",
             "EU-Kommission",
         ];
-        let mut labels: Vec<String> = ["O", "O", "O", "O", "O", "B-ORGpart"]
+        let mut labels: Vec<Label> = ["O", "O", "O", "O", "O", "B-ORGpart"]
             .iter()
-            .map(|s| s.to_string())
+            .map(|s| Label::Borrowed(s))
             .collect();
         let rules = Rules::parse("", "kommission\n", "des\n", "");
         // Without a lexicon nothing is known to be an adjective: only the compound changes.

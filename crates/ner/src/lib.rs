@@ -39,6 +39,7 @@ pub mod train;
 use dossier_core::{Document, Entity};
 use lexicon::Lexicon;
 use model::Model;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 static MODEL_DE: &[u8] = include_bytes!("../data/model-de.bin.gz");
@@ -142,7 +143,8 @@ pub fn entities(doc: &Document) -> Vec<Entity> {
     };
     let lang = if doc.language == "en" { "en" } else { "de" };
     let texts: Vec<&str> = doc.tokens.iter().map(|&t| doc.slice(t)).collect();
-    let mut labels: Vec<String> = Vec::with_capacity(texts.len());
+    // One label per token: a borrowed `&'static str` (no allocation per token).
+    let mut labels: Vec<Label> = Vec::with_capacity(texts.len());
     let mut sentence_start = vec![false; texts.len()];
     // Tokens grouped by the sentence that contains them (both layers are sorted).
     let mut i = 0;
@@ -158,7 +160,7 @@ pub fn entities(doc: &Document) -> Vec<Entity> {
         while j < texts.len() && doc.tokens[j][1] <= end_char && j - i < 400 {
             j += 1;
         }
-        labels.extend(tagger.tag(&texts[i..j]).into_iter().map(String::from));
+        labels.extend(tagger.tag(&texts[i..j]).into_iter().map(Cow::Borrowed));
         sentence_start[i] = true;
         i = j;
     }
@@ -166,7 +168,7 @@ pub fn entities(doc: &Document) -> Vec<Entity> {
     // `I-` (the tagger decodes each sentence alone) opens a name of its own.
     for (label, _) in labels.iter_mut().zip(&sentence_start).filter(|(_, s)| **s) {
         if let Some(ty) = label.strip_prefix("I-") {
-            *label = format!("B-{ty}");
+            *label = label_of(format!("B-{ty}"));
         }
     }
     let rules = rules(lang);
@@ -181,12 +183,52 @@ pub fn entities(doc: &Document) -> Vec<Entity> {
         &doc.meta.agencies,
     );
     label_datelines(doc, &texts, &mut labels);
-    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
     group::build(doc, &texts, &labels, &tagger.lexicon, rules)
 }
 
+/// A BIO label of one token. The tagger's labels and the ones the rules set are borrowed
+/// strings: a document of millions of tokens holds no string per token.
+pub(crate) type Label = Cow<'static, str>;
+
+/// Every label the models and rules use (GermEval's outer set and `O`).
+const KNOWN_LABELS: [&str; 25] = [
+    "O",
+    "B-PER",
+    "I-PER",
+    "B-ORG",
+    "I-ORG",
+    "B-LOC",
+    "I-LOC",
+    "B-MISC",
+    "I-MISC",
+    "B-PERpart",
+    "I-PERpart",
+    "B-ORGpart",
+    "I-ORGpart",
+    "B-LOCpart",
+    "I-LOCpart",
+    "B-MISCpart",
+    "I-MISCpart",
+    "B-PERderiv",
+    "I-PERderiv",
+    "B-ORGderiv",
+    "I-ORGderiv",
+    "B-LOCderiv",
+    "I-LOCderiv",
+    "B-MISCderiv",
+    "I-MISCderiv",
+];
+
+/// The label `l`, borrowed where it is a known one.
+pub(crate) fn label_of(l: String) -> Label {
+    match KNOWN_LABELS.iter().find(|k| **k == l) {
+        Some(k) => Cow::Borrowed(k),
+        None => Cow::Owned(l),
+    }
+}
+
 /// Spans `[start, end)` of the tagged names with their type (`B-X I-X …`).
-fn spans(labels: &[String]) -> Vec<(usize, usize, String)> {
+fn spans(labels: &[Label]) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < labels.len() {
@@ -204,9 +246,9 @@ fn spans(labels: &[String]) -> Vec<(usize, usize, String)> {
     out
 }
 
-fn set_span(labels: &mut [String], start: usize, end: usize, ty: &str) {
+fn set_span(labels: &mut [Label], start: usize, end: usize, ty: &str) {
     for (k, label) in labels[start..end].iter_mut().enumerate() {
-        *label = format!("{}-{ty}", if k == 0 { "B" } else { "I" });
+        *label = label_of(format!("{}-{ty}", if k == 0 { "B" } else { "I" }));
     }
 }
 
@@ -219,7 +261,7 @@ fn set_span(labels: &mut [String], start: usize, end: usize, ty: &str) {
 /// a leading gazetteer place in it stays a place. The tagger's own PER spans are always split;
 /// another type only when the name after the title has two words or the title is a form of
 /// address (so "General Motors" and "Criminal Justice Act" stay names).
-fn split_titles(texts: &[&str], labels: &mut [String], lex: &Lexicon, rules: &group::Rules) {
+fn split_titles(texts: &[&str], labels: &mut [Label], lex: &Lexicon, rules: &group::Rules) {
     if rules.titles.is_empty() {
         return;
     }
@@ -273,7 +315,7 @@ fn split_titles(texts: &[&str], labels: &mut [String], lex: &Lexicon, rules: &gr
         if r + 1 == end {
             // Only a title: not a name. A leading place keeps its own label.
             for label in &mut labels[i..end] {
-                *label = "O".to_string();
+                *label = Cow::Borrowed("O");
             }
             let place_end = (i..first_title)
                 .take_while(|&k| is_place(texts[k]))
@@ -296,7 +338,7 @@ fn split_titles(texts: &[&str], labels: &mut [String], lex: &Lexicon, rules: &gr
             continue;
         }
         for label in &mut labels[i..=r] {
-            *label = "O".to_string();
+            *label = Cow::Borrowed("O");
         }
         set_span(labels, r + 1, end, "PER");
     }
@@ -309,7 +351,7 @@ fn split_titles(texts: &[&str], labels: &mut [String], lex: &Lexicon, rules: &gr
 /// compound that starts with one ("SVP-Kandidat") is an organisation's part.
 fn repair_caps_and_orgs(
     texts: &[&str],
-    labels: &mut [String],
+    labels: &mut [Label],
     lex: &Lexicon,
     rules: &group::Rules,
     agencies: &[String],
@@ -325,7 +367,7 @@ fn repair_caps_and_orgs(
         if end > i + 2 && caps_place(texts[i]) && matches!(texts[i + 1], ":" | "-" | "–" | "—")
         {
             set_span(labels, i, i + 1, "LOC");
-            labels[i + 1] = "O".to_string();
+            labels[i + 1] = Cow::Borrowed("O");
             set_span(labels, i + 2, end, &ty);
         }
     }
@@ -356,7 +398,7 @@ fn repair_caps_and_orgs(
         // "SVP-Kandidat": a part compound whose first part is a listed organisation.
         if let Some(ty) = labels[i].strip_prefix("B-").filter(|t| t.ends_with("part")) {
             if ty != "ORGpart" && w.split_once('-').is_some_and(|(head, _)| listed_org(head)) {
-                labels[i] = "B-ORGpart".to_string();
+                labels[i] = Cow::Borrowed("B-ORGpart");
             }
             continue;
         }
@@ -368,7 +410,7 @@ fn repair_caps_and_orgs(
         let single =
             labels[i].starts_with("B-") && labels.get(i + 1).is_none_or(|l| !l.starts_with("I-"));
         if labels[i] == "O" || single {
-            labels[i] = "B-ORG".to_string();
+            labels[i] = Cow::Borrowed("B-ORG");
         }
     }
 }
@@ -393,7 +435,7 @@ pub(crate) fn title_case(w: &str) -> String {
 /// The tagger, trained on running text, often misses an all-caps place or takes "ISTANBUL (AP)"
 /// for one organisation; the layout says what each part is. The agencies are the ones the
 /// clean stage found (`meta.agencies`), so an ordinary parenthesis never matches.
-fn label_datelines(doc: &Document, texts: &[&str], labels: &mut [String]) {
+fn label_datelines(doc: &Document, texts: &[&str], labels: &mut [Label]) {
     // The dateline the clean stage read (`meta.dateline`): its place is a place, the rest of it
     // (region, date, parenthesis, dash) no name but its agencies.
     if let Some(d) = &doc.meta.dateline {
@@ -405,7 +447,7 @@ fn label_datelines(doc: &Document, texts: &[&str], labels: &mut [String]) {
             if t[0] >= d.span[1] {
                 break;
             }
-            labels[k] = if t[0] >= d.place.span[0] && t[1] <= d.place.span[1] {
+            labels[k] = Cow::Borrowed(if t[0] >= d.place.span[0] && t[1] <= d.place.span[1] {
                 let l = if in_place { "I-LOC" } else { "B-LOC" };
                 in_place = true;
                 l
@@ -413,8 +455,7 @@ fn label_datelines(doc: &Document, texts: &[&str], labels: &mut [String]) {
                 "B-ORG"
             } else {
                 "O"
-            }
-            .to_string();
+            });
         }
     }
     if doc.meta.agencies.is_empty() {
@@ -465,13 +506,13 @@ fn label_datelines(doc: &Document, texts: &[&str], labels: &mut [String]) {
             continue;
         }
         for (x, label) in labels[i..j].iter_mut().enumerate() {
-            *label = if x == 0 { "B-LOC" } else { "I-LOC" }.to_string();
+            *label = Cow::Borrowed(if x == 0 { "B-LOC" } else { "I-LOC" });
         }
         for label in &mut labels[j..=m] {
-            *label = "O".to_string();
+            *label = Cow::Borrowed("O");
         }
         for a in agencies {
-            labels[a] = "B-ORG".to_string();
+            labels[a] = Cow::Borrowed("B-ORG");
         }
     }
 }
@@ -487,7 +528,7 @@ fn label_datelines(doc: &Document, texts: &[&str], labels: &mut [String]) {
 fn trim_lowercase_spans(
     texts: &[&str],
     sentence_start: &[bool],
-    labels: &mut [String],
+    labels: &mut [Label],
     lex: &Lexicon,
     rules: &group::Rules,
 ) {
@@ -539,7 +580,7 @@ fn trim_lowercase_spans(
                 }
             }
             for label in &mut labels[i..end] {
-                *label = "O".to_string();
+                *label = Cow::Borrowed("O");
             }
             let demonym = |k: usize| lex.get(texts[k]).gaz & lexicon::GAZ_DEMONYM != 0;
             if kept == Some((i, i + 1)) && sentence_start.get(i) == Some(&true) && !demonym(i) {
@@ -548,20 +589,20 @@ fn trim_lowercase_spans(
             if let Some((a, b)) = kept {
                 for (k, label) in labels[a..b].iter_mut().enumerate() {
                     let prefix = if k == 0 { "B-" } else { "I-" };
-                    *label = format!("{prefix}{ty}");
+                    *label = label_of(format!("{prefix}{ty}"));
                 }
             }
         }
         if let Some((a, b)) = kept {
             let opens = sentence_start.get(a) == Some(&true);
             if b == a + 1 && opens && lower_words.contains(texts[a].to_lowercase().as_str()) {
-                labels[a] = "O".to_string();
+                labels[a] = Cow::Borrowed("O");
                 i = end;
                 continue;
             }
             let demonym = lex.get(texts[a]).gaz & lexicon::GAZ_DEMONYM != 0;
             if b == a + 1 && demonym && !ty.ends_with("deriv") {
-                labels[a] = "B-LOCderiv".to_string();
+                labels[a] = Cow::Borrowed("B-LOCderiv");
             }
         }
         i = end;
@@ -572,8 +613,8 @@ fn trim_lowercase_spans(
 mod tests {
     use super::*;
 
-    fn labels(l: &[&str]) -> Vec<String> {
-        l.iter().map(|s| s.to_string()).collect()
+    fn labels(l: &[&'static str]) -> Vec<Label> {
+        l.iter().map(|s| Cow::Borrowed(*s)).collect()
     }
 
     #[test]

@@ -92,7 +92,8 @@ pub(crate) fn token_features(
 
 /// The features of each sentence's tokens, handed to `sink` with the sentence's first token, one
 /// sentence at a time: a long document never holds all its tokens' features at once (about
-/// 400 bytes a token).
+/// 400 bytes a token). What is kept for every token of the document is a few bytes (marks,
+/// mood, entity label); words, lower-case forms and shapes are read or made per sentence.
 pub(crate) fn sentence_features(
     doc: &Document,
     view: &View,
@@ -101,11 +102,11 @@ pub(crate) fn sentence_features(
     mut sink: impl FnMut(usize, Vec<Vec<u64>>),
 ) {
     let n = view.toks.len();
-    let words: Vec<&str> = (0..n).map(|i| view.tok(i)).collect();
-    let lower: Vec<&str> = (0..n).map(|i| view.lower(i)).collect();
-    let entity = entity_labels(doc, view);
-    let shapes: Vec<String> = words.iter().map(|w| shape(w)).collect();
-    let moods: Vec<Option<Mood>> = lower.iter().map(|w| lex.mood(w)).collect();
+    let words = |k: usize| view.tok(k);
+    let lower = |k: usize| view.lower(k);
+    let entity_codes = entity_labels(doc, view);
+    let entity = |k: usize| ENTITY_LABELS[entity_codes[k] as usize];
+    let moods: Vec<Option<Mood>> = (0..n).map(|k| lex.mood(lower(k))).collect();
     let opening_marks: std::collections::HashSet<usize> =
         view.quotes.iter().map(|q| q.open.0).collect();
     let marker_starts: std::collections::HashSet<&str> = lex
@@ -115,7 +116,7 @@ pub(crate) fn sentence_features(
         .collect();
     let mut marks = vec![Marks::default(); n];
     for (i, m) in marks.iter_mut().enumerate() {
-        m.cue_verb = lex.readings(lower[i], VerbClass::Cue).next().is_some();
+        m.cue_verb = lex.readings(lower(i), VerbClass::Cue).next().is_some();
     }
     let inside = |i: usize, r: Option<(usize, usize)>| {
         r.is_some_and(|(a, b)| view.toks[i].b0 >= a && view.toks[i].b1 <= b)
@@ -161,8 +162,14 @@ pub(crate) fn sentence_features(
             ],
             None => ["none", "none", "none"],
         };
-        let dass = (a..b).find(|&k| matches!(lower[k], "dass" | "daß" | "ob" | "that" | "whether"));
-        let first_comma = (a..b).find(|&k| words[k] == ",");
+        // This sentence's words, lower-case forms and shapes, indexed from its first token.
+        let words: Vec<&str> = (a..b).map(words).collect();
+        let lower: Vec<&str> = (a..b).map(lower).collect();
+        let shapes: Vec<String> = words.iter().map(|w| shape(w)).collect();
+        let words = |k: usize| words[k - a];
+        let lower = |k: usize| lower[k - a];
+        let dass = (a..b).find(|&k| matches!(lower(k), "dass" | "daß" | "ob" | "that" | "whether"));
+        let first_comma = (a..b).find(|&k| words(k) == ",");
         let mut out = Vec::with_capacity(b.saturating_sub(a));
         for i in a..b {
             let mut f = Vec::with_capacity(48);
@@ -171,7 +178,7 @@ pub(crate) fn sentence_features(
                 if j < a as isize || j >= b as isize {
                     "<s>"
                 } else {
-                    lower[j as usize]
+                    lower(j as usize)
                 }
             };
             f.push(hash(0, &[]));
@@ -180,7 +187,7 @@ pub(crate) fn sentence_features(
             }
             f.push(hash(6, &[w(-1), w(0)]));
             f.push(hash(7, &[w(0), w(1)]));
-            let w0 = lower[i];
+            let w0 = lower(i);
             // Affixes as slices at character boundaries (no string per token).
             let suffix = |k: usize| {
                 w0.char_indices()
@@ -192,11 +199,15 @@ pub(crate) fn sentence_features(
             f.push(hash(8, &[suffix(3)]));
             f.push(hash(9, &[suffix(2)]));
             f.push(hash(10, &[prefix]));
-            let sh = shapes[i].as_str();
+            let sh = shapes[i - a].as_str();
             f.push(hash(11, &[sh]));
-            let sh_prev = if i > a { shapes[i - 1].as_str() } else { "<s>" };
+            let sh_prev = if i > a {
+                shapes[i - a - 1].as_str()
+            } else {
+                "<s>"
+            };
             let sh_next = if i + 1 < b {
-                shapes[i + 1].as_str()
+                shapes[i + 1 - a].as_str()
             } else {
                 "</s>"
             };
@@ -232,7 +243,7 @@ pub(crate) fn sentence_features(
                 (VerbClass::Hoped, "hoped"),
                 (VerbClass::Reportative, "sollen"),
             ] {
-                if let Some(r) = lex.readings(lower[i], class).next() {
+                if let Some(r) = lex.readings(lower(i), class).next() {
                     f.push(hash(16, &[name]));
                     f.push(hash(17, &[name, &r.lemma]));
                     if r.particle.is_some() {
@@ -257,22 +268,22 @@ pub(crate) fn sentence_features(
                 (&lex.alleged_adverbs, "alleged"),
                 (&lex.anaphoric_sources, "anaphoric"),
             ] {
-                if set.contains(lower[i]) {
+                if set.contains(lower(i)) {
                     f.push(hash(20, &[name]));
                 }
             }
-            if marker_starts.contains(lower[i]) {
+            if marker_starts.contains(lower(i)) {
                 f.push(hash(20, &["before"]));
             }
             // Entities.
-            f.push(hash(21, &[entity[i]]));
+            f.push(hash(21, &[entity(i)]));
             f.push(hash(
                 22,
-                &[if i > a { entity[i - 1] } else { "<s>" }, entity[i]],
+                &[if i > a { entity(i - 1) } else { "<s>" }, entity(i)],
             ));
             f.push(hash(
                 23,
-                &[entity[i], if i + 1 < b { entity[i + 1] } else { "</s>" }],
+                &[entity(i), if i + 1 < b { entity(i + 1) } else { "</s>" }],
             ));
             // The sentence's speech verbs and quotations.
             let nearest = cues.iter().map(|&c| (c.abs_diff(i), c)).min();
@@ -284,8 +295,8 @@ pub(crate) fn sentence_features(
                         std::cmp::Ordering::Equal => "cue",
                     };
                     f.push(hash(24, &[side, bucket(d)]));
-                    f.push(hash(25, &[side, entity[i]]));
-                    let commas = (c.min(i)..c.max(i)).filter(|&k| words[k] == ",").count();
+                    f.push(hash(25, &[side, entity(i)]));
+                    let commas = (c.min(i)..c.max(i)).filter(|&k| words(k) == ",").count();
                     f.push(hash(26, &[side, bucket(commas)]));
                 }
                 None => f.push(hash(24, &["no-cue"])),
@@ -340,15 +351,21 @@ pub(crate) fn sentence_features(
     }
 }
 
-/// `B-PER`, `I-ORG`, ... or `O` for each token, from the document's entity layer.
-fn entity_labels(doc: &Document, view: &View) -> Vec<&'static str> {
-    let mut out = vec!["O"; view.toks.len()];
+/// The entity labels of [`entity_labels`], by their code.
+const ENTITY_LABELS: [&str; 9] = [
+    "O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC",
+];
+
+/// `B-PER`, `I-ORG`, ... or `O` for each token, from the document's entity layer, as indices
+/// into [`ENTITY_LABELS`] (one byte a token).
+fn entity_labels(doc: &Document, view: &View) -> Vec<u8> {
+    let mut out = vec![0u8; view.toks.len()];
     for e in &doc.entities {
         let (b, i) = match e.kind.as_str() {
-            "PER" => ("B-PER", "I-PER"),
-            "ORG" => ("B-ORG", "I-ORG"),
-            "LOC" => ("B-LOC", "I-LOC"),
-            _ => ("B-MISC", "I-MISC"),
+            "PER" => (1, 2),
+            "ORG" => (3, 4),
+            "LOC" => (5, 6),
+            _ => (7, 8),
         };
         for m in &e.mentions {
             let r = doc.byte_range(m.span);

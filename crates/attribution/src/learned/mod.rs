@@ -321,7 +321,7 @@ pub(crate) fn merge(
         let r = doc.byte_range(s);
         (r.start, r.end)
     };
-    let sentence_of = |tok: usize| view.toks[tok].sent;
+    let sentence_of = |tok: usize| view.toks[tok].sent as usize;
     let tok_of = |byte: usize| {
         view.toks
             .partition_point(|t| t.b1 <= byte)
@@ -534,13 +534,17 @@ pub(crate) fn merge(
     // A cue the model finds in a sentence that holds no quotation yet: what the sentence says
     // after its cue and speaker is the message ("Die Firma forderte eine schnellere
     // Entscheidung"), less sure than a message the model marks itself.
+    // A window of a sentence without end (a crawled page without punctuation) takes one such
+    // message only: otherwise every cue in it repeats most of the window, and a megabyte-long
+    // line holds hundreds of copies of its own text.
     {
         let held = Covered::new(found.quotes.iter().map(|q| span_bytes(q.span)).collect());
+        let mut window_taken: Option<usize> = None;
         for &cue in &predicted[CUE] {
             let s = sentence_of(cue.0);
             let (sa, sb) = view.sents[s];
             let sentence_bytes = bytes(view, (sa, sb));
-            if held.overlaps(sentence_bytes) {
+            if held.overlaps(sentence_bytes) || window_taken == Some(s) {
                 continue;
             }
             let speaker = starting_in(&predicted[SPEAKER], sa, sb)
@@ -601,6 +605,9 @@ pub(crate) fn merge(
                 addressee_span: None,
                 confidence: CUE_ONLY,
             });
+            if view.is_window(s) {
+                window_taken = Some(s);
+            }
         }
     }
     found.quotes.sort_by_key(|q| (q.span[0], q.span[1]));
