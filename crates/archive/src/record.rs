@@ -157,9 +157,15 @@ impl Prepared {
                 }
             })
             .collect();
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        // The JSON first, then compressed in one write: serde writes token by token, and each
+        // small write into the encoder cost a compression call (a tenth of an ingest's CPU).
+        let json = serde_json::to_vec(doc).unwrap_or_default();
+        let mut gz = flate2::write::GzEncoder::new(
+            Vec::with_capacity(json.len() / 4),
+            flate2::Compression::fast(),
+        );
         // Writing into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut gz, doc);
+        let _ = std::io::Write::write_all(&mut gz, &json);
         let report = gz.finish().unwrap_or_default();
         Prepared {
             id: doc.id.clone(),

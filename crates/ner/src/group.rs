@@ -26,22 +26,23 @@ use std::collections::{HashMap, HashSet};
 /// Role nouns: whole words and compound heads.
 #[derive(Debug, Default)]
 pub struct Roles {
-    pub words: Vec<String>,
+    pub words: HashSet<String>,
 }
 
 impl Roles {
     pub fn parse(text: &str) -> Roles {
-        let mut words: Vec<String> = text
+        let words = text
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .map(str::to_lowercase)
             .collect();
-        words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         Roles { words }
     }
 
-    /// The role a capitalised word names ("Verteidigungsministers" → "minister"), if any.
+    /// The role a capitalised word names ("Verteidigungsministers" → "minister"), if any: the
+    /// longest role that is the word itself or, of four letters or more, its compound head,
+    /// tried on the word and then on the word without each inflection ending.
     pub fn role_of(&self, word: &str) -> Option<&str> {
         if !word.chars().next().is_some_and(char::is_alphabetic) {
             return None;
@@ -54,8 +55,16 @@ impl Roles {
             }
         }
         for form in forms {
-            for r in &self.words {
-                if form == r || (r.chars().count() >= 4 && form.ends_with(r.as_str())) {
+            if let Some(r) = self.words.get(form) {
+                return Some(r.as_str());
+            }
+            // Its heads, longest first (a set look-up each, not a scan of the list).
+            let chars = form.chars().count();
+            for (k, (start, _)) in form.char_indices().enumerate().skip(1) {
+                if chars - k < 4 {
+                    break;
+                }
+                if let Some(r) = self.words.get(&form[start..]) {
                     return Some(r.as_str());
                 }
             }
