@@ -259,6 +259,9 @@ fn search_finds_inflections_and_filters() {
         serde_json::json!({"url": "https://example.com/b", "published": "2024-03-05",
             "text": "The government in London announced new sanctions on Monday. Officials said \
                      the measures would take effect within days."}),
+        serde_json::json!({"url": "https://example.net/c", "published": "2024-04-02",
+            "text": "Der Versorger meldete am Dienstag höhere Gaslieferungen aus Norwegen. \
+                     Der Stadtrat in Linz beriet über den Haushalt."}),
     ];
     let lines: Vec<String> = records.iter().map(|r| r.to_string()).collect();
     std::fs::write(inputs.join("batch.jsonl"), lines.join("\n")).unwrap();
@@ -290,6 +293,13 @@ fn search_finds_inflections_and_filters() {
         hits.hits[0]
     );
     assert_eq!(hits.hits[0].url.as_deref(), Some("https://example.org/a"));
+    // A compound is found by its last part, and ranks below the word itself.
+    let parts = q("Lieferungen", None);
+    let urls: Vec<&str> = parts.hits.iter().filter_map(|h| h.url.as_deref()).collect();
+    assert_eq!(urls, ["https://example.org/a", "https://example.net/c"], "{parts:?}");
+    assert!(parts.hits[1].snippet.contains("**Gaslieferungen**"), "{:?}", parts.hits[1]);
+    // A short word is no compound head ("Rat" does not find "Stadtrat").
+    assert_eq!(q("Rat", None).hits.len(), 0);
     assert_eq!(q("sanction", None).hits.len(), 1);
     assert_eq!(q("sanction", Some("de")).hits.len(), 0);
     assert_eq!(q("nothingsuchword", None).hits.len(), 0);
