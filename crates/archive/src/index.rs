@@ -454,7 +454,7 @@ impl SearchIndex {
         let mut found: HashMap<String, u32> = HashMap::new();
         for head in alts {
             let n = head.chars().count();
-            if n < HEAD_MIN_CHARS || n > MAX_STEM_BYTES {
+            if !(HEAD_MIN_CHARS..=MAX_STEM_BYTES).contains(&n) {
                 continue;
             }
             let reversed: String = head.chars().rev().collect();
