@@ -296,8 +296,16 @@ fn search_finds_inflections_and_filters() {
     // A compound is found by its last part, and ranks below the word itself.
     let parts = q("Lieferungen", None);
     let urls: Vec<&str> = parts.hits.iter().filter_map(|h| h.url.as_deref()).collect();
-    assert_eq!(urls, ["https://example.org/a", "https://example.net/c"], "{parts:?}");
-    assert!(parts.hits[1].snippet.contains("**Gaslieferungen**"), "{:?}", parts.hits[1]);
+    assert_eq!(
+        urls,
+        ["https://example.org/a", "https://example.net/c"],
+        "{parts:?}"
+    );
+    assert!(
+        parts.hits[1].snippet.contains("**Gaslieferungen**"),
+        "{:?}",
+        parts.hits[1]
+    );
     // A short word is no compound head ("Rat" does not find "Stadtrat").
     assert_eq!(q("Rat", None).hits.len(), 0);
     assert_eq!(q("sanction", None).hits.len(), 1);
