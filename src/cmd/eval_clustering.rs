@@ -380,22 +380,7 @@ fn print_entities(x: &dossier_archive::eval::Score) {
         "\nentities across languages (hand-checked list, {} entities named in German and English):",
         x.outcomes.len()
     );
-    println!(
-        "{:<6} {:>6} {:>8} {:>6} {:>8} {:>6} {:>6}",
-        "kind", "listed", "recalled", "R", "archive", "clean", "P"
-    );
-    for (k, s) in &x.kinds {
-        println!(
-            "{:<6} {:>6} {:>8} {:>6.3} {:>8} {:>6} {:>6.3}",
-            k,
-            s.listed,
-            s.recalled,
-            s.recall(),
-            s.holding,
-            s.clean,
-            s.precision()
-        );
-    }
+    print!("{}", x.kind_table());
     println!(
         "(recalled: a German and an English form found, all found forms one archive entity; \
          archive: archive entities the listed forms resolve to; clean: those holding forms of \

@@ -26,17 +26,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     archive.add_batch(&docs)?;
     let list = eval::parse_list(&std::fs::read_to_string(&args[2])?);
     let score = eval::score(&archive.store.conn, &list)?;
-    for (k, s) in &score.kinds {
-        println!(
-            "{k:<4} listed {:>3} recalled {:>3} R {:.3}  archive {:>3} clean {:>3} P {:.3}",
-            s.listed,
-            s.recalled,
-            s.recall(),
-            s.holding,
-            s.clean,
-            s.precision()
-        );
-    }
+    print!("{}", score.kind_table());
     println!(
         "cross-language archive entities {}, holding two listed: {}",
         score.cross_language.len(),

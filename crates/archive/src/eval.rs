@@ -121,6 +121,27 @@ pub struct Score {
 }
 
 impl Score {
+    /// The per-kind figures as a table (kind, listed, recalled, R, archive, clean, P).
+    pub fn kind_table(&self) -> String {
+        let mut out = format!(
+            "{:<6} {:>6} {:>8} {:>6} {:>8} {:>6} {:>6}\n",
+            "kind", "listed", "recalled", "R", "archive", "clean", "P"
+        );
+        for (k, s) in &self.kinds {
+            out.push_str(&format!(
+                "{:<6} {:>6} {:>8} {:>6.3} {:>8} {:>6} {:>6.3}\n",
+                k,
+                s.listed,
+                s.recalled,
+                s.recall(),
+                s.holding,
+                s.clean,
+                s.precision()
+            ));
+        }
+        out
+    }
+
     /// Cross-language archive entities holding forms of two or more listed entities.
     pub fn cross_language_wrong(&self) -> impl Iterator<Item = &Held> {
         self.cross_language.iter().filter(|h| h.holds.len() > 1)
