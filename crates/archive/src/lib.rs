@@ -2,9 +2,10 @@
 //!
 //! A layer beside the per-document pipeline: it reads reports (`dossier_core::Document`) and
 //! never changes them. The writer ([`Archive`]) files each report in one transaction with its
-//! near-duplicate link ([`minhash`]), its story ([`cluster`]), its entities and claims and its
-//! full-text entry; [`query`] reads the store (search, stories, entities, export), also while a
-//! writer commits.
+//! near-duplicate link ([`minhash`]), its story ([`cluster`]), its entities and claims; the
+//! full-text entry goes to the search index ([`index`]) after the store commits; [`query`]
+//! reads the store and the index (search, stories, entities, export), also while a writer
+//! commits.
 
 pub mod cluster;
 pub mod entity;

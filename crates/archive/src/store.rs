@@ -3,7 +3,8 @@
 //! The trait holds what the writer needs (one writer at a time, inside a transaction that makes
 //! a batch of documents durable at once or not at all). The schema uses only types and
 //! statements that PostgreSQL has too (TEXT, BIGINT, REAL, BYTEA-like BLOB, composite primary
-//! keys); the full-text index is FTS5 here and would be a `tsvector` column there.
+//! keys). The full-text index is not in the store: [`crate::index`] keeps it beside the file and
+//! catches up with the store's commits, so a PostgreSQL store could keep the same index.
 
 use crate::cluster::Story;
 use crate::record::Prepared;
