@@ -15,9 +15,13 @@ pub struct Db {
 }
 
 impl Db {
-    /// Checks that the store exists and opens one connection.
+    /// Checks that the store exists, opens one connection and the search index.
     pub fn open(dir: &Path) -> Result<Db> {
         let first = connect(dir)?;
+        // The search index is opened (and caught up with the store, if it lags) now, not by
+        // the first search. Best effort: a store the server may not write still serves its
+        // other pages.
+        let _ = dossier_archive::index::SearchIndex::of(&first);
         Ok(Db {
             dir: dir.to_path_buf(),
             pool: Mutex::new(vec![first]),
