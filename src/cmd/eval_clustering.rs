@@ -401,43 +401,7 @@ fn print_entities(x: &dossier_archive::eval::Score) {
 }
 
 fn print_entity_errors(x: &dossier_archive::eval::Score) {
-    let show = |k: &Option<Vec<String>>| match k {
-        Some(k) => k.join(" + "),
-        None => "not found".to_string(),
-    };
-    println!("entities across languages, missed:");
-    for o in x.outcomes.iter().filter(|o| !o.recalled) {
-        let why = if !o.found_de {
-            "no German form found".to_string()
-        } else if !o.found_en {
-            "no English form found".to_string()
-        } else {
-            format!("split over {} archive entities", o.entities)
-        };
-        println!("  {} {} ({why}):", o.kind, o.label);
-        for (lang, form, keys) in &o.forms {
-            println!("    {lang} {form:?} → {}", show(keys));
-        }
-    }
-    println!("archive entities holding forms of several listed entities:");
-    for h in x.held.iter().filter(|h| h.holds.len() > 1) {
-        println!(
-            "  {} ({}): {}",
-            h.name,
-            h.keys.join(" + "),
-            h.holds.join(" / ")
-        );
-    }
-    println!("cross-language archive entities (for checking by hand):");
-    for h in &x.cross_language {
-        println!(
-            "  {}{} [{}] aliases: {}",
-            if h.holds.len() > 1 { "WRONG " } else { "" },
-            h.name,
-            h.keys.join(" + "),
-            h.aliases.join(" | ")
-        );
-    }
+    print!("{}", x.error_report());
 }
 
 fn print_errors(gold: &[Gold], pred_story: &[String], pred_dup: &[String], gold_dup: &[String]) {

@@ -121,6 +121,60 @@ pub struct Score {
 }
 
 impl Score {
+    /// Every miss with its reason and found forms, every wrong merge, and every
+    /// cross-language archive entity (for checking by hand), one per line.
+    pub fn error_report(&self) -> String {
+        use std::fmt::Write;
+        // Writing into a String cannot fail.
+        let mut out = String::new();
+        let show = |k: &Option<Vec<String>>| match k {
+            Some(k) => k.join(" + "),
+            None => "not found".to_string(),
+        };
+        let _ = writeln!(out, "entities across languages, missed:");
+        for o in self.outcomes.iter().filter(|o| !o.recalled) {
+            let why = if !o.found_de {
+                "no German form found".to_string()
+            } else if !o.found_en {
+                "no English form found".to_string()
+            } else {
+                format!("split over {} archive entities", o.entities)
+            };
+            let _ = writeln!(out, "  {} {} ({why}):", o.kind, o.label);
+            for (lang, form, keys) in &o.forms {
+                let _ = writeln!(out, "    {lang} {form:?} → {}", show(keys));
+            }
+        }
+        let _ = writeln!(
+            out,
+            "archive entities holding forms of several listed entities:"
+        );
+        for h in self.held.iter().filter(|h| h.holds.len() > 1) {
+            let _ = writeln!(
+                out,
+                "  {} ({}): {}",
+                h.name,
+                h.keys.join(" + "),
+                h.holds.join(" / ")
+            );
+        }
+        let _ = writeln!(
+            out,
+            "cross-language archive entities (for checking by hand):"
+        );
+        for h in &self.cross_language {
+            let _ = writeln!(
+                out,
+                "  {}{} [{}] aliases: {}",
+                if h.holds.len() > 1 { "WRONG " } else { "" },
+                h.name,
+                h.keys.join(" + "),
+                h.aliases.join(" | ")
+            );
+        }
+        out
+    }
+
     /// The per-kind figures as a table (kind, listed, recalled, R, archive, clean, P).
     pub fn kind_table(&self) -> String {
         let mut out = format!(
