@@ -169,7 +169,6 @@ pub struct Entry<'a> {
 
 /// The index writer of one store (one at a time: a second process waits for it).
 pub struct Writer {
-    index: Index,
     writer: Option<IndexWriter>,
     fields: Fields,
     dir: PathBuf,
@@ -197,7 +196,6 @@ impl Writer {
         let (_, fields) = schema();
         let indexed = indexed_seq(&index)?;
         let mut w = Writer {
-            index,
             writer: Some(writer),
             fields,
             dir,
@@ -313,7 +311,6 @@ impl Drop for Writer {
         if let Some(w) = self.writer.take() {
             let _ = w.wait_merging_threads();
         }
-        let _ = &self.index;
     }
 }
 
@@ -501,7 +498,7 @@ impl SearchIndex {
         let f = self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for alts in &r.words {
-            let terms: Vec<(Occur, Box<dyn Query>)> = alts
+            let mut terms: Vec<(Occur, Box<dyn Query>)> = alts
                 .iter()
                 .filter(|s| !s.is_empty() && s.len() <= MAX_STEM_BYTES)
                 .map(|s| {
@@ -515,7 +512,6 @@ impl SearchIndex {
             if terms.is_empty() {
                 return Ok(Vec::new());
             }
-            let mut terms = terms;
             for compound in self.compounds_ending_in(alts)? {
                 let q: Box<dyn Query> = Box::new(TermQuery::new(
                     Term::from_field_text(f.stems, &compound),
