@@ -30,37 +30,81 @@ pub fn document_id(bytes: &[u8]) -> String {
 
 /// Maps between byte offsets and code-point offsets of one text.
 ///
-/// Built once per document: `char_to_byte[i]` is the byte offset of code point `i`, with one
-/// extra entry for the end of the text.
+/// Built once per document. A text of plain ASCII needs no table (byte = code point). Otherwise
+/// the byte offset of every 16th code point is kept, plus each code point's distance in bytes
+/// from that block start (at most 15 × 4 bytes, so one byte): 1.25 bytes per code point instead
+/// of 4, which is what keeps a 50 MB document inside its memory budget. Both look-ups stay O(1)
+/// and O(log n).
 #[derive(Debug, Clone, Default)]
 pub struct OffsetMap {
-    char_to_byte: Vec<u32>,
+    len_bytes: u32,
+    len_chars: u32,
+    /// Byte offset of code point `16 k`; empty for an ASCII text.
+    blocks: Vec<u32>,
+    /// Byte offset of each code point minus its block's; empty for an ASCII text.
+    deltas: Vec<u8>,
 }
+
+const BLOCK: usize = 16;
 
 impl OffsetMap {
     pub fn new(text: &str) -> Self {
-        let mut char_to_byte = Vec::with_capacity(text.len() + 1);
-        char_to_byte.extend(text.char_indices().map(|(b, _)| b as u32));
-        char_to_byte.push(text.len() as u32);
-        OffsetMap { char_to_byte }
+        let len_bytes = text.len() as u32;
+        if text.is_ascii() {
+            return OffsetMap {
+                len_bytes,
+                len_chars: len_bytes,
+                blocks: Vec::new(),
+                deltas: Vec::new(),
+            };
+        }
+        let mut blocks = Vec::with_capacity(text.len() / BLOCK + 1);
+        let mut deltas = Vec::with_capacity(text.len());
+        let mut block_start = 0;
+        for (i, (b, _)) in text.char_indices().enumerate() {
+            if i % BLOCK == 0 {
+                block_start = b;
+                blocks.push(b as u32);
+            }
+            deltas.push((b - block_start) as u8);
+        }
+        OffsetMap {
+            len_bytes,
+            len_chars: deltas.len() as u32,
+            blocks,
+            deltas,
+        }
     }
 
     /// Number of code points in the text.
     pub fn len_chars(&self) -> usize {
-        self.char_to_byte.len() - 1
+        self.len_chars as usize
     }
 
     /// Byte offset of code point `c` (clamped to the end of the text).
     pub fn byte(&self, c: usize) -> usize {
-        let c = c.min(self.len_chars());
-        self.char_to_byte[c] as usize
+        if c >= self.len_chars() {
+            return self.len_bytes as usize;
+        }
+        if self.deltas.is_empty() {
+            return c;
+        }
+        self.blocks[c / BLOCK] as usize + self.deltas[c] as usize
     }
 
     /// Code-point offset of byte `b`; a byte inside a multi-byte character maps to that character.
     pub fn char(&self, b: usize) -> usize {
-        match self.char_to_byte.binary_search(&(b as u32)) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
+        if b >= self.len_bytes as usize {
+            return self.len_chars();
         }
+        if self.deltas.is_empty() {
+            return b;
+        }
+        // The last block starting at or before `b`, then the last code point in it that does.
+        let block = self.blocks.partition_point(|&s| s as usize <= b) - 1;
+        let first = block * BLOCK;
+        let last = (first + BLOCK).min(self.len_chars());
+        let within = b - self.blocks[block] as usize;
+        first + self.deltas[first + 1..last].partition_point(|&d| d as usize <= within)
     }
 }

@@ -501,6 +501,30 @@ mod tests {
     }
 
     #[test]
+    fn offset_map_agrees_with_char_indices_across_blocks() {
+        for text in [
+            String::new(),
+            "plain ascii text that runs past one block of sixteen".to_string(),
+            "Größe €😀 ".repeat(9),
+            format!("{}ü", "a".repeat(40)),
+        ] {
+            let m = OffsetMap::new(&text);
+            let starts: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+            assert_eq!(m.len_chars(), starts.len());
+            for (c, &b) in starts.iter().enumerate() {
+                assert_eq!(m.byte(c), b);
+                assert_eq!(m.char(b), c);
+                for inner in b + 1..starts.get(c + 1).copied().unwrap_or(text.len()) {
+                    assert_eq!(m.char(inner), c, "byte {inner} inside code point {c}");
+                }
+            }
+            assert_eq!(m.byte(starts.len()), text.len());
+            assert_eq!(m.byte(starts.len() + 5), text.len());
+            assert_eq!(m.char(text.len() + 3), starts.len());
+        }
+    }
+
+    #[test]
     fn id_is_16_hex_digits() {
         let id = crate::document_id(b"abc");
         assert_eq!(id, "ba7816bf8f01cfea");

@@ -97,11 +97,11 @@ pub fn parse_number(raw: &str, lang: &str) -> Option<(f64, f64)> {
     Some((value, rounding))
 }
 
-fn any_phrase_in(norms: &[&str], range: std::ops::Range<usize>, phrases: &[Vec<String>]) -> bool {
+fn any_phrase_in(words: &[Word], range: std::ops::Range<usize>, phrases: &[Vec<String>]) -> bool {
     range.clone().any(|k| {
         phrases
             .iter()
-            .any(|p| k + p.len() <= range.end && starts_with(norms, k, p))
+            .any(|p| k + p.len() <= range.end && starts_with(words, k, p))
     })
 }
 
@@ -119,13 +119,11 @@ fn find_in_words(
     lang: &str,
     lex: &Lexicon,
 ) -> Vec<Statement> {
-    // Borrowed, not copied: a text of millions of words.
-    let norms: Vec<&str> = ws.iter().map(|w| w.norm.as_str()).collect();
     let mut out = Vec::new();
     for &(s0, s1) in sentences {
         let a = ws.partition_point(|w| w.start < s0);
         let b = ws.partition_point(|w| w.start < s1);
-        if a >= b || !any_phrase_in(&norms, a..b, &lex.distance_cues) {
+        if a >= b || !any_phrase_in(ws, a..b, &lex.distance_cues) {
             continue;
         }
         for k in a..b {
@@ -135,7 +133,7 @@ fn find_in_words(
             let Some((unit, km)) = lex
                 .units
                 .iter()
-                .find(|(u, _)| k + 1 + u.len() <= b && starts_with(&norms, k + 1, u))
+                .find(|(u, _)| k + 1 + u.len() <= b && starts_with(ws, k + 1, u))
             else {
                 continue;
             };
@@ -143,7 +141,7 @@ fn find_in_words(
             let mut start = ws[k].start;
             let mut hedge = Hedge::Exact;
             for (phrase, h) in &lex.hedges {
-                if k >= a + phrase.len() && starts_with(&norms, k - phrase.len(), phrase) {
+                if k >= a + phrase.len() && starts_with(ws, k - phrase.len(), phrase) {
                     hedge = *h;
                     start = ws[k - phrase.len()].start;
                     break;
@@ -156,8 +154,8 @@ fn find_in_words(
                 km_per_unit: *km,
                 rounding,
                 hedge,
-                great_circle: any_phrase_in(&norms, a..b, &lex.great_circle_cues),
-                pair_anaphora: any_phrase_in(&norms, a..b, &lex.pair_anaphora),
+                great_circle: any_phrase_in(ws, a..b, &lex.great_circle_cues),
+                pair_anaphora: any_phrase_in(ws, a..b, &lex.pair_anaphora),
                 sentence: (s0, s1),
             });
         }

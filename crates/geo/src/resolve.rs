@@ -12,6 +12,7 @@ use crate::lexicon::{lexicon, norm_word, regions, starts_with};
 use crate::normalize::normalize;
 use dossier_core::{Document, Geo};
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// Minimum score to accept a place (a town of 10,000 named by its own name, with no context).
 const MIN_SCORE: f32 = 5.0;
@@ -26,17 +27,33 @@ const NEARBY_KM: f64 = 300.0;
 const HOME_BONUS: f32 = 0.5;
 
 /// A word of the text: byte range and normalised form.
+///
+/// The form is shared between the occurrences of one word: a text of millions of words holds
+/// one string per distinct word, not one per occurrence.
 #[derive(Debug, Clone)]
 pub(crate) struct Word {
     pub start: usize,
     pub end: usize,
-    pub norm: String,
+    pub norm: Rc<str>,
+}
+
+impl AsRef<str> for Word {
+    fn as_ref(&self) -> &str {
+        &self.norm
+    }
 }
 
 /// Splits text into words (letters and digits with inner `-`, `.`, `'`, and digit-group
 /// separators) and single punctuation tokens `,` `(` `)`.
 pub(crate) fn words(text: &str) -> Vec<Word> {
     let mut out = Vec::new();
+    let mut forms: HashMap<&str, Rc<str>> = HashMap::new();
+    let mut form_of = |raw| -> Rc<str> {
+        forms
+            .entry(raw)
+            .or_insert_with(|| Rc::from(norm_word(raw)))
+            .clone()
+    };
     let bytes = text.as_bytes();
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -66,13 +83,13 @@ pub(crate) fn words(text: &str) -> Vec<Word> {
             out.push(Word {
                 start: i,
                 end,
-                norm: norm_word(raw),
+                norm: form_of(raw),
             });
         } else if matches!(c, ',' | '(' | ')') {
             out.push(Word {
                 start: i,
                 end: i + 1,
-                norm: c.to_string(),
+                norm: form_of(&text[i..i + 1]),
             });
         }
     }
@@ -419,8 +436,6 @@ fn containment(
             .and_then(|p| p.country_code().map(str::to_string))
     };
     let word_at = |byte: usize| text_words.binary_search_by_key(&byte, |w| w.start).ok();
-    // Borrowed, not copied: a text of millions of words.
-    let norms: Vec<&str> = text_words.iter().map(|w| w.norm.as_str()).collect();
     for (i, e) in doc.entities.iter().enumerate() {
         if e.kind != "LOC" {
             continue;
@@ -433,11 +448,11 @@ fn containment(
             // After: "<X> <cue> [article] <Y>".
             let after = text_words.partition_point(|w| w.start < range.end);
             for cue in &lex.containment_after {
-                if !starts_with(&norms, after, cue) {
+                if !starts_with(text_words, after, cue) {
                     continue;
                 }
                 let mut k = after + cue.len();
-                if k < norms.len() && lex.articles.iter().any(|a| a == norms[k]) {
+                if k < text_words.len() && lex.articles.iter().any(|a| **a == *text_words[k].norm) {
                     k += 1;
                 }
                 let Some(w) = text_words.get(k) else { break };
@@ -562,7 +577,7 @@ mod tests {
     fn tokenizer_keeps_numbers_and_hyphens() {
         let w: Vec<String> = words("Rund 1.200 km, US-amerikanische (Basis)")
             .into_iter()
-            .map(|w| w.norm)
+            .map(|w| w.norm.to_string())
             .collect();
         assert_eq!(
             w,

@@ -20,7 +20,6 @@ use crate::eval::for_each_chunk;
 use crate::lexicon::{Lexicon, GAZ_CITY, GAZ_COUNTRY, GAZ_SURNAME};
 use crate::{label_of, Label};
 use dossier_core::{Document, Entity, Mention, Span};
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 /// Role nouns: whole words and compound heads.
@@ -215,19 +214,18 @@ pub fn repair_labels(texts: &[&str], labels: &mut [Label], lex: &Lexicon, rules:
 struct Found {
     first: usize,
     last: usize,
-    /// The type (`PER`, `ORG`, ...): borrowed, not a string per name found.
-    base: Cow<'static, str>,
+    /// The type (`PER`, `ORG`, `LOC` or `MISC`): not a string per name found.
+    base: &'static str,
     variant: &'static str,
 }
 
-/// The type `t` of a label, borrowed where it is one of the four.
-fn base_type(t: &str) -> Cow<'static, str> {
+/// The type `t` of a label: one of the four (labels are all known ones, see `label_of`).
+fn base_type(t: &str) -> &'static str {
     match t {
-        "PER" => Cow::Borrowed("PER"),
-        "ORG" => Cow::Borrowed("ORG"),
-        "LOC" => Cow::Borrowed("LOC"),
-        "MISC" => Cow::Borrowed("MISC"),
-        _ => Cow::Owned(t.to_string()),
+        "PER" => "PER",
+        "ORG" => "ORG",
+        "LOC" => "LOC",
+        _ => "MISC",
     }
 }
 
@@ -365,7 +363,12 @@ pub fn build<L: AsRef<str>>(
             variant,
         });
     });
-    let doc_words: HashSet<&str> = texts[..n].iter().copied().collect();
+    // Inserted one by one: `collect` would reserve a slot per token (285 MB for 8 M tokens)
+    // where the set holds only the distinct words.
+    let mut doc_words: HashSet<&str> = HashSet::new();
+    for w in &texts[..n] {
+        doc_words.insert(w);
+    }
     // A word the tagger marked as part of a person name at least twice is that person
     // wherever else it stands untagged ("… und Putin einander …").
     let mut person_words: HashMap<&str, usize> = HashMap::new();
@@ -394,7 +397,7 @@ pub fn build<L: AsRef<str>>(
             found.push(Found {
                 first: i,
                 last: i + 1,
-                base: Cow::Borrowed("PER"),
+                base: "PER",
                 variant: "",
             });
         }
@@ -415,19 +418,19 @@ pub fn build<L: AsRef<str>>(
         }
     }
     // One type per surface name: a name tagged LOC twice and ORG once is a LOC throughout.
-    let mut votes: HashMap<String, HashMap<String, usize>> = HashMap::new();
+    let mut votes: HashMap<String, HashMap<&'static str, usize>> = HashMap::new();
     for f in found.iter().filter(|f| f.variant.is_empty()) {
         let text = texts[f.first..f.last].join(" ");
         *votes
             .entry(text)
             .or_default()
-            .entry(f.base.to_string())
+            .entry(f.base)
             .or_default() += 1;
     }
     for f in found.iter_mut().filter(|f| f.variant.is_empty()) {
         let text = texts[f.first..f.last].join(" ");
         if let Some(v) = votes.get(&text) {
-            let mine = v.get(f.base.as_ref()).copied().unwrap_or(0);
+            let mine = v.get(f.base).copied().unwrap_or(0);
             if let Some((best, &count)) = v.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))) {
                 if count > mine {
                     f.base = base_type(best);
@@ -653,12 +656,14 @@ pub fn build<L: AsRef<str>>(
     }
 
     // Pass 3: titles.
-    let mut chunk_at: Vec<Option<usize>> = vec![None; n];
+    // The found chunk covering each token: `u32` halves this per-token table.
+    let mut chunk_slots: Vec<Option<u32>> = vec![None; n];
     for (ci, f) in found.iter().enumerate() {
-        for slot in chunk_at.iter_mut().take(f.last).skip(f.first) {
-            *slot = Some(ci);
+        for slot in chunk_slots.iter_mut().take(f.last).skip(f.first) {
+            *slot = Some(ci as u32);
         }
     }
+    let chunk_at = |t: usize| chunk_slots[t].map(|c| c as usize);
     // Extends a title leftwards from token `r` (exclusive start) over adjectives, derived
     // adjectives and a genitive place/organisation; returns (start token, country entity).
     let extend_left = |r: usize| -> (usize, Option<usize>) {
@@ -667,7 +672,7 @@ pub fn build<L: AsRef<str>>(
         // Bounded: a title's modifiers are a few words, and the scan must stay linear.
         while s > 0 && r - s < 8 {
             let w = texts[s - 1];
-            if let Some(ci) = chunk_at[s - 1] {
+            if let Some(ci) = chunk_at(s - 1) {
                 let f = &found[ci];
                 let genitive = f.variant.is_empty()
                     && (f.base == "LOC" || f.base == "ORG")
@@ -709,7 +714,7 @@ pub fn build<L: AsRef<str>>(
         }
         // A: role directly before the name.
         let r = f.first - 1;
-        if chunk_at[r].is_none() {
+        if chunk_at(r).is_none() {
             if let Some(role) = roles.role_of(texts[r]) {
                 let (s, country) = extend_left(r);
                 title_mentions.push((e, span_of(s, r + 1)));
@@ -728,13 +733,13 @@ pub fn build<L: AsRef<str>>(
                 if sentence_end(w) || w == "," {
                     break;
                 }
-                if chunk_at[k].is_none() {
+                if chunk_at(k).is_none() {
                     if let Some(role) = roles.role_of(w) {
                         let (s, country) = extend_left(k);
                         // The country may also sit in the genitive complement.
                         let country = country.or_else(|| {
                             (k + 1..r).find_map(|j| {
-                                chunk_at[j].and_then(|c| {
+                                chunk_at(j).and_then(|c| {
                                     let cf = &found[c];
                                     (cf.base == "LOC" || cf.variant == "deriv")
                                         .then_some(chunk_entity[c])
@@ -753,14 +758,14 @@ pub fn build<L: AsRef<str>>(
     }
     // C: roles that stand for a person named elsewhere, qualified by a country.
     for r in 0..n {
-        if used_roles.contains(&r) || chunk_at[r].is_some() {
+        if used_roles.contains(&r) || chunk_at(r).is_some() {
             continue;
         }
         let Some(role) = roles.role_of(texts[r]) else {
             continue;
         };
         // Not when a person name follows (handled above) or the word is plural-looking.
-        if r + 1 < n && chunk_at[r + 1].is_some_and(|c| found[c].base == "PER") {
+        if r + 1 < n && chunk_at(r + 1).is_some_and(|c| found[c].base == "PER") {
             continue;
         }
         let (s, country) = extend_left(r);
@@ -993,10 +998,7 @@ mod grouping_tests {
             "und",
             "EU-Kommission",
         ];
-        let mut labels: Vec<Label> = ["O", "O", "O", "O", "O", "B-ORGpart"]
-            .iter()
-            .map(|s| Label::Borrowed(s))
-            .collect();
+        let mut labels: Vec<Label> = vec!["O", "O", "O", "O", "O", "B-ORGpart"];
         let rules = Rules::parse("", "kommission\n", "des\n", "");
         // Without a lexicon nothing is known to be an adjective: only the compound changes.
         repair_labels(&texts, &mut labels, &Lexicon::default(), &rules);

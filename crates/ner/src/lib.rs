@@ -39,7 +39,6 @@ pub mod train;
 use dossier_core::{Document, Entity};
 use lexicon::Lexicon;
 use model::Model;
-use std::borrow::Cow;
 use std::sync::OnceLock;
 
 static MODEL_DE: &[u8] = include_bytes!("../data/model-de.bin.gz");
@@ -160,7 +159,7 @@ pub fn entities(doc: &Document) -> Vec<Entity> {
         while j < texts.len() && doc.tokens[j][1] <= end_char && j - i < 400 {
             j += 1;
         }
-        labels.extend(tagger.tag(&texts[i..j]).into_iter().map(Cow::Borrowed));
+        labels.extend(tagger.tag(&texts[i..j]));
         sentence_start[i] = true;
         i = j;
     }
@@ -188,7 +187,7 @@ pub fn entities(doc: &Document) -> Vec<Entity> {
 
 /// A BIO label of one token. The tagger's labels and the ones the rules set are borrowed
 /// strings: a document of millions of tokens holds no string per token.
-pub(crate) type Label = Cow<'static, str>;
+pub(crate) type Label = &'static str;
 
 /// Every label the models and rules use (GermEval's outer set and `O`).
 const KNOWN_LABELS: [&str; 25] = [
@@ -222,8 +221,9 @@ const KNOWN_LABELS: [&str; 25] = [
 /// The label `l`, borrowed where it is a known one.
 pub(crate) fn label_of(l: String) -> Label {
     match KNOWN_LABELS.iter().find(|k| **k == l) {
-        Some(k) => Cow::Borrowed(k),
-        None => Cow::Owned(l),
+        Some(k) => k,
+        // Every model and rule label is a known one; anything else is no name.
+        None => "O",
     }
 }
 
@@ -315,7 +315,7 @@ fn split_titles(texts: &[&str], labels: &mut [Label], lex: &Lexicon, rules: &gro
         if r + 1 == end {
             // Only a title: not a name. A leading place keeps its own label.
             for label in &mut labels[i..end] {
-                *label = Cow::Borrowed("O");
+                *label = "O";
             }
             let place_end = (i..first_title)
                 .take_while(|&k| is_place(texts[k]))
@@ -338,7 +338,7 @@ fn split_titles(texts: &[&str], labels: &mut [Label], lex: &Lexicon, rules: &gro
             continue;
         }
         for label in &mut labels[i..=r] {
-            *label = Cow::Borrowed("O");
+            *label = "O";
         }
         set_span(labels, r + 1, end, "PER");
     }
@@ -367,7 +367,7 @@ fn repair_caps_and_orgs(
         if end > i + 2 && caps_place(texts[i]) && matches!(texts[i + 1], ":" | "-" | "–" | "—")
         {
             set_span(labels, i, i + 1, "LOC");
-            labels[i + 1] = Cow::Borrowed("O");
+            labels[i + 1] = "O";
             set_span(labels, i + 2, end, &ty);
         }
     }
@@ -398,7 +398,7 @@ fn repair_caps_and_orgs(
         // "SVP-Kandidat": a part compound whose first part is a listed organisation.
         if let Some(ty) = labels[i].strip_prefix("B-").filter(|t| t.ends_with("part")) {
             if ty != "ORGpart" && w.split_once('-').is_some_and(|(head, _)| listed_org(head)) {
-                labels[i] = Cow::Borrowed("B-ORGpart");
+                labels[i] = "B-ORGpart";
             }
             continue;
         }
@@ -410,7 +410,7 @@ fn repair_caps_and_orgs(
         let single =
             labels[i].starts_with("B-") && labels.get(i + 1).is_none_or(|l| !l.starts_with("I-"));
         if labels[i] == "O" || single {
-            labels[i] = Cow::Borrowed("B-ORG");
+            labels[i] = "B-ORG";
         }
     }
 }
@@ -447,7 +447,7 @@ fn label_datelines(doc: &Document, texts: &[&str], labels: &mut [Label]) {
             if t[0] >= d.span[1] {
                 break;
             }
-            labels[k] = Cow::Borrowed(if t[0] >= d.place.span[0] && t[1] <= d.place.span[1] {
+            labels[k] = if t[0] >= d.place.span[0] && t[1] <= d.place.span[1] {
                 let l = if in_place { "I-LOC" } else { "B-LOC" };
                 in_place = true;
                 l
@@ -455,7 +455,7 @@ fn label_datelines(doc: &Document, texts: &[&str], labels: &mut [Label]) {
                 "B-ORG"
             } else {
                 "O"
-            });
+            };
         }
     }
     if doc.meta.agencies.is_empty() {
@@ -506,13 +506,13 @@ fn label_datelines(doc: &Document, texts: &[&str], labels: &mut [Label]) {
             continue;
         }
         for (x, label) in labels[i..j].iter_mut().enumerate() {
-            *label = Cow::Borrowed(if x == 0 { "B-LOC" } else { "I-LOC" });
+            *label = if x == 0 { "B-LOC" } else { "I-LOC" };
         }
         for label in &mut labels[j..=m] {
-            *label = Cow::Borrowed("O");
+            *label = "O";
         }
         for a in agencies {
-            labels[a] = Cow::Borrowed("B-ORG");
+            labels[a] = "B-ORG";
         }
     }
 }
@@ -580,7 +580,7 @@ fn trim_lowercase_spans(
                 }
             }
             for label in &mut labels[i..end] {
-                *label = Cow::Borrowed("O");
+                *label = "O";
             }
             let demonym = |k: usize| lex.get(texts[k]).gaz & lexicon::GAZ_DEMONYM != 0;
             if kept == Some((i, i + 1)) && sentence_start.get(i) == Some(&true) && !demonym(i) {
@@ -596,13 +596,13 @@ fn trim_lowercase_spans(
         if let Some((a, b)) = kept {
             let opens = sentence_start.get(a) == Some(&true);
             if b == a + 1 && opens && lower_words.contains(texts[a].to_lowercase().as_str()) {
-                labels[a] = Cow::Borrowed("O");
+                labels[a] = "O";
                 i = end;
                 continue;
             }
             let demonym = lex.get(texts[a]).gaz & lexicon::GAZ_DEMONYM != 0;
             if b == a + 1 && demonym && !ty.ends_with("deriv") {
-                labels[a] = Cow::Borrowed("B-LOCderiv");
+                labels[a] = "B-LOCderiv";
             }
         }
         i = end;
@@ -614,7 +614,7 @@ mod tests {
     use super::*;
 
     fn labels(l: &[&'static str]) -> Vec<Label> {
-        l.iter().map(|s| Cow::Borrowed(*s)).collect()
+        l.to_vec()
     }
 
     #[test]
