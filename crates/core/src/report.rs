@@ -501,6 +501,18 @@ mod tests {
     }
 
     #[test]
+    fn offset_map_costs_a_byte_and_a_quarter_per_code_point() {
+        assert_eq!(OffsetMap::new(&"ascii only ".repeat(1000)).heap_bytes(), 0);
+        let text = "Größe ".repeat(1000);
+        let chars = text.chars().count();
+        let bytes = OffsetMap::new(&text).heap_bytes();
+        assert!(
+            bytes <= chars + chars / 4 + 64,
+            "{bytes} bytes for {chars} code points"
+        );
+    }
+
+    #[test]
     fn offset_map_agrees_with_char_indices_across_blocks() {
         for text in [
             String::new(),

@@ -574,6 +574,14 @@ mod tests {
     }
 
     #[test]
+    fn repeated_words_share_one_form() {
+        let ws = words("Wien und Wien und Wien");
+        assert_eq!(ws.len(), 5);
+        assert!(Rc::ptr_eq(&ws[0].norm, &ws[2].norm) && Rc::ptr_eq(&ws[0].norm, &ws[4].norm));
+        assert!(!Rc::ptr_eq(&ws[0].norm, &ws[1].norm));
+    }
+
+    #[test]
     fn tokenizer_keeps_numbers_and_hyphens() {
         let w: Vec<String> = words("Rund 1.200 km, US-amerikanische (Basis)")
             .into_iter()
