@@ -421,11 +421,7 @@ pub fn build<L: AsRef<str>>(
     let mut votes: HashMap<String, HashMap<&'static str, usize>> = HashMap::new();
     for f in found.iter().filter(|f| f.variant.is_empty()) {
         let text = texts[f.first..f.last].join(" ");
-        *votes
-            .entry(text)
-            .or_default()
-            .entry(f.base)
-            .or_default() += 1;
+        *votes.entry(text).or_default().entry(f.base).or_default() += 1;
     }
     for f in found.iter_mut().filter(|f| f.variant.is_empty()) {
         let text = texts[f.first..f.last].join(" ");
