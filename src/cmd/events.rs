@@ -131,6 +131,9 @@ pub struct TrainArgs {
     /// Learning rate of the logistic regression.
     #[arg(long, default_value_t = 0.5)]
     pub rate: f32,
+    /// Models in the ensemble (each with its own feature hashing).
+    #[arg(long, default_value_t = 1)]
+    pub members: usize,
     /// Weight of a synthetic story's update (0: leave them out).
     #[arg(long, default_value_t = 0.0)]
     pub synthetic_weight: f32,
@@ -146,6 +149,7 @@ pub fn run_train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         logistic: !args.perceptron,
         l2: args.l2,
         rate: args.rate,
+        members: args.members,
         ..Default::default()
     };
     if args.cv {

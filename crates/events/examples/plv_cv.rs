@@ -1,5 +1,5 @@
 //! 5-fold cross-validation of the PLV classifier on PLV_train (folds by sentence), for choosing
-//! features and settings: `cargo run --release -p dossier-events --example plv_cv [EPOCHS [SYNTHETIC_WEIGHT [LOGISTIC L2 RATE]]]`.
+//! features and settings: `cargo run --release -p dossier-events --example plv_cv [EPOCHS [SYNTHETIC_WEIGHT [LOGISTIC L2 RATE [MEMBERS]]]]`.
 //! PLV_test is never read.
 
 fn main() {
@@ -23,7 +23,8 @@ fn main() {
         synthetic_weight,
         logistic: arg(3, 0.0) > 0.0,
         l2: arg(4, 1e-4),
-        rate: arg(5, 0.2),
+        rate: arg(5, 0.5),
+        members: arg(6, 1.0) as usize,
         ..Default::default()
     };
     match dossier_events::learned::cross_validate(data, settings) {

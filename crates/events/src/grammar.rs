@@ -47,6 +47,12 @@ pub struct Grammar {
     pub predicative: &'static [&'static str],
     /// Pronouns that stand as their own mention ("als sie ihr Dorf angriffen").
     pub plain_pronouns: &'static [&'static str],
+    /// The beneficiary of aid ("Schuldenerlass für X").
+    pub beneficiary_preps: &'static [&'static str],
+    /// The outcome a sentence puts someone into ("zu lebenslanger Haft verurteilt").
+    pub result_preps: &'static [&'static str],
+    /// Words with an adjective ending that are none ("immer", "wieder").
+    pub not_adjectives: &'static [&'static str],
 }
 
 pub const DE: Grammar = Grammar {
@@ -292,6 +298,12 @@ pub const DE: Grammar = Grammar {
     aim_preps: &["auf"],
     predicative: &["als"],
     plain_pronouns: &["sie", "diese", "wir"],
+    beneficiary_preps: &["für"],
+    result_preps: &["zu", "zur", "zum", "in"],
+    not_adjectives: &[
+        "wieder", "weiter", "später", "sicher", "bisher", "leider", "früher", "nachher", "vorher",
+        "daher", "immer", "außer", "hinter", "entweder",
+    ],
 };
 
 pub const EN: Grammar = Grammar {
@@ -379,4 +391,7 @@ pub const EN: Grammar = Grammar {
     aim_preps: &["at"],
     predicative: &["as"],
     plain_pronouns: &["they", "she", "we"],
+    beneficiary_preps: &["for"],
+    result_preps: &["to", "in"],
+    not_adjectives: &[],
 };

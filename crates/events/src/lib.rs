@@ -109,7 +109,7 @@ pub fn set_english_retyping(on: bool) {
 /// with the two marked (it beats the trigger list on PLV_train in cross-validation: `dossier
 /// train events --cv`). PLV's YIELD is CONCEDE unless the trigger said RETREAT.
 fn retype_english(doc: &Document, events: &mut [Event]) {
-    let Some(model) = learned::Model::get() else {
+    let Some(model) = learned::Classifier::get() else {
         return;
     };
     for e in events.iter_mut() {
@@ -665,7 +665,11 @@ impl<'a> View<'a> {
                 || (w.bytes().all(|b| b.is_ascii_digit() || b == b'.') && !w.is_empty())
                 || (!p.cap
                     && p.lower.chars().all(char::is_alphabetic)
-                    && (w.ends_with('e') || w.ends_with("en")))
+                    && (w.ends_with('e')
+                        || w.ends_with("en")
+                        || (w.ends_with("er")
+                            && w.chars().count() > 5
+                            && !self.g.not_adjectives.contains(&w))))
             {
                 // An article or an adjective: look further left.
             } else {
@@ -1017,6 +1021,20 @@ impl<'a> View<'a> {
                     actors.push(s);
                 }
                 let transfer = matches!(tr.kind.as_str(), "AID" | "COOPERATE");
+                // A verb at the end of its clause (German participle, infinitive, subordinate
+                // clause) has its objects before it: what follows belongs to the next clause
+                // ("…, als sie ihr Dorf angegriffen haben und Nafisatu …").
+                let verb_final = self.lex.lang == "de" && {
+                    let mut j = i + 1;
+                    while j < c1 && self.g.perfect_aux.contains(&self.toks[j].lower.as_ref())
+                        || j < c1 && self.g.passive_aux.contains(&self.toks[j].lower.as_ref())
+                    {
+                        j += 1;
+                    }
+                    j >= c1
+                        || self.g.coord.contains(&self.toks[j].lower.as_ref())
+                        || self.toks[j].lower == "."
+                };
                 let other = relative_object
                     .or(if tr.mit { partner } else { None })
                     .or(if tr.dest { dest } else { None })
@@ -1027,6 +1045,7 @@ impl<'a> View<'a> {
                         objects
                             .iter()
                             .filter(|c| in_clause(c) && Some(c.start) != subject.map(|s| s.start))
+                            .filter(|c| !verb_final || c.end <= i)
                             .filter(|c| c.kind != "NP")
                             .find(|c| c.kind != "LOC" || c.prep.is_none())
                             .copied()
@@ -1086,6 +1105,24 @@ impl<'a> View<'a> {
                 targets.extend(partner);
             } else if tr.dest {
                 targets.extend(dest.filter(|d| d.start > i));
+            } else if tr.kind == "AID" {
+                // "ein Schuldenerlass für 19 Länder": the beneficiary.
+                targets.extend(cands.iter().find(|c| {
+                    c.start > i
+                        && in_clause(c)
+                        && c.prep
+                            .as_deref()
+                            .is_some_and(|p| self.g.beneficiary_preps.contains(&p))
+                }));
+            } else if patient_possessor
+                && self
+                    .role_of(i)
+                    .0
+                    .is_some_and(|p| self.g.result_preps.contains(&p.as_str()))
+                && (c0..c1).any(|j| self.g.passive_aux.contains(&self.toks[j].lower.as_ref()))
+            {
+                // "X wurde … zu lebenslanger Haft verurteilt": the passive subject.
+                targets.extend(subject.filter(|s| in_clause(s)));
             }
         }
         // Coordination: "Schoigu und Kim", "Russland und Nordkorea".
