@@ -8,7 +8,8 @@
 //! Compiled format, one record a line (tab-separated, upper-case words as in the source):
 //! `S name words…` (a synonym set; a multi-word member joined by `_`), `B block root cameo`
 //! (a verb block: its name, the PLOVER root and 2-digit CAMEO code of its default, `-` for
-//! none), `V form block`, `P block root cameo pre post` (a pattern: the words before and after
+//! none), `V form block [root cameo]` (a form, with its verb's own code where it has one),
+//! `P block root cameo pre post` (a pattern: the words before and after
 //! the verb, space-separated, `-` for none; `&NAME` a synonym set).
 
 use std::collections::{BTreeMap, HashMap};
@@ -174,7 +175,12 @@ pub fn compile(dictionary: &str, mapping: &str) -> String {
             ));
             continue;
         }
-        // A verb line: WORD or WORD {FORMS …}.
+        // A verb line: WORD or WORD {FORMS …}, maybe with its own code: ASK [020].
+        let (line, own) = match line.split_once('[') {
+            Some((l, c)) => (l.trim(), Some(c.split(']').next().unwrap_or(""))),
+            None => (line, None),
+        };
+        let own = own.map(root_and_code).filter(|(r, c)| r != "-" || c != "-");
         let (word, irregular) = match line.split_once('{') {
             Some((w, f)) => (w.trim(), Some(f.split('}').next().unwrap_or(""))),
             None => (line, None),
@@ -193,7 +199,10 @@ pub fn compile(dictionary: &str, mapping: &str) -> String {
         forms.sort();
         forms.dedup();
         for f in forms {
-            out.push_str(&format!("V\t{f}\t{b}\n"));
+            match &own {
+                Some((root, cam)) => out.push_str(&format!("V\t{f}\t{b}\t{root}\t{cam}\n")),
+                None => out.push_str(&format!("V\t{f}\t{b}\n")),
+            }
         }
     }
     out
@@ -215,7 +224,8 @@ struct Block {
 
 /// The compiled dictionary, lower-cased.
 pub struct Dict {
-    forms: HashMap<String, usize>,
+    /// Form → its block and, where the verb has its own code, that code's root and CAMEO code.
+    forms: HashMap<String, (usize, Option<(String, String)>)>,
     blocks: Vec<Block>,
     syn: HashMap<String, Vec<String>>,
 }
@@ -268,7 +278,14 @@ impl Dict {
                 }
                 ["V", form, block] => {
                     if let Some(&b) = index.get(*block) {
-                        d.forms.entry(form.to_lowercase()).or_insert(b);
+                        d.forms.entry(form.to_lowercase()).or_insert((b, None));
+                    }
+                }
+                ["V", form, block, root, cameo] => {
+                    if let Some(&b) = index.get(*block) {
+                        d.forms
+                            .entry(form.to_lowercase())
+                            .or_insert((b, Some((root.to_string(), cameo.to_string()))));
                     }
                 }
                 ["P", block, root, cameo, pre, post] => {
@@ -302,8 +319,8 @@ impl Dict {
     /// block CAMEO code, best pattern's root and code). Patterns match in order within 8 words
     /// after (4 before) the verb; the one with most words wins, the first on ties.
     pub fn verb_at(&self, words: &[String], v: usize) -> Option<VerbHit<'_>> {
-        let &b = self.forms.get(words.get(v)?.as_str())?;
-        let block = &self.blocks[b];
+        let (b, own) = self.forms.get(words.get(v)?.as_str())?;
+        let block = &self.blocks[*b];
         let mut best: Option<(usize, &Pattern)> = None;
         for p in &block.patterns {
             let mut at = v + 1;
@@ -336,10 +353,14 @@ impl Dict {
                 best = Some((n, p));
             }
         }
+        let (root, cameo) = match own {
+            Some((r, c)) => (r.as_str(), c.as_str()),
+            None => (block.root.as_str(), block.cameo.as_str()),
+        };
         Some(VerbHit {
             block: &block.name,
-            root: &block.root,
-            cameo: &block.cameo,
+            root,
+            cameo,
             pattern: best.map(|(_, p)| (p.root.as_str(), p.cameo.as_str())),
         })
     }

@@ -1026,9 +1026,10 @@ impl<'a> View<'a> {
                 // ("…, als sie ihr Dorf angegriffen haben und Nafisatu …").
                 let verb_final = self.lex.lang == "de" && {
                     let mut j = i + 1;
-                    while j < c1 && self.g.perfect_aux.contains(&self.toks[j].lower.as_ref())
-                        || j < c1 && self.g.passive_aux.contains(&self.toks[j].lower.as_ref())
-                    {
+                    while j < c1 && {
+                        let w = self.toks[j].lower.as_ref();
+                        self.g.perfect_aux.contains(&w) || self.g.passive_aux.contains(&w)
+                    } {
                         j += 1;
                     }
                     j >= c1
