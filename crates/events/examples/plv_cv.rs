@@ -22,7 +22,6 @@ fn main() {
         rate: arg(5, 0.5),
         members: arg(6, 1.0) as usize,
         seed: arg(7, 7.0) as u64,
-        ..Default::default()
     };
     let (rows, pred) = match cv_predictions(data, settings) {
         Ok(x) => x,
