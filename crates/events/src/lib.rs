@@ -971,15 +971,18 @@ impl<'a> View<'a> {
             Some((ante, false)) => Some(ante),
             _ => None,
         };
+        // The recipient after the trigger first ("Appell an X"), else the one before it ("an X
+        // übergeben").
         let recipient = cands
             .iter()
-            .find(|c| {
+            .filter(|c| {
                 c.prep
                     .as_deref()
                     .is_some_and(|p| self.g.recipient_preps.contains(&p))
                     && (in_clause(c) || c.start > i)
                     && c.kind != "LOC"
             })
+            .min_by_key(|c| (c.start < i, c.start.abs_diff(i)))
             .copied()
             .filter(|_| matches!(tr.kind.as_str(), "AID" | "COOPERATE" | "REQUEST"));
         let aim = cands
@@ -1036,8 +1039,11 @@ impl<'a> View<'a> {
                         || self.g.coord.contains(&self.toks[j].lower.as_ref())
                         || self.toks[j].lower == "."
                 };
+                // "etwas von X fordern": whom the demand is made of.
+                let demanded_of = agent.filter(|_| tr.kind == "REQUEST");
                 let other = relative_object
                     .or(if tr.mit { partner } else { None })
+                    .or(demanded_of)
                     .or(if tr.dest { dest } else { None })
                     .or(against)
                     .or(aim)
@@ -1072,8 +1078,13 @@ impl<'a> View<'a> {
                 || (i > c0 + 1
                     && self.g.possessive.contains(&self.toks[i - 2].lower.as_ref())
                     && !self.toks[i - 1].cap);
+            // "wandte sich der König mit dem Appell an …": the subject's, too.
+            let with_noun = self
+                .role_of(i)
+                .0
+                .is_some_and(|p| self.g.partner_preps.contains(&p.as_str()));
             let possessor = subject
-                .filter(|_| possessed)
+                .filter(|_| possessed || with_noun)
                 .filter(|s| s.start < i || in_clause(s));
             let patient_possessor = matches!(tr.kind.as_str(), "COERCE" | "SANCTION");
             if let Some(b) = between {
