@@ -767,7 +767,7 @@ pub fn eval_plv(dir: &Path) -> Result<String, String> {
     let (acc, f1) = scores(&gold, &pred);
     let (bacc, bf1) = scores(&gold, &base);
     let mut out = format!(
-        "PLV test (evaluation only), {} rows: root accuracy {acc:.3}, macro F1 {f1:.3} (ours, CAMEO-feature logistic-regression ensemble); \
+        "PLV test (evaluation only), {} rows: root accuracy {acc:.3}, macro F1 {f1:.3} (ours: logistic regression, CAMEO verb-dictionary features); \
          zero-shot NLI coder (root_L2 in the file): {bacc:.3} / {bf1:.3}\n",
         rows.len()
     );
