@@ -124,16 +124,25 @@ fn retype_english(doc: &Document, events: &mut [Event]) {
         if a[0] < t[1] && t[0] < a[1] {
             continue;
         }
-        let Some(sent) = doc
-            .sentences
-            .iter()
-            .find(|s| s[0] <= trig.span[0] && trig.span[1] <= s[1])
-        else {
+        // The sentence of the trigger (the layer is sorted by start).
+        let k = doc.sentences.partition_point(|s| s[0] <= trig.span[0]);
+        let Some(&sent) = k.checked_sub(1).and_then(|k| doc.sentences.get(k)) else {
             continue;
         };
+        if trig.span[1] > sent[1] {
+            continue;
+        }
         if a[0] < sent[0] || a[1] > sent[1] || t[0] < sent[0] || t[1] > sent[1] {
             continue;
         }
+        // The sentence around the pair, at most 400 characters beyond it on either side
+        // (bounded work on a sentence without end).
+        let lo = a[0].min(t[0]).min(trig.span[0]);
+        let hi = a[1].max(t[1]).max(trig.span[1]);
+        let sent = [
+            sent[0].max(lo.saturating_sub(400)),
+            sent[1].min(hi.saturating_add(400)),
+        ];
         let mut marks = [(a[0], "<s>"), (a[1], "</s>"), (t[0], "<t>"), (t[1], "</t>")];
         // At one position a closing mark comes first.
         marks.sort_by_key(|m| (m.0, !m.1.starts_with("</")));
