@@ -68,6 +68,73 @@ fn german_events_actors_modes() {
 }
 
 #[test]
+fn german_participants_titles_relatives_passives() {
+    let doc = analyze(
+        "Streit in Lyon\n\n         Der französische Innenminister Gérald Darmanin lehnte den Vorschlag ab.          Das Lager wurde von über hundert bewaffneten Polizisten gestürmt, die auf Flüchtlinge          schossen. Die Gewerkschaft verurteilte die Festnahme mehrerer Streikender, die am Montag          den Hafen blockiert hatten. Karl Brenner wurde vor dem Landgericht Lyon zu lebenslanger          Haft verurteilt.",
+    );
+    doc.validate_spans().expect("valid spans");
+    // Title and name are one actor, not actor and target.
+    let reject = find(&doc, "REJECT", "lehnte");
+    assert!(
+        reject
+            .actor_mentions
+            .iter()
+            .any(|m| m.text.contains("Darmanin")),
+        "{reject:#?}"
+    );
+    assert!(reject
+        .target_mentions
+        .iter()
+        .all(|m| !m.text.contains("Darmanin")));
+    // The agent of a passive behind a quantifier; the antecedent of a relative clause.
+    let storm = find(&doc, "ASSAULT", "gestürmt");
+    assert!(
+        storm
+            .actor_mentions
+            .iter()
+            .any(|m| m.text.contains("Polizisten")),
+        "{storm:#?}"
+    );
+    let shots = find(&doc, "ASSAULT", "schossen");
+    assert!(
+        shots
+            .actor_mentions
+            .iter()
+            .any(|m| m.text.contains("Polizisten")),
+        "{shots:#?}"
+    );
+    assert!(
+        shots
+            .target_mentions
+            .iter()
+            .any(|m| m.text.contains("Flüchtlinge")),
+        "{shots:#?}"
+    );
+    // "zu lebenslanger Haft verurteilt": the sentenced person is the target of the prison term.
+    let prison = find(&doc, "COERCE", "Haft");
+    assert!(
+        prison
+            .target_mentions
+            .iter()
+            .any(|m| m.text.contains("Brenner")),
+        "{prison:#?}"
+    );
+}
+
+#[test]
+fn english_events_are_typed_by_the_classifier() {
+    let doc = analyze(
+        "Talks\n\nThe Spanish government condemned Morocco on Monday over the border closure.",
+    );
+    let e = doc
+        .events
+        .iter()
+        .find(|e| e.trigger.as_ref().is_some_and(|t| t.text == "condemned"))
+        .unwrap_or_else(|| panic!("no event on condemned: {:#?}", doc.events));
+    assert_eq!(e.kind, "ACCUSE");
+}
+
+#[test]
 fn german_demand_and_demanded_action() {
     let doc = analyze(
         "Streit um Truppen\n\n\

@@ -68,6 +68,8 @@ pub struct Counts {
     pub factuality_right: usize,
     pub confusion: BTreeMap<(String, String), usize>,
     pub by_type: BTreeMap<String, (usize, usize, usize)>,
+    /// One line per matched event with a wrong actor or target (for error analysis).
+    pub errors: Vec<String>,
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -113,6 +115,7 @@ impl Counts {
         for (k, v) in &o.confusion {
             *self.confusion.entry(k.clone()).or_default() += v;
         }
+        self.errors.extend(o.errors.iter().cloned());
         for (k, v) in &o.by_type {
             let e = self.by_type.entry(k.clone()).or_default();
             e.0 += v.0;
@@ -252,8 +255,42 @@ pub fn german(
                                     }
                                 }
                             };
-                        c.actor_right += role_right(&g.actor, &e.actor_mentions) as usize;
-                        c.target_right += role_right(&g.target, &e.target_mentions) as usize;
+                        let ar = role_right(&g.actor, &e.actor_mentions);
+                        let tr = role_right(&g.target, &e.target_mentions);
+                        c.actor_right += ar as usize;
+                        c.target_right += tr as usize;
+                        if !(ar && tr) {
+                            let gold_text = |g: &Option<GoldSpan>| {
+                                g.as_ref().map_or("-".to_string(), |g| {
+                                    s.tokens[g.start.min(s.tokens.len())..g.end.min(s.tokens.len())]
+                                        .join(" ")
+                                })
+                            };
+                            let pred_text = |m: &[dossier_core::TextSpan]| {
+                                if m.is_empty() {
+                                    "-".to_string()
+                                } else {
+                                    m.iter()
+                                        .map(|m| m.text.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join(" | ")
+                                }
+                            };
+                            c.errors.push(format!(
+                                "{} {} {} [{}] actor{} gold «{}» pred «{}»; target{} gold «{}» pred «{}»\n    {}",
+                                s.doc,
+                                s.sentence_id,
+                                g.kind,
+                                s.tokens[g.trigger.start.min(s.tokens.len())..g.trigger.end.min(s.tokens.len())].join(" "),
+                                if ar { "" } else { "✗" },
+                                gold_text(&g.actor),
+                                pred_text(&e.actor_mentions),
+                                if tr { "" } else { "✗" },
+                                gold_text(&g.target),
+                                pred_text(&e.target_mentions),
+                                s.tokens.join(" ")
+                            ));
+                        }
                         c.factuality_right += (e.mode == g.factuality) as usize;
                     }
                     None => {

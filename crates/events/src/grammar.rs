@@ -30,6 +30,29 @@ pub struct Grammar {
     pub where_rel: &'static [&'static str],
     pub both: &'static [&'static str],
     pub particles: &'static [&'static str],
+    /// Relative pronouns that are the subject of their clause ("…, die … gefordert hatten").
+    pub relative_subj: &'static [&'static str],
+    /// Relative pronouns that are an object ("…, denen … verweigert worden war").
+    pub relative_obj: &'static [&'static str],
+    /// Possessives before an event noun ("auf ihrem Gipfeltreffen": the subject's meeting).
+    pub possessive: &'static [&'static str],
+    /// Words between a preposition and its noun besides articles and adjectives ("von über
+    /// tausend ägyptischen Polizisten", "von mutmaßlich islamistischen Angreifern").
+    pub quantifiers: &'static [&'static str],
+    /// The recipient of a transfer or an appeal ("übergab … an X", "Appell an X").
+    pub recipient_preps: &'static [&'static str],
+    /// The aim of an attack ("feuerten auf X").
+    pub aim_preps: &'static [&'static str],
+    /// Predicatives, never a participant ("als Bundesinnenminister zurückgetreten").
+    pub predicative: &'static [&'static str],
+    /// Pronouns that stand as their own mention ("als sie ihr Dorf angriffen").
+    pub plain_pronouns: &'static [&'static str],
+    /// The beneficiary of aid ("Schuldenerlass für X").
+    pub beneficiary_preps: &'static [&'static str],
+    /// The outcome a sentence puts someone into ("zu lebenslanger Haft verurteilt").
+    pub result_preps: &'static [&'static str],
+    /// Words with an adjective ending that are none ("immer", "wieder").
+    pub not_adjectives: &'static [&'static str],
 }
 
 pub const DE: Grammar = Grammar {
@@ -221,6 +244,12 @@ pub const DE: Grammar = Grammar {
         "kamen",
         "gab",
         "gaben",
+        "ausführen",
+        "ausführte",
+        "ausführten",
+        "ausgeführt",
+        "begangen",
+        "beging",
     ],
     reflexive: &["sich", "einander", "uns", "mich"],
     there: &["dort", "dorthin"],
@@ -229,6 +258,51 @@ pub const DE: Grammar = Grammar {
     particles: &[
         "ab", "an", "auf", "aus", "ein", "fest", "frei", "mit", "nieder", "vor", "zu", "zurück",
         "zusammen", "los", "weg", "bei", "hin", "her", "fort", "nach",
+    ],
+    relative_subj: &["der", "die", "das", "welcher", "welche", "welches"],
+    relative_obj: &["den", "dem", "denen", "welchen", "welchem"],
+    possessive: &[
+        "sein", "seine", "seinen", "seinem", "seiner", "seines", "ihr", "ihre", "ihren", "ihrem",
+        "ihrer", "ihres",
+    ],
+    quantifiers: &[
+        "über",
+        "rund",
+        "etwa",
+        "fast",
+        "knapp",
+        "mehr",
+        "weniger",
+        "mindestens",
+        "hundert",
+        "hunderte",
+        "tausend",
+        "tausende",
+        "zehn",
+        "zwanzig",
+        "dreißig",
+        "vier",
+        "fünf",
+        "sechs",
+        "sieben",
+        "acht",
+        "neun",
+        "mutmaßlich",
+        "offenbar",
+        "bislang",
+        "unbekannte",
+        "sogenannte",
+        "sogenannten",
+    ],
+    recipient_preps: &["an"],
+    aim_preps: &["auf"],
+    predicative: &["als"],
+    plain_pronouns: &["sie", "diese", "wir"],
+    beneficiary_preps: &["für"],
+    result_preps: &["zu", "zur", "zum", "in"],
+    not_adjectives: &[
+        "wieder", "weiter", "später", "sicher", "bisher", "leider", "früher", "nachher", "vorher",
+        "daher", "immer", "außer", "hinter", "entweder",
     ],
 };
 
@@ -301,4 +375,23 @@ pub const EN: Grammar = Grammar {
     where_rel: &["where"],
     both: &["both", "two"],
     particles: &[],
+    relative_subj: &["who", "which", "that"],
+    relative_obj: &["whom"],
+    possessive: &["his", "her", "their", "its"],
+    quantifiers: &[
+        "about",
+        "some",
+        "over",
+        "nearly",
+        "almost",
+        "hundreds",
+        "thousands",
+    ],
+    recipient_preps: &["to"],
+    aim_preps: &["at"],
+    predicative: &["as"],
+    plain_pronouns: &["they", "she", "we"],
+    beneficiary_preps: &["for"],
+    result_preps: &["to", "in"],
+    not_adjectives: &[],
 };

@@ -47,11 +47,40 @@ fn plv_features_see_the_marks() {
     let a = crate::learned::features("<s>Police</s> arrested <t>protesters</t> in the city.");
     let b = crate::learned::features("<s>Police</s> praised <t>protesters</t> in the city.");
     assert_ne!(a, b);
-    let m = crate::learned::Model::get().expect("the embedded model");
+    let m = crate::learned::Classifier::get().expect("the embedded model");
     assert_eq!(
         m.classify("<s>The police</s> arrested <t>three opposition activists</t> on Monday."),
         "COERCE"
     );
+}
+
+#[test]
+fn cameo_rebuild_is_deterministic() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/events");
+    let dict = std::fs::read_to_string(format!("{dir}/petrarch2-dictionaries/CAMEO.2.0.txt"));
+    let map = std::fs::read_to_string(format!("{dir}/plover/CAMEO2PLOVER-2021.txt"));
+    let (Ok(dict), Ok(map)) = (dict, map) else {
+        eprintln!("skipped: {dir} not found (needs ../shared)");
+        return;
+    };
+    let shipped = include_bytes!("../data/en.cameo.tsv.gz");
+    assert_eq!(
+        crate::compile::gzip(&crate::cameo::compile(&dict, &map)),
+        shipped.to_vec(),
+        "run `dossier build events-lexicon`"
+    );
+}
+
+#[test]
+fn the_cameo_dictionary_knows_common_verbs() {
+    let d = crate::cameo::Dict::get().expect("the embedded dictionary");
+    let w: Vec<String> = "they denounced the attack"
+        .split(' ')
+        .map(String::from)
+        .collect();
+    let hit = d.verb_at(&w, 1).expect("denounced is a CAMEO verb");
+    assert_eq!(hit.pattern.map(|p| p.0).unwrap_or(hit.root), "ACCUSE");
+    assert!(d.verb_at(&w, 0).is_none());
 }
 
 #[test]
