@@ -226,12 +226,25 @@ fn is_crumb(line: &str) -> bool {
     }
     let seps = ['>', '›', '»', '|', '→'];
     let segments: Vec<&str> = line.split(seps).map(str::trim).collect();
+    // A crumb names a section: it has a letter ("19.09.2025 | 09:48" is a date line).
     let short = |s: &&str| {
-        !s.is_empty() && s.chars().count() <= 40 && word_count(s) <= 5 && !ends_sentence(s)
+        !s.is_empty()
+            && s.chars().count() <= 40
+            && word_count(s) <= 5
+            && !ends_sentence(s)
+            && s.chars().any(char::is_alphabetic)
     };
     let first_is_home = segments
         .first()
         .is_some_and(|s| rules().homes.contains(&s.to_lowercase()));
+    // "Home | News | <the article's title>": a trail from the home item may end in the title.
+    if first_is_home
+        && segments.len() >= 3
+        && segments[..segments.len() - 1].iter().all(short)
+        && segments.last().is_some_and(|s| !s.is_empty() && !ends_sentence(s))
+    {
+        return true;
+    }
     if segments.len() >= 2 && segments.iter().all(short) {
         let only_pipes = !line.contains(['>', '›', '»', '→']);
         return !only_pipes
