@@ -27,6 +27,7 @@ pub mod dateline;
 mod dates;
 pub mod eval;
 mod features;
+mod headline;
 mod lines;
 pub mod model;
 mod rules;
@@ -68,7 +69,7 @@ pub fn label_raw_lines(text: &str, model: &Model, decider: Decider) -> Vec<Label
 /// (first) raw line.
 pub fn training_page(text: &str, gold_raw: &[Label]) -> model::TrainPage {
     let page = features::read_page(text);
-    let gold = page
+    let gold: Vec<usize> = page
         .lines
         .iter()
         .map(|l| {
@@ -84,7 +85,13 @@ pub fn training_page(text: &str, gold_raw: &[Label]) -> model::TrainPage {
             }
         })
         .collect();
+    let options = headline::options(&page);
+    let gold_headline = gold
+        .iter()
+        .position(|&g| g == Label::Headline.index())
+        .map_or(Some(options.none()), |i| options.of_line(i));
     model::TrainPage {
+        headline: gold_headline.map(|g| (options.features.clone(), g)),
         features: page.features,
         gold,
     }
