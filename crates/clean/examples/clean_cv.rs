@@ -20,7 +20,20 @@ fn main() {
             return;
         }
     };
-    let out = eval::cross_validate(&pages, 5, Settings::default(), Decider::ModelAndCues);
+    let mut settings = Settings::default();
+    if let Some(e) = std::env::var("REPOCHS").ok().and_then(|v| v.parse().ok()) {
+        settings.ranker_epochs = e;
+    }
+    if let Some(e) = std::env::var("BAG").ok().and_then(|v| v.parse().ok()) {
+        settings.bag = e;
+    }
+    if let Some(e) = std::env::var("SEED").ok().and_then(|v| v.parse().ok()) {
+        settings.seed = e;
+    }
+    if let Some(e) = std::env::var("EPOCHS").ok().and_then(|v| v.parse().ok()) {
+        settings.epochs = e;
+    }
+    let out = eval::cross_validate(&pages, 5, settings, Decider::ModelAndCues);
     println!(
         "{}",
         eval::report("5-fold CV by publisher family", &eval::score(&pages, &out))

@@ -6,7 +6,7 @@
 //! Training is deterministic (pages visited in a fixed pseudo-random order per epoch).
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Number of labels the model chooses among (every label but `blank`).
 pub(crate) const N: usize = 13;
@@ -159,20 +159,72 @@ pub struct Settings {
     pub seed: u64,
     /// Epochs of the headline ranker.
     pub ranker_epochs: usize,
+    /// How many models (each with its own page order) are averaged into one.
+    pub bag: usize,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            epochs: 12,
+            epochs: 20,
             seed: 7,
-            ranker_epochs: 10,
+            ranker_epochs: 3,
+            bag: 5,
         }
     }
 }
 
-/// Trains an averaged structured perceptron on the pages.
+/// Trains `settings.bag` averaged structured perceptrons, each visiting the pages in its own
+/// order (seeds `seed`, `seed + 1`, …), and averages their weights: one linear model that depends
+/// less on the order of the pages.
 pub fn train(pages: &[TrainPage], settings: Settings) -> Model {
+    let k = settings.bag.max(1);
+    let models: Vec<Model> = (0..k as u64)
+        .map(|b| {
+            train_one(
+                pages,
+                Settings {
+                    seed: settings.seed.wrapping_add(b),
+                    ..settings
+                },
+            )
+        })
+        .collect();
+    let scale = 1.0 / k as f32;
+    let mut rows: BTreeMap<u32, [f32; N]> = BTreeMap::new();
+    let mut heads: BTreeMap<u32, f32> = BTreeMap::new();
+    let mut transitions = vec![0f32; (N + 1) * N];
+    for m in &models {
+        for (r, f) in m.features.iter().enumerate() {
+            let row = rows.entry(*f).or_insert([0.0; N]);
+            for (o, w) in row.iter_mut().zip(&m.weights[r * N..r * N + N]) {
+                *o += w * scale;
+            }
+        }
+        for (f, w) in m.headline_features.iter().zip(&m.headline_weights) {
+            *heads.entry(*f).or_default() += w * scale;
+        }
+        for (o, t) in transitions.iter_mut().zip(&m.transitions) {
+            *o += t * scale;
+        }
+    }
+    let mut out = Model {
+        transitions,
+        ..Model::default()
+    };
+    for (f, row) in rows {
+        out.features.push(f);
+        out.weights.extend_from_slice(&row);
+    }
+    for (f, w) in heads {
+        out.headline_features.push(f);
+        out.headline_weights.push(w);
+    }
+    out
+}
+
+/// Trains one averaged structured perceptron on the pages.
+fn train_one(pages: &[TrainPage], settings: Settings) -> Model {
     let mut index: HashMap<u32, usize> = HashMap::new();
     let mut hashes: Vec<u32> = Vec::new();
     for p in pages {
