@@ -109,7 +109,11 @@ fn label_before(before: &str) -> DateLabel {
 pub(crate) fn is_date_line(line: &str) -> bool {
     // "29. April 2019, 12:24 Uhr | Lesezeit: 2 Minuten": a date segment beside short slots.
     if line.contains('|') && line.chars().count() <= 120 {
-        let segments: Vec<&str> = line.split('|').map(str::trim).filter(|s| !s.is_empty()).collect();
+        let segments: Vec<&str> = line
+            .split('|')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
         let dated = segments.iter().any(|s| is_bare_date_line(s));
         let short = segments.iter().all(|s| {
             is_bare_date_line(s)

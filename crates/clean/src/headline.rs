@@ -99,7 +99,10 @@ pub(crate) fn options(page: &Page) -> Options {
         out.push(format!("title={title}"));
         out.push(format!("title×gap={title}×{gap}"));
         out.push(format!("titles-before={}", titles_before.min(4)));
-        out.push(format!("title×titles-before={title}×{}", titles_before.min(3)));
+        out.push(format!(
+            "title×titles-before={title}×{}",
+            titles_before.min(3)
+        ));
         out.push(format!("words={wb}"));
         out.push(format!("words×gap={wb}×{gap}"));
         out.push(format!("prose={}", is_prose(line)));
@@ -139,7 +142,10 @@ pub(crate) fn options(page: &Page) -> Options {
             match j.and_then(|j| lines.get(j).map(|l| (j, l))) {
                 None => out.push(format!("{name}=none")),
                 Some((j, l)) => {
-                    out.push(format!("{name}.cue={}", crate::features::cue_name(&page.cues[j])));
+                    out.push(format!(
+                        "{name}.cue={}",
+                        crate::features::cue_name(&page.cues[j])
+                    ));
                     out.push(format!("{name}.prose={}", is_prose(l)));
                     out.push(format!("{name}.title={}", is_title_like(&l.text)));
                     out.push(format!("{name}.dated={}", l.date_prefix));

@@ -245,7 +245,9 @@ fn is_crumb(line: &str) -> bool {
     if first_is_home
         && segments.len() >= 3
         && segments[..segments.len() - 1].iter().all(short)
-        && segments.last().is_some_and(|s| !s.is_empty() && !ends_sentence(s))
+        && segments
+            .last()
+            .is_some_and(|s| !s.is_empty() && !ends_sentence(s))
     {
         return true;
     }
@@ -276,7 +278,9 @@ pub(crate) fn parse_byline(line: &str) -> Option<Byline> {
     while let Some((head, last)) = line.rsplit_once(' ') {
         let n = norm(last);
         let button = r.buttons.iter().any(|p| p.text == n)
-            || r.lines.get(&n).is_some_and(|reason| reason.contains("button"));
+            || r.lines
+                .get(&n)
+                .is_some_and(|reason| reason.contains("button"));
         if !button || head.split_whitespace().count() < 2 {
             break;
         }
