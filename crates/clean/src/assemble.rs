@@ -145,6 +145,11 @@ impl Assembly {
             Label::DatelineDate => self.date_line(text),
             Label::Agency => self.agency(text),
             Label::Furniture | Label::Blank => {
+                let headline_at = labels.iter().position(|l| *l == Label::Headline);
+                if crate::features::is_today_bar(&page.lines, i, headline_at) {
+                    self.remove(text, "page furniture: today's date bar");
+                    return;
+                }
                 if let Class::Date(found) = &page.cues[i] {
                     self.fallback_dates
                         .extend(found.iter().map(|d| (d.clone(), text.to_string())));

@@ -295,6 +295,14 @@ fn page_structure(page: &Page, labels: &mut [Label]) {
     }
     subheads_between_paragraphs(page, labels);
     bullet_lists(page, labels);
+    let headline_at = labels.iter().position(|l| *l == Label::Headline);
+    for (i, label) in labels.iter_mut().enumerate() {
+        if *label == Label::DatelineDate
+            && crate::features::is_today_bar(&page.lines, i, headline_at)
+        {
+            *label = Label::Furniture;
+        }
+    }
 }
 
 /// The items of one bullet list share a role: when one item of a run of bullet lines is article

@@ -678,6 +678,30 @@ fn unwrap_hard_wrapped(lines: Vec<Line>) -> Vec<Line> {
     out
 }
 
+/// The site's today-date bar ("Friday 22 November 2019", "Fri 19 Apr 2024"): a short weekday date
+/// without a time among the first three lines, above the headline (`headline_at`, if any). Not a
+/// date glued to a title (that is the article's).
+pub(crate) fn is_today_bar(lines: &[Line], i: usize, headline_at: Option<usize>) -> bool {
+    let line = &lines[i];
+    let text = line.text.as_str();
+    let weekday = text
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| crate::rules::rules().weekdays.contains(w));
+    i < 3
+        && headline_at.is_none_or(|h| i < h)
+        && !line.date_prefix
+        && line.chars <= 40
+        && weekday
+        && !rules_time(text)
+        && crate::dates::is_date_line(text)
+        && !crate::dates::find_dates(text).is_empty()
+}
+
+fn rules_time(text: &str) -> bool {
+    crate::rules::rules().dates.time.is_match(text)
+}
+
 /// Whether a line ends a sentence: `.`, `!`, `?` or `…`, possibly inside closing quotes.
 pub(crate) fn ends_sentence(s: &str) -> bool {
     let t = s.trim_end_matches(['"', '”', '“', '\'', '’', '»', '«', ')', ']', ' ']);
