@@ -1,5 +1,8 @@
 //! The cross-validated figures of `dossier eval clean` without building the CLI (for iterating
 //! on the cleaner): `cargo run --release -p dossier-clean --example clean_cv -- [DEV] [--verbose]`.
+//! Environment: `PAGES=p001,p002` prints those pages' lines (gold and predicted label);
+//! `SEED`, `BAG`, `EPOCHS`, `REPOCHS` override the training settings (to see how much a figure
+//! depends on the training order).
 
 use dossier_clean::classes::Decider;
 use dossier_clean::eval;
