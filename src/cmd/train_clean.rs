@@ -29,6 +29,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Settings {
             epochs: args.epochs,
             seed: args.seed,
+            ..Settings::default()
         },
     );
     let bytes = model.to_bytes();

@@ -145,6 +145,11 @@ impl Assembly {
             Label::DatelineDate => self.date_line(text),
             Label::Agency => self.agency(text),
             Label::Furniture | Label::Blank => {
+                let headline_at = labels.iter().position(|l| *l == Label::Headline);
+                if crate::features::is_today_bar(&page.lines, i, headline_at) {
+                    self.remove(text, "page furniture: today's date bar");
+                    return;
+                }
                 if let Class::Date(found) = &page.cues[i] {
                     self.fallback_dates
                         .extend(found.iter().map(|d| (d.clone(), text.to_string())));
@@ -196,10 +201,16 @@ impl Assembly {
 
     fn caption(&mut self, page: &Page, labels: &[Label], i: usize) {
         let text = page.lines[i].text.as_str();
-        let (caption, mut credit) = match (&page.cues[i], split_credit(text)) {
+        let (caption, credit) = match (&page.cues[i], split_credit(text)) {
             (Class::Caption { text, credit }, _) => (text.clone(), credit.clone()),
             (_, Some((c, credit))) if !c.is_empty() => (c, Some(credit)),
             _ => (text.to_string(), None),
+        };
+        // "…in Berlin." (the alt text, furniture) right above "…in Berlin.dpa / Michael
+        // Kappeler": the copy with the credit glued on is the caption, the rest its credit.
+        let (caption, mut credit) = match credit {
+            Some(c) => (caption, Some(c)),
+            None => glued_credit(page, i, &caption).unwrap_or((caption, None)),
         };
         // A credit line right below the caption is its credit.
         if credit.is_none() {
@@ -394,6 +405,20 @@ impl Assembly {
             }
         }
     }
+}
+
+/// A caption line that repeats one of the three lines above it with a short credit glued on:
+/// (that line's text, the credit).
+fn glued_credit(page: &Page, i: usize, caption: &str) -> Option<(String, Option<String>)> {
+    (i.saturating_sub(3)..i).rev().find_map(|j| {
+        let above = page.lines[j].text.as_str();
+        let rest = caption.strip_prefix(above)?.trim();
+        let short = above.chars().count() >= 15
+            && (2..=80).contains(&rest.chars().count())
+            && rest.split_whitespace().count() <= 8
+            && !rest.ends_with(['.', '!', '?']);
+        short.then(|| (above.to_string(), Some(rest.to_string())))
+    })
 }
 
 /// A topic label: one to three capitalised words, no digits, no sentence or list marks.

@@ -107,6 +107,26 @@ fn label_before(before: &str) -> DateLabel {
 /// Whether a line is only a date, time or relative timestamp (with labels such as "Updated",
 /// "Veröffentlicht am", weekday names and time zones): page furniture in the body.
 pub(crate) fn is_date_line(line: &str) -> bool {
+    // "29. April 2019, 12:24 Uhr | Lesezeit: 2 Minuten": a date segment beside short slots.
+    if line.contains('|') && line.chars().count() <= 120 {
+        let segments: Vec<&str> = line
+            .split('|')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let dated = segments.iter().any(|s| is_bare_date_line(s));
+        let short = segments.iter().all(|s| {
+            is_bare_date_line(s)
+                || (s.split_whitespace().count() <= 4 && !crate::features::ends_sentence(s))
+        });
+        if segments.len() >= 2 && dated && short {
+            return true;
+        }
+    }
+    is_bare_date_line(line)
+}
+
+fn is_bare_date_line(line: &str) -> bool {
     // Every date, time and count has a digit.
     if line.len() > 480
         || line.chars().count() > 120

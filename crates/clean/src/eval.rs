@@ -266,9 +266,8 @@ fn score_page(page: &DevPage, out: &Output, s: &mut Scores) {
                 s.furniture_removed += usize::from(!kept.holds(&t));
             }
             "body" => {
-                let part = part_text(line, "body").unwrap_or(t);
                 body += 1;
-                body_kept += usize::from(kept.holds(&part));
+                body_kept += usize::from(body_held(line, &kept));
             }
             _ => {}
         }
@@ -316,6 +315,18 @@ fn part_text(line: &DevLine, label: &str) -> Option<String> {
             (!joined.trim().is_empty()).then(|| normalise_whitespace(&joined))
         }
         None => (line.label == label).then(|| normalise_whitespace(&line.text)),
+    }
+}
+
+/// Whether the article keeps a body line: each of its body parts when it is split (the parts of
+/// one line need not stand side by side: "body, subhead, body").
+fn body_held(line: &DevLine, kept: &Kept) -> bool {
+    match &line.split {
+        Some(parts) => parts
+            .iter()
+            .filter(|(l, t)| l == "body" && !t.trim().is_empty())
+            .all(|(_, t)| kept.holds(&normalise_whitespace(t))),
+        None => kept.holds(&normalise_whitespace(&line.text)),
     }
 }
 
@@ -518,7 +529,7 @@ pub fn page_diff(page: &DevPage, out: &Output) -> String {
     let kept = Kept::of(a);
     for (line, label) in page.lines.iter().zip(&out.labels) {
         let t = normalise_whitespace(&line.text);
-        if line.label == "body" && !kept.holds(&part_text(line, "body").unwrap_or(t.clone())) {
+        if line.label == "body" && !body_held(line, &kept) {
             let _ = writeln!(s, "{} lost body ({}): {:.90}", page.id, label.name(), t);
         }
         if line.label == "furniture" && !t.is_empty() && kept.holds(&t) {

@@ -507,7 +507,8 @@ pub(crate) struct Line {
     /// when hard-wrapped lines were rejoined).
     pub raw: usize,
     pub raw_end: usize,
-    /// The corpus' date prefix ("date 2024-03-05") split off the first line it was glued to.
+    /// A date split off the line it was glued to: the corpus' date prefix ("date 2024-03-05")
+    /// of the first line, or a date line glued to a title ("…Dezember 2022Der Tag").
     pub date_prefix: bool,
 }
 
@@ -562,6 +563,13 @@ pub(crate) fn split_lines(text: &str) -> Vec<Line> {
                 continue;
             }
         }
+        if let Some((date, rest)) = split_glued_date(&line) {
+            let mut p = Line::at(date.to_string(), block, index);
+            p.date_prefix = true;
+            out.push(p);
+            out.push(Line::at(rest.to_string(), block, index));
+            continue;
+        }
         out.push(Line::at(line, block, index));
     }
     unwrap_hard_wrapped(out)
@@ -582,6 +590,26 @@ fn split_date_prefix(line: &str) -> Option<(&str, &str)> {
             }
         });
     shape_ok.then(|| (&line[..5 + date_len], rest[date_len..].trim_start()))
+}
+
+/// "Dienstag, 06. Dezember 2022Der Tag" → ("Dienstag, 06. Dezember 2022", "Der Tag"): a date
+/// line glued without a space to the title after it.
+fn split_glued_date(line: &str) -> Option<(&str, &str)> {
+    let mut prev_digit = false;
+    for (i, c) in line.char_indices() {
+        if i > 60 {
+            return None;
+        }
+        if prev_digit && c.is_uppercase() {
+            let (date, rest) = line.split_at(i);
+            let glued = crate::dates::is_date_line(date)
+                && !crate::dates::find_dates(date).is_empty()
+                && rest.split_whitespace().count() >= 2;
+            return glued.then_some((date, rest));
+        }
+        prev_digit = c.is_ascii_digit();
+    }
+    None
 }
 
 /// Collapses every run of Unicode whitespace (NBSP, thin space, tab) into one space and drops
@@ -648,6 +676,30 @@ fn unwrap_hard_wrapped(lines: Vec<Line>) -> Vec<Line> {
         }
     }
     out
+}
+
+/// The site's today-date bar ("Friday 22 November 2019", "Fri 19 Apr 2024"): a short weekday date
+/// without a time among the first three lines, above the headline (`headline_at`, if any). Not a
+/// date glued to a title (that is the article's).
+pub(crate) fn is_today_bar(lines: &[Line], i: usize, headline_at: Option<usize>) -> bool {
+    let line = &lines[i];
+    let text = line.text.as_str();
+    let weekday = text
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| crate::rules::rules().weekdays.contains(w));
+    i < 3
+        && headline_at.is_none_or(|h| i < h)
+        && !line.date_prefix
+        && line.chars <= 40
+        && weekday
+        && !rules_time(text)
+        && crate::dates::is_date_line(text)
+        && !crate::dates::find_dates(text).is_empty()
+}
+
+fn rules_time(text: &str) -> bool {
+    crate::rules::rules().dates.time.is_match(text)
 }
 
 /// Whether a line ends a sentence: `.`, `!`, `?` or `…`, possibly inside closing quotes.

@@ -9,7 +9,9 @@
 //!    `data/agencies.txt`, embedded at build time) and its features for the line classifier.
 //! 2. [`classes`]: each line's class (kicker, headline, subheadline, lead, body, subhead, caption,
 //!    credit, caption+credit, byline, date line, agency, furniture), from the trained line model
-//!    (`data/model-lines.bin.gz`, `dossier train clean`) and the cues certain enough to overrule it.
+//!    (`data/model-lines.bin.gz`, `dossier train clean`), one headline per page (or none) chosen
+//!    by the headline ranker trained with it ([`headline`]), and the cues certain enough to
+//!    overrule them.
 //! 3. [`assemble`]: the [`Article`]: text parts in reading order, captions with their credits,
 //!    authors, agencies, the publication date; everything dropped listed in `removed` with a
 //!    reason; and a safety net that keeps the page's running prose when the classes would drop
@@ -27,6 +29,7 @@ pub mod dateline;
 mod dates;
 pub mod eval;
 mod features;
+mod headline;
 mod lines;
 pub mod model;
 mod rules;
@@ -68,7 +71,7 @@ pub fn label_raw_lines(text: &str, model: &Model, decider: Decider) -> Vec<Label
 /// (first) raw line.
 pub fn training_page(text: &str, gold_raw: &[Label]) -> model::TrainPage {
     let page = features::read_page(text);
-    let gold = page
+    let gold: Vec<usize> = page
         .lines
         .iter()
         .map(|l| {
@@ -84,7 +87,13 @@ pub fn training_page(text: &str, gold_raw: &[Label]) -> model::TrainPage {
             }
         })
         .collect();
+    let options = headline::options(&page);
+    let gold_headline = gold
+        .iter()
+        .position(|&g| g == Label::Headline.index())
+        .map_or(Some(options.none()), |i| options.of_line(i));
     model::TrainPage {
+        headline: gold_headline.map(|g| (options.features.clone(), g)),
         features: page.features,
         gold,
     }
@@ -391,5 +400,62 @@ mod safety_net {
             assemble::split_glued_kicker_for_test("Terror in London: Fünf Tote und 40 Verletzte"),
             (None, "Terror in London: Fünf Tote und 40 Verletzte")
         );
+    }
+}
+
+#[cfg(test)]
+mod date_lines {
+    use super::*;
+
+    const BODY: &str = "The council voted on Tuesday evening to close the old bridge to heavy \
+        traffic for at least three months while engineers examine the cracks.\n\n\
+        Commuters will have to use the ring road, which adds up to twenty minutes to a trip into \
+        the centre, a spokesman said on Wednesday.";
+
+    #[test]
+    fn the_sites_today_bar_is_not_the_articles_date() {
+        let dump = format!(
+            "Friday 22 November 2019\n\nBridge closed to lorries for three months\n\n{BODY}"
+        );
+        let a = clean_page_dump(&dump);
+        assert_eq!(a.published, None, "{:?}", a.published_evidence);
+        assert!(a
+            .removed
+            .iter()
+            .any(|r| r.text == "Friday 22 November 2019" && r.reason.contains("today")));
+    }
+
+    #[test]
+    fn a_date_glued_to_the_title_or_beside_slots_is_read() {
+        let glued = format!("Dienstag, 06. Dezember 2022Brücke für Lastwagen gesperrt\n\n{BODY}");
+        let a = clean_page_dump(&glued);
+        assert_eq!(a.published.as_deref(), Some("2022-12-06"));
+        let text = [
+            a.headline.clone().unwrap_or_default(),
+            a.paragraphs.join(" "),
+        ]
+        .join(" ");
+        assert!(!text.contains("2022"), "{text}");
+        for line in [
+            "19.09.2025 | 09:48",
+            "29. April 2019, 12:24 Uhr | Lesezeit: 2 Minuten",
+        ] {
+            assert!(dates::is_date_line(line), "{line}");
+            let dump = format!("Brücke für Lastwagen gesperrt\n\n{line}\n\n{BODY}");
+            let a = clean_page_dump(&dump);
+            assert!(a.published.is_some(), "{line}: {:?}", a.removed);
+            assert!(!a.paragraphs.iter().any(|p| p.contains(line)), "{line}");
+        }
+    }
+
+    #[test]
+    fn a_home_trail_ending_in_the_title_is_a_crumb() {
+        let l = features::Line::new(
+            "Home |News |Senate Passes The Bill After A Long Night".to_string(),
+            0,
+        );
+        assert!(matches!(lines::classify(&l), lines::Class::Furniture(_)));
+        let l = features::Line::new("Scores | Upcoming | Results |".to_string(), 0);
+        assert!(matches!(lines::classify(&l), lines::Class::Furniture(_)));
     }
 }

@@ -225,13 +225,32 @@ fn is_crumb(line: &str) -> bool {
         return false;
     }
     let seps = ['>', '›', '»', '|', '→'];
-    let segments: Vec<&str> = line.split(seps).map(str::trim).collect();
+    let mut segments: Vec<&str> = line.split(seps).map(str::trim).collect();
+    // "Scores | Upcoming | Results |": a trailing separator ends the trail.
+    if segments.len() > 2 && segments.last().is_some_and(|s| s.is_empty()) {
+        segments.pop();
+    }
+    // A crumb names a section: it has a letter ("19.09.2025 | 09:48" is a date line).
     let short = |s: &&str| {
-        !s.is_empty() && s.chars().count() <= 40 && word_count(s) <= 5 && !ends_sentence(s)
+        !s.is_empty()
+            && s.chars().count() <= 40
+            && word_count(s) <= 5
+            && !ends_sentence(s)
+            && s.chars().any(char::is_alphabetic)
     };
     let first_is_home = segments
         .first()
         .is_some_and(|s| rules().homes.contains(&s.to_lowercase()));
+    // "Home | News | <the article's title>": a trail from the home item may end in the title.
+    if first_is_home
+        && segments.len() >= 3
+        && segments[..segments.len() - 1].iter().all(short)
+        && segments
+            .last()
+            .is_some_and(|s| !s.is_empty() && !ends_sentence(s))
+    {
+        return true;
+    }
     if segments.len() >= 2 && segments.iter().all(short) {
         let only_pipes = !line.contains(['>', '›', '»', '→']);
         return !only_pipes
@@ -254,6 +273,19 @@ pub(crate) fn parse_byline(line: &str) -> Option<Byline> {
         return None;
     }
     let r = rules();
+    // "von Marvin Ziegele schließen": a button's text glued to the byline's end.
+    let mut line = line.trim_end();
+    while let Some((head, last)) = line.rsplit_once(' ') {
+        let n = norm(last);
+        let button = r.buttons.iter().any(|p| p.text == n)
+            || r.lines
+                .get(&n)
+                .is_some_and(|reason| reason.contains("button"));
+        if !button || head.split_whitespace().count() < 2 {
+            break;
+        }
+        line = head.trim_end();
+    }
     let mut out = Byline::default();
     let mut first = true;
     for segment in line.split(['|', '•', '·', ';']).map(str::trim) {

@@ -6,7 +6,7 @@
 //! Training is deterministic (pages visited in a fixed pseudo-random order per epoch).
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Number of labels the model chooses among (every label but `blank`).
 pub(crate) const N: usize = 13;
@@ -20,6 +20,9 @@ pub struct Model {
     weights: Vec<f32>,
     /// `(N + 1) × N`: row `N` is the start of the page.
     transitions: Vec<f32>,
+    /// The headline ranker (see `crate::headline`): feature hashes, sorted, and one weight each.
+    headline_features: Vec<u32>,
+    headline_weights: Vec<f32>,
 }
 
 /// One page for training: each non-blank line's features and gold label index.
@@ -27,6 +30,9 @@ pub struct Model {
 pub struct TrainPage {
     pub features: Vec<Vec<u32>>,
     pub gold: Vec<usize>,
+    /// The page's headline options (features of each candidate line, then of "none") and the
+    /// right option; `None` when the labelled headline is not among the candidates.
+    pub headline: Option<(Vec<Vec<u32>>, usize)>,
 }
 
 impl Model {
@@ -66,6 +72,24 @@ impl Model {
 
     pub fn is_empty(&self) -> bool {
         self.features.is_empty()
+    }
+
+    /// Whether the model has a headline ranker.
+    pub(crate) fn ranks_headlines(&self) -> bool {
+        !self.headline_features.is_empty()
+    }
+
+    /// The score of each headline option.
+    pub(crate) fn headline_scores(&self, options: &[Vec<u32>]) -> Vec<f32> {
+        options
+            .iter()
+            .map(|fs| {
+                fs.iter()
+                    .filter_map(|f| self.headline_features.binary_search(f).ok())
+                    .map(|k| self.headline_weights[k])
+                    .sum()
+            })
+            .collect()
     }
 
     /// Gzipped postcard bytes (the form embedded in the binary).
@@ -133,19 +157,74 @@ fn viterbi(emissions: &[[f32; N]], trans: impl Fn(usize, usize) -> f32) -> Vec<u
 pub struct Settings {
     pub epochs: usize,
     pub seed: u64,
+    /// Epochs of the headline ranker.
+    pub ranker_epochs: usize,
+    /// How many models (each with its own page order) are averaged into one.
+    pub bag: usize,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            epochs: 12,
+            epochs: 20,
             seed: 7,
+            ranker_epochs: 3,
+            bag: 5,
         }
     }
 }
 
-/// Trains an averaged structured perceptron on the pages.
+/// Trains `settings.bag` averaged structured perceptrons, each visiting the pages in its own
+/// order (seeds `seed`, `seed + 1`, …), and averages their weights: one linear model that depends
+/// less on the order of the pages.
 pub fn train(pages: &[TrainPage], settings: Settings) -> Model {
+    let k = settings.bag.max(1);
+    let models: Vec<Model> = (0..k as u64)
+        .map(|b| {
+            train_one(
+                pages,
+                Settings {
+                    seed: settings.seed.wrapping_add(b),
+                    ..settings
+                },
+            )
+        })
+        .collect();
+    let scale = 1.0 / k as f32;
+    let mut rows: BTreeMap<u32, [f32; N]> = BTreeMap::new();
+    let mut heads: BTreeMap<u32, f32> = BTreeMap::new();
+    let mut transitions = vec![0f32; (N + 1) * N];
+    for m in &models {
+        for (r, f) in m.features.iter().enumerate() {
+            let row = rows.entry(*f).or_insert([0.0; N]);
+            for (o, w) in row.iter_mut().zip(&m.weights[r * N..r * N + N]) {
+                *o += w * scale;
+            }
+        }
+        for (f, w) in m.headline_features.iter().zip(&m.headline_weights) {
+            *heads.entry(*f).or_default() += w * scale;
+        }
+        for (o, t) in transitions.iter_mut().zip(&m.transitions) {
+            *o += t * scale;
+        }
+    }
+    let mut out = Model {
+        transitions,
+        ..Model::default()
+    };
+    for (f, row) in rows {
+        out.features.push(f);
+        out.weights.extend_from_slice(&row);
+    }
+    for (f, w) in heads {
+        out.headline_features.push(f);
+        out.headline_weights.push(w);
+    }
+    out
+}
+
+/// Trains one averaged structured perceptron on the pages.
+fn train_one(pages: &[TrainPage], settings: Settings) -> Model {
     let mut index: HashMap<u32, usize> = HashMap::new();
     let mut hashes: Vec<u32> = Vec::new();
     for p in pages {
@@ -238,7 +317,67 @@ pub fn train(pages: &[TrainPage], settings: Settings) -> Model {
             model.weights.extend_from_slice(ws);
         }
     }
+    let ranker = train_ranker(pages, settings);
+    for (h, v) in ranker {
+        model.headline_features.push(h);
+        model.headline_weights.push(v);
+    }
     model
+}
+
+/// Trains the headline ranker: an averaged perceptron that picks one option per page.
+/// Returns (feature, weight) sorted by feature.
+fn train_ranker(pages: &[TrainPage], settings: Settings) -> Vec<(u32, f32)> {
+    let examples: Vec<&(Vec<Vec<u32>>, usize)> =
+        pages.iter().filter_map(|p| p.headline.as_ref()).collect();
+    let mut w: HashMap<u32, f32> = HashMap::new();
+    let mut acc: HashMap<u32, f32> = HashMap::new();
+    let mut step = 1f32;
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let mut rng = settings.seed.max(1) ^ 0x9e37_79b9;
+    for _ in 0..settings.ranker_epochs {
+        for i in (1..order.len()).rev() {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            order.swap(i, (rng % (i as u64 + 1)) as usize);
+        }
+        for &e in &order {
+            let (options, gold) = examples[e];
+            let score = |fs: &[u32]| fs.iter().map(|f| w.get(f).copied().unwrap_or(0.0)).sum();
+            let scores: Vec<f32> = options.iter().map(|fs| score(fs)).collect();
+            let guess = (0..scores.len())
+                .max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))
+                .unwrap_or(0);
+            // Updated on a wrong choice, and on a right one won by less than a margin.
+            let runner_up = (0..scores.len())
+                .filter(|&k| k != *gold)
+                .max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)));
+            let wrong = match runner_up {
+                Some(r) if guess == *gold && scores[*gold] - scores[r] < 1.0 => Some(r),
+                Some(_) if guess == *gold => None,
+                _ => Some(guess),
+            };
+            if let Some(bad) = wrong.filter(|&b| b != *gold) {
+                for f in &options[*gold] {
+                    *w.entry(*f).or_default() += 1.0;
+                    *acc.entry(*f).or_default() += step;
+                }
+                for f in &options[bad] {
+                    *w.entry(*f).or_default() -= 1.0;
+                    *acc.entry(*f).or_default() -= step;
+                }
+            }
+            step += 1.0;
+        }
+    }
+    let mut out: Vec<(u32, f32)> = w
+        .iter()
+        .map(|(f, v)| (*f, v - acc.get(f).copied().unwrap_or(0.0) / step))
+        .filter(|(_, v)| v.abs() > 1e-6)
+        .collect();
+    out.sort_unstable_by_key(|(f, _)| *f);
+    out
 }
 
 #[cfg(test)]
@@ -250,6 +389,7 @@ mod tests {
         let page = TrainPage {
             features: vec![vec![1, 2], vec![3], vec![1, 4]],
             gold: vec![1, 4, 12],
+            headline: Some((vec![vec![1], vec![3], vec![9]], 0)),
         };
         let m = train(std::slice::from_ref(&page), Settings::default());
         assert_eq!(m.decode(&page.features, &[0.0; N]).0, page.gold);

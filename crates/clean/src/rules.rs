@@ -36,6 +36,8 @@ pub(crate) struct Rules {
     pub published: Vec<String>,
     pub updated: Vec<String>,
     pub datewords: HashSet<String>,
+    /// Weekday names and abbreviations (also date words).
+    pub weekdays: HashSet<String>,
     pub credits: HashSet<String>,
     pub homes: HashSet<String>,
     /// Prefixes of a line that is a credit alone ("Image source, Getty Images").
@@ -117,6 +119,10 @@ fn load() -> Rules {
                 "updated" => r.updated.push(phrase),
                 "dateword" => {
                     r.datewords.insert(phrase);
+                }
+                "weekday" => {
+                    r.datewords.insert(phrase.clone());
+                    r.weekdays.insert(phrase);
                 }
                 "month" => {
                     if let Ok(n) = value.parse::<u32>() {

@@ -21,6 +21,8 @@
 mod dom;
 mod furniture;
 mod meta;
+#[cfg(test)]
+mod page_faults;
 
 use dom::{collapse_ws, NodeId};
 pub use dom::{Dom, NodeData};

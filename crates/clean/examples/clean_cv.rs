@@ -1,0 +1,71 @@
+//! The cross-validated figures of `dossier eval clean` without building the CLI (for iterating
+//! on the cleaner): `cargo run --release -p dossier-clean --example clean_cv -- [DEV] [--verbose]`.
+//! Environment: `PAGES=p001,p002` prints those pages' lines (gold and predicted label);
+//! `SEED`, `BAG`, `EPOCHS`, `REPOCHS` override the training settings (to see how much a figure
+//! depends on the training order).
+
+use dossier_clean::classes::Decider;
+use dossier_clean::eval;
+use dossier_clean::model::Settings;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let verbose = args.iter().any(|a| a == "--verbose");
+    let dev = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .cloned()
+        .unwrap_or_else(|| "../shared/data/pagedumps/dev.jsonl".into());
+    let pages = match eval::read_dev(std::path::Path::new(&dev)) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("skipped: {e}");
+            return;
+        }
+    };
+    let mut settings = Settings::default();
+    if let Some(e) = std::env::var("REPOCHS").ok().and_then(|v| v.parse().ok()) {
+        settings.ranker_epochs = e;
+    }
+    if let Some(e) = std::env::var("BAG").ok().and_then(|v| v.parse().ok()) {
+        settings.bag = e;
+    }
+    if let Some(e) = std::env::var("SEED").ok().and_then(|v| v.parse().ok()) {
+        settings.seed = e;
+    }
+    if let Some(e) = std::env::var("EPOCHS").ok().and_then(|v| v.parse().ok()) {
+        settings.epochs = e;
+    }
+    let out = eval::cross_validate(&pages, 5, settings, Decider::ModelAndCues);
+    println!(
+        "{}",
+        eval::report("5-fold CV by publisher family", &eval::score(&pages, &out))
+    );
+    // PAGES=p001,p002: each line's gold and predicted label.
+    let show: Vec<String> = std::env::var("PAGES")
+        .map(|v| v.split(',').map(str::to_string).collect())
+        .unwrap_or_default();
+    for (p, o) in pages.iter().zip(&out) {
+        if !show.contains(&p.id) {
+            continue;
+        }
+        println!("===== {} {} {:?}", p.id, p.outlet, p.published);
+        for (l, pred) in p.lines.iter().zip(&o.labels) {
+            if l.label == "blank" {
+                continue;
+            }
+            let mark = if l.label == pred.name() { " " } else { "*" };
+            let t: String = l.text.chars().take(100).collect();
+            println!("{mark} {:<14} {:<14} {t:?}", l.label, pred.name());
+        }
+        println!(
+            "  headline {:?} published {:?} warnings {:?}",
+            o.article.headline, o.article.published, o.article.warnings
+        );
+    }
+    if verbose {
+        for (p, o) in pages.iter().zip(&out) {
+            print!("{}", eval::page_diff(p, o));
+        }
+    }
+}
