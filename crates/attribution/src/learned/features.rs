@@ -170,6 +170,7 @@ pub(crate) fn sentence_features(
         let lower = |k: usize| lower[k - a];
         let dass = (a..b).find(|&k| matches!(lower(k), "dass" | "daß" | "ob" | "that" | "whether"));
         let first_comma = (a..b).find(|&k| words(k) == ",");
+        let colon = (a..b).find(|&k| words(k) == ":");
         let mut out = Vec::with_capacity(b.saturating_sub(a));
         for i in a..b {
             let mut f = Vec::with_capacity(48);
@@ -187,6 +188,12 @@ pub(crate) fn sentence_features(
             }
             f.push(hash(6, &[w(-1), w(0)]));
             f.push(hash(7, &[w(0), w(1)]));
+            // The wider window.
+            f.push(hash(40, &[w(-3)]));
+            f.push(hash(41, &[w(3)]));
+            f.push(hash(42, &[w(-2), w(-1)]));
+            f.push(hash(43, &[w(1), w(2)]));
+            f.push(hash(44, &[words(i)]));
             let w0 = lower(i);
             // Affixes as slices at character boundaries (no string per token).
             let suffix = |k: usize| {
@@ -197,6 +204,8 @@ pub(crate) fn sentence_features(
             };
             let prefix = w0.char_indices().nth(3).map_or(w0, |(b, _)| &w0[..b]);
             f.push(hash(8, &[suffix(3)]));
+            f.push(hash(45, &[suffix(4)]));
+            f.push(hash(46, &[suffix(1)]));
             f.push(hash(9, &[suffix(2)]));
             f.push(hash(10, &[prefix]));
             let sh = shapes[i - a].as_str();
@@ -298,6 +307,8 @@ pub(crate) fn sentence_features(
                     f.push(hash(25, &[side, entity(i)]));
                     let commas = (c.min(i)..c.max(i)).filter(|&k| words(k) == ",").count();
                     f.push(hash(26, &[side, bucket(commas)]));
+                    f.push(hash(47, &[side, lower(c)]));
+                    f.push(hash(48, &[side, bucket(d), q]));
                 }
                 None => f.push(hash(24, &["no-cue"])),
             }
@@ -318,6 +329,9 @@ pub(crate) fn sentence_features(
                 &[prev_flags[1], if has_sub1 { "k1" } else { "-" }, q],
             ));
             f.push(hash(34, &[bucket(i - a)]));
+            let after_colon = colon.is_some_and(|c| i > c);
+            f.push(hash(49, &[if after_colon { ":" } else { "-" }, q]));
+            f.push(hash(50, &[bucket(b - 1 - i)]));
             let after_dass = dass.is_some_and(|d| i > d);
             let after_comma = first_comma.is_some_and(|c| i > c);
             f.push(hash(

@@ -35,8 +35,11 @@ const AGREED: f32 = 0.9;
 const ALONE: f32 = 0.6;
 /// Confidence of a message read off a sentence because the model found its cue there.
 const CUE_ONLY: f32 = 0.4;
+/// Whether a cue of the model in a sentence that holds a quotation already is kept.
+const KEEP_CUES: bool = true;
 
 const MODEL_DE: &[u8] = include_bytes!("../../data/model-de.bin.gz");
+const MODEL_EN: &[u8] = include_bytes!("../../data/model-en.bin.gz");
 
 const VERSION: u32 = 1;
 
@@ -140,10 +143,16 @@ impl Model {
     /// The embedded model for a language, if one is shipped.
     pub fn for_language(lang: &str) -> Option<&'static Model> {
         static DE: OnceLock<Option<Model>> = OnceLock::new();
-        if lang != "de" || MODEL_DE.is_empty() {
+        static EN: OnceLock<Option<Model>> = OnceLock::new();
+        let (cell, bytes) = match lang {
+            "de" => (&DE, MODEL_DE),
+            "en" => (&EN, MODEL_EN),
+            _ => return None,
+        };
+        if bytes.is_empty() {
             return None;
         }
-        DE.get_or_init(|| Model::from_bytes(MODEL_DE).ok()).as_ref()
+        cell.get_or_init(|| Model::from_bytes(bytes).ok()).as_ref()
     }
 
     /// Token ranges (of the view) per role for one sentence whose first token is `a`, appended
@@ -364,6 +373,25 @@ pub(crate) fn merge(
         };
         // The model's cue and speaker words where it has them: they follow the annotation's
         // extent conventions ("sagte", not "sagte ... am Montag"), the rules' chain stays.
+        // A source marker the rules read as a whole ("Nach Angaben der", "laut der") is, by the
+        // annotation of news the model learns from, its preposition alone ("Nach", "laut").
+        if nearest(CUE).is_none() && doc.language == "de" {
+            if let Some(c) = &mut q.cue {
+                let cb = span_bytes(c.span);
+                let first = tok_of(cb.0);
+                if first < view.toks.len()
+                    && view.toks[first].b1 < cb.1
+                    && lex
+                        .source_before
+                        .iter()
+                        .any(|m| m.len() > 1 && m.first().is_some_and(|w| w == view.lower(first)))
+                {
+                    let (x, y) = (view.toks[first].b0, view.toks[first].b1);
+                    c.span = doc.span_of_bytes(x, y);
+                    c.text = doc.text[x..y].to_string();
+                }
+            }
+        }
         if let Some(r) = nearest(CUE) {
             let (x, y) = bytes(view, r);
             q.cue = Some(Cue {
@@ -539,22 +567,47 @@ pub(crate) fn merge(
     // line holds hundreds of copies of its own text.
     {
         let held = Covered::new(found.quotes.iter().map(|q| span_bytes(q.span)).collect());
+        let used_cues = Covered::new(
+            found
+                .quotes
+                .iter()
+                .filter_map(|q| q.cue.as_ref().map(|c| span_bytes(c.span)))
+                .collect(),
+        );
+        let used_speakers = Covered::new(
+            found
+                .quotes
+                .iter()
+                .filter_map(|q| q.speaker_span.map(span_bytes))
+                .collect(),
+        );
         let mut window_taken: Option<usize> = None;
+        // Cues without a message of their own, for the quotations near them.
+        let mut orphans: Vec<((usize, usize), Option<(usize, usize)>)> = Vec::new();
         for &cue in &predicted[CUE] {
             let s = sentence_of(cue.0);
             let (sa, sb) = view.sents[s];
             let sentence_bytes = bytes(view, (sa, sb));
-            if held.overlaps(sentence_bytes) || window_taken == Some(s) {
+            // A cue some quotation already has; or, unless the model's cues are kept wherever
+            // they stand, any cue of a sentence that holds a quotation.
+            let cue_bytes = bytes(view, cue);
+            if used_cues.overlaps(cue_bytes)
+                || (!KEEP_CUES && held.overlaps(sentence_bytes))
+                || window_taken == Some(s)
+            {
                 continue;
             }
             let speaker = starting_in(&predicted[SPEAKER], sa, sb)
                 .iter()
-                .filter(|r| sentence_of(r.0) == s)
+                .filter(|r| sentence_of(r.0) == s && !used_speakers.overlaps(bytes(view, **r)))
                 .min_by_key(|r| r.0.abs_diff(cue.0))
                 .copied();
-            // The message: the longest run of the sentence outside cue and speaker.
+            // The message: the longest run of the sentence outside cue, speaker and the
+            // quotations found already.
             let taken = |k: usize| {
-                (cue.0..cue.1).contains(&k) || speaker.is_some_and(|(x, y)| (x..y).contains(&k))
+                (cue.0..cue.1).contains(&k)
+                    || speaker.is_some_and(|(x, y)| (x..y).contains(&k))
+                    || held.overlaps(bytes(view, (k, k + 1)))
             };
             let mut best: Option<(usize, usize)> = None;
             let mut start = None;
@@ -578,6 +631,7 @@ pub(crate) fn merge(
                 b -= 1;
             }
             if b - a < 2 {
+                orphans.push((cue, speaker));
                 continue;
             }
             let (x, y) = bytes(view, (a, b));
@@ -607,6 +661,88 @@ pub(crate) fn merge(
             });
             if view.is_window(s) {
                 window_taken = Some(s);
+            }
+        }
+        // A cue without a message of its own goes to the nearest quotation without a cue, in its
+        // sentence or the ones next to it ("Er sagte: „…“").
+        found.quotes.sort_by_key(|q| (q.span[0], q.span[1]));
+        let starts: Vec<usize> = found.quotes.iter().map(|q| span_bytes(q.span).0).collect();
+        for (cue, speaker) in orphans {
+            let (cx, cy) = bytes(view, cue);
+            let s = sentence_of(cue.0);
+            let (lo, _) = sentence_tokens(s.saturating_sub(1), s);
+            let (_, hi) = sentence_tokens(s + 1, s + 1);
+            let (lo, hi) = (view.toks[lo].b0, view.toks[hi.max(1) - 1].b1);
+            let k0 = starts.partition_point(|&x| x < lo);
+            let k1 = starts.partition_point(|&x| x < hi);
+            let best = (k0..k1.max(k0))
+                .filter(|&k| found.quotes[k].cue.is_none())
+                .min_by_key(|&k| {
+                    let qb = span_bytes(found.quotes[k].span);
+                    if qb.1 <= cx {
+                        cx - qb.1
+                    } else {
+                        qb.0.saturating_sub(cy)
+                    }
+                });
+            let Some(k) = best else { continue };
+            let q = &mut found.quotes[k];
+            q.cue = Some(Cue {
+                span: doc.span_of_bytes(cx, cy),
+                text: doc.text[cx..cy].to_string(),
+            });
+            if q.speaker_span.is_none() {
+                if let Some(r) = speaker {
+                    let (x, y) = bytes(view, r);
+                    q.speaker_span = Some(doc.span_of_bytes(x, y));
+                    q.speaker_text = Some(doc.text[x..y].to_string());
+                    if q.speaker.is_none() {
+                        q.speaker = speaker_entity(&mentions, view, lex, r);
+                    }
+                }
+            }
+        }
+    }
+    // The model's speakers no quotation has taken: to the nearest quotation without speaker
+    // words, in the speaker's sentence or the ones next to it.
+    if !view.toks.is_empty() {
+        found.quotes.sort_by_key(|q| (q.span[0], q.span[1]));
+        let starts: Vec<usize> = found.quotes.iter().map(|q| span_bytes(q.span).0).collect();
+        let used = Covered::new(
+            found
+                .quotes
+                .iter()
+                .filter_map(|q| q.speaker_span.map(span_bytes))
+                .collect(),
+        );
+        for &r in &predicted[SPEAKER] {
+            let (x, y) = bytes(view, r);
+            if used.overlaps((x, y)) {
+                continue;
+            }
+            let s = sentence_of(r.0);
+            let (lo, _) = sentence_tokens(s.saturating_sub(1), s);
+            let (_, hi) = sentence_tokens(s + 1, s + 1);
+            let (lo, hi) = (view.toks[lo].b0, view.toks[hi.max(1) - 1].b1);
+            let k0 = starts.partition_point(|&p| p < lo);
+            let k1 = starts.partition_point(|&p| p < hi).max(k0);
+            let best = (k0..k1)
+                .filter(|&k| found.quotes[k].speaker_span.is_none())
+                .filter(|&k| overlap(span_bytes(found.quotes[k].span), (x, y)) == 0)
+                .min_by_key(|&k| {
+                    let qb = span_bytes(found.quotes[k].span);
+                    if qb.1 <= x {
+                        x - qb.1
+                    } else {
+                        qb.0.saturating_sub(y)
+                    }
+                });
+            let Some(k) = best else { continue };
+            let q = &mut found.quotes[k];
+            q.speaker_span = Some(doc.span_of_bytes(x, y));
+            q.speaker_text = Some(doc.text[x..y].to_string());
+            if q.speaker.is_none() {
+                q.speaker = speaker_entity(&mentions, view, lex, r);
             }
         }
     }
