@@ -23,7 +23,7 @@ pub struct Args {
     #[arg(long, default_value_t = 18)]
     pub bits: u32,
     /// How much the outside label's score is lowered after training (recall for precision).
-    #[arg(long, default_value_t = 5.0)]
+    #[arg(long, default_value_t = 10.0)]
     pub shift: f32,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -80,7 +80,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let started = std::time::Instant::now();
     let model = learned::train::train(
-        &examples,
+        &mut examples,
         args.epochs,
         args.bits.clamp(8, 24),
         args.seed,

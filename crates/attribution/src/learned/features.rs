@@ -276,6 +276,7 @@ pub(crate) fn sentence_features(
                 (&lex.determiners, "det"),
                 (&lex.alleged_adverbs, "alleged"),
                 (&lex.anaphoric_sources, "anaphoric"),
+                (&lex.role_nouns, "role"),
             ] {
                 if set.contains(lower(i)) {
                     f.push(hash(20, &[name]));
@@ -395,4 +396,67 @@ fn entity_labels(doc: &Document, view: &View) -> Vec<u8> {
         }
     }
     out
+}
+
+/// Features from the cue tagger's spans in the sentence (`cues`, token ranges from the
+/// sentence's first token), added to each token's features for the other roles: where the
+/// nearest predicted cue is, how far, behind how many commas, and its first word. The roles are
+/// read off the cue the model found, not only off the speech verbs of the lexicon.
+pub(crate) fn add_cue_features<S: AsRef<str>>(
+    features: &mut [Vec<u64>],
+    lower: &[S],
+    cues: &[(usize, usize)],
+    prev_cue: bool,
+) {
+    let n = features.len().min(lower.len());
+    // Whether the sentence before had a cue of the tagger: reported speech runs on without one.
+    let prev = if prev_cue { "prev-cue" } else { "prev-none" };
+    let here = if cues.is_empty() { "none" } else { "cue" };
+    // Prefix count of commas, for the commas between a token and its cue.
+    let mut commas = vec![0usize; n + 1];
+    for k in 0..n {
+        commas[k + 1] = commas[k] + usize::from(lower[k].as_ref() == ",");
+    }
+    for i in 0..n {
+        let f = &mut features[i];
+        f.push(hash(66, &[prev, here]));
+        f.push(hash(67, &[prev, here, lower[i].as_ref()]));
+        let nearest = cues
+            .iter()
+            .map(|&(a, b)| {
+                let d = if i < a {
+                    a - i
+                } else if i >= b {
+                    i + 1 - b
+                } else {
+                    0
+                };
+                (d, a, b)
+            })
+            .min();
+        let Some((d, a, b)) = nearest else {
+            f.push(hash(60, &["none"]));
+            continue;
+        };
+        let side = if i < a {
+            "before"
+        } else if i >= b {
+            "after"
+        } else {
+            "in"
+        };
+        let between = if i < a {
+            commas[a] - commas[i + 1]
+        } else if i >= b {
+            commas[i] - commas[b]
+        } else {
+            0
+        };
+        let cue_word = lower.get(a).map_or("", |w| w.as_ref());
+        f.push(hash(61, &[side, bucket(d)]));
+        f.push(hash(62, &[side, bucket(between)]));
+        f.push(hash(63, &[side, cue_word]));
+        f.push(hash(64, &[side, bucket(d), bucket(between)]));
+        f.push(hash(65, &[side, if cues.len() > 1 { "many" } else { "one" }]));
+    }
 }
