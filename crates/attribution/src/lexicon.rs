@@ -50,6 +50,9 @@ pub struct Lexicon {
     /// Nouns of a role or office that stand for a person ("Sprecher", "spokeswoman"): a speaker
     /// named by one alone is resolved to an entity named before.
     pub role_nouns: HashSet<String>,
+    /// Separable verb particles ("mit" of "teilte … mit"): a cue of their own only with no verb
+    /// before them.
+    pub separable_particles: HashSet<String>,
     /// Indefinite articles: "ein Sprecher" speaks for an organisation named before, "der
     /// Minister" is a person named before.
     pub indefinite_articles: HashSet<String>,
@@ -122,6 +125,7 @@ impl Lexicon {
             information_nouns: set("information_nouns"),
             anaphoric_sources: set("anaphoric_sources"),
             role_nouns: set("role_nouns"),
+            separable_particles: set("particles"),
             indefinite_articles: set("indefinite_articles"),
             so_marker: set("so_marker"),
             as_marker: set("as_marker"),

@@ -631,7 +631,29 @@ pub(crate) fn merge(
         let mut window_taken: Option<usize> = None;
         // Cues without a message of their own, for the quotations near them.
         let mut orphans: Vec<((usize, usize), Option<(usize, usize)>)> = Vec::new();
-        for &cue in &predicted[CUE] {
+        // A separable particle the model marks as a cue of its own ("teilte … mit": the
+        // annotation marks both words) belongs to the cue before it in its sentence: no second
+        // message, and no part of the first one.
+        let particle: Vec<bool> = predicted[CUE]
+            .iter()
+            .enumerate()
+            .map(|(k, c)| {
+                c.1 == c.0 + 1
+                    && lex.separable_particles.contains(view.lower(c.0))
+                    && k > 0
+                    && sentence_of(predicted[CUE][k - 1].0) == sentence_of(c.0)
+            })
+            .collect();
+        let particle_tokens: Vec<usize> = predicted[CUE]
+            .iter()
+            .zip(&particle)
+            .filter(|(_, &p)| p)
+            .map(|(c, _)| c.0)
+            .collect();
+        for (ci, &cue) in predicted[CUE].iter().enumerate() {
+            if particle[ci] {
+                continue;
+            }
             let s = sentence_of(cue.0);
             let (sa, sb) = view.sents[s];
             let sentence_bytes = bytes(view, (sa, sb));
@@ -655,6 +677,7 @@ pub(crate) fn merge(
                 (cue.0..cue.1).contains(&k)
                     || speaker.is_some_and(|(x, y)| (x..y).contains(&k))
                     || held.overlaps(bytes(view, (k, k + 1)))
+                    || particle_tokens.binary_search(&k).is_ok()
             };
             let mut best: Option<(usize, usize)> = None;
             let mut start = None;
