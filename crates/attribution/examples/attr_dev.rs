@@ -41,9 +41,15 @@ fn main() {
         .iter()
         .map(|a| learned::train::example(&a.doc, &a.gold()))
         .collect();
-    let shift: f32 = std::env::var("SHIFT").ok().and_then(|v| v.parse().ok()).unwrap_or(10.0);
+    let shift: f32 = std::env::var("SHIFT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10.0);
     let mut model = learned::train::train(&mut examples, epochs, bits, 1, shift);
-    for (role, var) in ["SHIFT_CUE", "SHIFT_QUOTE", "SHIFT_SPEAKER", "SHIFT_ADDR"].iter().enumerate() {
+    for (role, var) in ["SHIFT_CUE", "SHIFT_QUOTE", "SHIFT_SPEAKER", "SHIFT_ADDR"]
+        .iter()
+        .enumerate()
+    {
         if let Some(d) = std::env::var(var).ok().and_then(|v| v.parse().ok()) {
             model.roles[role].shift_outside(d);
         }

@@ -26,6 +26,9 @@ pub type Segmenter<'a> = &'a dyn Fn(&mut Document);
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
+/// A byte range into a Document's text.
+type Range = (usize, usize);
+
 #[derive(Default, Clone, Copy)]
 struct Prf {
     tp: usize,
@@ -439,7 +442,7 @@ pub fn read_polnear(dir: &Path, split: &str, prepare: Segmenter) -> Result<Vec<Q
             (a < b).then_some((a, b))
         };
         // Spans by id, then one annotation per attribution event (E lines).
-        let mut spans: BTreeMap<&str, (&str, Vec<(usize, usize)>)> = BTreeMap::new();
+        let mut spans: BTreeMap<&str, (&str, Vec<Range>)> = BTreeMap::new();
         for line in ann.lines() {
             let mut cols = line.split('\t');
             let (Some(id), Some(def)) = (cols.next(), cols.next()) else {

@@ -457,6 +457,9 @@ pub(crate) fn add_cue_features<S: AsRef<str>>(
         f.push(hash(62, &[side, bucket(between)]));
         f.push(hash(63, &[side, cue_word]));
         f.push(hash(64, &[side, bucket(d), bucket(between)]));
-        f.push(hash(65, &[side, if cues.len() > 1 { "many" } else { "one" }]));
+        f.push(hash(
+            65,
+            &[side, if cues.len() > 1 { "many" } else { "one" }],
+        ));
     }
 }

@@ -218,6 +218,9 @@ impl Model {
     }
 }
 
+/// A range of the view's tokens.
+type TokenRange = (usize, usize);
+
 /// Byte range of a token range of `view`.
 fn bytes(view: &View, (a, b): (usize, usize)) -> (usize, usize) {
     (view.toks[a].b0, view.toks[b - 1].b1)
@@ -630,7 +633,7 @@ pub(crate) fn merge(
         );
         let mut window_taken: Option<usize> = None;
         // Cues without a message of their own, for the quotations near them.
-        let mut orphans: Vec<((usize, usize), Option<(usize, usize)>)> = Vec::new();
+        let mut orphans: Vec<(TokenRange, Option<TokenRange>)> = Vec::new();
         // A separable particle the model marks as a cue of its own ("teilte … mit": the
         // annotation marks both words) belongs to the cue before it in its sentence: no second
         // message, and no part of the first one.

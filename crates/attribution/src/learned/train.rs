@@ -73,9 +73,8 @@ pub const STACKED: bool = true;
 pub fn train(examples: &mut [Example], epochs: usize, bits: u32, seed: u64, shift: f32) -> Model {
     let cue = train_role(examples, &|_| true, CUE, epochs, bits, seed, shift);
     if STACKED {
-        let folds = [0, 1].map(|fold| {
-            train_role(examples, &|k| k % 2 == fold, CUE, epochs, bits, seed, shift)
-        });
+        let folds = [0, 1]
+            .map(|fold| train_role(examples, &|k| k % 2 == fold, CUE, epochs, bits, seed, shift));
         for (k, ex) in examples.iter_mut().enumerate() {
             let chain = &folds[1 - k % 2];
             let mut prev_cue = false;
@@ -93,7 +92,15 @@ pub fn train(examples: &mut [Example], epochs: usize, bits: u32, seed: u64, shif
     }
     let mut roles = vec![cue];
     for role in 1..ROLES.len() {
-        roles.push(train_role(examples, &|_| true, role, epochs, bits, seed, shift));
+        roles.push(train_role(
+            examples,
+            &|_| true,
+            role,
+            epochs,
+            bits,
+            seed,
+            shift,
+        ));
     }
     Model {
         roles,
@@ -145,7 +152,10 @@ fn train_role(
     let mut chain = trainer.finish();
     // A role the corpus does not annotate (PolNeAR has no addressee) keeps its zero weights:
     // shifted, it would mark every token.
-    if order.iter().any(|&k| examples[k].labels[role].iter().any(|&l| l != O)) {
+    if order
+        .iter()
+        .any(|&k| examples[k].labels[role].iter().any(|&l| l != O))
+    {
         chain.shift_outside(shift);
     }
     chain
