@@ -875,6 +875,86 @@ mod tests {
         assert_eq!(starting_in(&sorted, 5, 2), &[] as &[(usize, usize)]);
     }
 
+    fn with_entity(d: &mut Document, kind: &str, name: &str) {
+        let (b, _) = d.text.match_indices(name).next().expect("name in text");
+        d.entities.push(dossier_core::Entity {
+            id: format!("E{}", d.entities.len() + 1),
+            kind: kind.into(),
+            name: name.into(),
+            mentions: vec![dossier_core::Mention {
+                span: d.span_of_bytes(b, b + name.len()),
+                text: name.into(),
+                kind: "name".into(),
+            }],
+            geo: None,
+            confidence: None,
+        });
+    }
+
+    /// The speaker words' entity for the words `words` (their first occurrence).
+    fn resolved(d: &Document, words: &str) -> Option<String> {
+        let view = View::new(d);
+        let lex = Lexicon::for_language(&d.language);
+        let b = d.text.find(words).expect("words in text");
+        let a = view.toks.partition_point(|t| t.b1 <= b);
+        let z = view.toks.partition_point(|t| t.b1 <= b + words.len());
+        speaker_entity(&Mentions::new(d), &view, lex, (a, z))
+    }
+
+    #[test]
+    fn role_nouns_resolve_to_the_entity_named_before() {
+        let mut d = Document::from_paragraphs(
+            "t",
+            "de",
+            vec!["Die Stadtwerke Bonn erhöhen die Preise. Der Vorsitzende Jan Roth hält das für nötig. Ein Sprecher sagte, die Kosten seien gestiegen. Der Vorsitzende sagte, es gebe keine andere Wahl.".into()],
+        );
+        with_entity(&mut d, "ORG", "Stadtwerke Bonn");
+        with_entity(&mut d, "PER", "Jan Roth");
+        // Indefinite: the organisation it speaks for; definite: the person named before.
+        assert_eq!(resolved(&d, "Ein Sprecher").as_deref(), Some("E1"));
+        let b = d.text.find("Der Vorsitzende sagte").unwrap();
+        let view = View::new(&d);
+        let a = view.toks.partition_point(|t| t.b1 <= b);
+        let lex = Lexicon::for_language("de");
+        assert_eq!(
+            speaker_entity(&Mentions::new(&d), &view, lex, (a, a + 2)).as_deref(),
+            Some("E2")
+        );
+        // A noun that names no role resolves to nothing.
+        assert_eq!(resolved(&d, "die Kosten"), None);
+    }
+
+    #[test]
+    fn a_role_noun_far_from_any_entity_stays_unresolved() {
+        let filler = "Es regnete den ganzen Tag und niemand ging vor die Tür. ".repeat(12);
+        let mut d = Document::from_paragraphs(
+            "t",
+            "en",
+            vec![format!(
+                "Acme Corp raised prices. {filler} A spokeswoman said costs had risen."
+            )],
+        );
+        with_entity(&mut d, "ORG", "Acme Corp");
+        assert_eq!(resolved(&d, "A spokeswoman"), None);
+        let mut d = Document::from_paragraphs(
+            "t",
+            "en",
+            vec!["Acme Corp raised prices. A spokeswoman said costs had risen.".into()],
+        );
+        with_entity(&mut d, "ORG", "Acme Corp");
+        assert_eq!(resolved(&d, "A spokeswoman").as_deref(), Some("E1"));
+    }
+
+    #[test]
+    fn both_languages_ship_a_model() {
+        for lang in ["de", "en"] {
+            let m = Model::for_language(lang).expect("embedded model");
+            assert_eq!(m.roles.len(), ROLES.len());
+            assert!(m.stacked);
+        }
+        assert!(Model::for_language("fr").is_none());
+    }
+
     #[test]
     fn covered_sees_a_long_range_that_starts_far_before() {
         // A quotation over several sentences, then short ones: the long one still covers 40..45.
