@@ -26,9 +26,6 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     use dossier_attribution::eval;
     let want = |name: &str| args.only.is_empty() || args.only.iter().any(|o| o == name);
-    let segment = |doc: &mut dossier_core::Document| {
-        dossier::pipeline::segment_document(doc);
-    };
     let mut out = String::new();
     let fail = |e: Box<dyn std::error::Error>| anyhow::anyhow!("{e}");
     if want("quotes-de-news") {
@@ -72,7 +69,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         eval::polnear(
             &args.data.join("polnear"),
             &args.polnear_split,
-            &segment,
+            &super::train_attribution::prepare,
             &mut out,
         )
         .map_err(fail)?;

@@ -7,17 +7,24 @@ use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The `quotes-de-news` folder (train.jsonl.gz, dev.jsonl.gz).
-    #[arg(long, default_value = "../shared/data/attribution/quotes-de-news")]
-    pub data: PathBuf,
-    /// Where to write the gzipped model.
-    #[arg(long, default_value = "crates/attribution/data/model-de.bin.gz")]
-    pub out: PathBuf,
-    #[arg(long, default_value_t = 16)]
+    /// The model's language: `de` (from quotes-de-news) or `en` (from PolNeAR).
+    #[arg(long, default_value = "de")]
+    pub lang: String,
+    /// The corpus folder: `quotes-de-news` (train.jsonl.gz, dev.jsonl.gz) for German, `polnear`
+    /// (train/, dev/) for English; by default the one in ../shared/data/attribution.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Where to write the gzipped model (default: crates/attribution/data/model-<lang>.bin.gz).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[arg(long, default_value_t = 30)]
     pub epochs: usize,
     /// log2 of the feature rows per role.
-    #[arg(long, default_value_t = 16)]
+    #[arg(long, default_value_t = 18)]
     pub bits: u32,
+    /// How much the outside label's score is lowered after training (recall for precision).
+    #[arg(long, default_value_t = 10.0)]
+    pub shift: f32,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Also train on dev (for the shipped model, once the settings are chosen on dev).
@@ -33,8 +40,31 @@ pub fn prepare(doc: &mut dossier_core::Document) {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     use dossier_attribution::{eval, learned};
+    let english = match args.lang.as_str() {
+        "de" => false,
+        "en" => true,
+        other => return Err(anyhow!("no attribution corpus for language {other:?}")),
+    };
+    let data = args.data.clone().unwrap_or_else(|| {
+        PathBuf::from(if english {
+            "../shared/data/attribution/polnear"
+        } else {
+            "../shared/data/attribution/quotes-de-news"
+        })
+    });
+    let out_path = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from(format!(
+            "crates/attribution/data/model-{}.bin.gz",
+            args.lang
+        ))
+    });
     let read = |split: &str| {
-        eval::read_quotes_de_news(&args.data, split, &prepare).map_err(|e| anyhow!("{e}"))
+        if english {
+            eval::read_polnear(&data, split, &prepare)
+        } else {
+            eval::read_quotes_de_news(&data, split, &prepare)
+        }
+        .map_err(|e| anyhow!("{e}"))
     };
     let mut train = read("train")?;
     let dev = read("dev")?;
@@ -49,7 +79,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         train.clear();
     }
     let started = std::time::Instant::now();
-    let model = learned::train::train(&examples, args.epochs, args.bits.clamp(8, 24), args.seed);
+    let model = learned::train::train(
+        &mut examples,
+        args.epochs,
+        args.bits.clamp(8, 24),
+        args.seed,
+        args.shift,
+    );
     eprintln!(
         "trained on {} articles in {:.1} s",
         examples.len(),
@@ -84,7 +120,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     print!("{out}");
     let bytes = model.to_bytes();
-    std::fs::write(&args.out, &bytes)?;
-    eprintln!("{} bytes → {}", bytes.len(), args.out.display());
+    if english {
+        let mut out = String::new();
+        for (title, m) in [("rules only", None), ("rules and model", Some(&model))] {
+            eval::score_overlap(
+                &dev,
+                &|a| {
+                    let (quotes, _) = dossier_attribution::attribute_with(&a.doc, m);
+                    eval::predicted_from_quotes(&a.doc, &quotes)
+                },
+                &format!("PolNeAR dev, {title}"),
+                &mut out,
+            );
+        }
+        print!("{out}");
+    }
+    std::fs::write(&out_path, &bytes)?;
+    eprintln!("{} bytes → {}", bytes.len(), out_path.display());
     Ok(ExitCode::SUCCESS)
 }

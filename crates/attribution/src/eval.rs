@@ -26,6 +26,9 @@ pub type Segmenter<'a> = &'a dyn Fn(&mut Document);
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
+/// A byte range into a Document's text.
+type Range = (usize, usize);
+
 #[derive(Default, Clone, Copy)]
 struct Prf {
     tp: usize,
@@ -267,85 +270,74 @@ pub fn spkatt(dir: &Path, split: &str, out: &mut String) -> Result<()> {
     Ok(())
 }
 
-/// brat standoff spans of one role: `T1<TAB>Source 89 106;110 120<TAB>text` (character offsets).
-pub(crate) fn brat_spans(ann: &str) -> BTreeMap<String, Vec<(usize, usize)>> {
-    let mut out: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
-    for line in ann.lines() {
-        let mut cols = line.split('\t');
-        let (Some(id), Some(def)) = (cols.next(), cols.next()) else {
-            continue;
-        };
-        if !id.starts_with('T') {
-            continue;
-        }
-        let Some((role, offsets)) = def.split_once(' ') else {
-            continue;
-        };
-        for part in offsets.split(';') {
-            let mut nums = part
-                .split_whitespace()
-                .filter_map(|n| n.parse::<usize>().ok());
-            if let (Some(a), Some(b)) = (nums.next(), nums.next()) {
-                out.entry(role.to_string()).or_default().push((a, b));
+/// PolNeAR: the rules' speech events and what `analyze` gives (rules and, for English, the
+/// learned model), word-level and by spans matched by overlap.
+pub fn polnear(dir: &Path, split: &str, prepare: Segmenter, out: &mut String) -> Result<()> {
+    let started = std::time::Instant::now();
+    let articles = read_polnear(dir, split, prepare)?;
+    let read_ms = started.elapsed().as_secs_f64() * 1000.0;
+    score_overlap(
+        &articles,
+        &|a| predicted_from_events(&crate::speech_events(&a.doc)),
+        &format!("PolNeAR {split}, rules only (read in {read_ms:.0} ms)"),
+        out,
+    );
+    let model = crate::learned::Model::for_language("en");
+    let started = std::time::Instant::now();
+    score_overlap(
+        &articles,
+        &|a| {
+            let (quotes, _) = crate::attribute_with(&a.doc, model);
+            predicted_from_quotes(&a.doc, &quotes)
+        },
+        &format!(
+            "PolNeAR {split}, analyze ({})",
+            if model.is_some() {
+                "rules and English model"
+            } else {
+                "rules; no English model"
             }
-        }
-    }
-    out
+        ),
+        out,
+    );
+    let _ = writeln!(
+        out,
+        "  speed: {:.2} ms per article",
+        started.elapsed().as_secs_f64() * 1000.0 / articles.len().max(1) as f64
+    );
+    Ok(())
 }
 
-pub fn polnear(dir: &Path, split: &str, segment: Segmenter, out: &mut String) -> Result<()> {
-    let anns = sorted_files(&dir.join(split).join("attributions"), ".ann")?;
-    let roles = ["Source", "Cue", "Content"];
+/// The rules' speech events as predictions.
+pub fn predicted_from_events(events: &[crate::SpeechEvent]) -> Vec<Predicted> {
+    events
+        .iter()
+        .map(|e| Predicted {
+            roles: [
+                e.cue.into_iter().collect(),
+                vec![e.content],
+                e.source.into_iter().collect(),
+                Vec::new(),
+            ],
+        })
+        .collect()
+}
+
+/// Word-level P/R/F1 (words: runs of non-space characters) and span F1 with spans matched by
+/// overlap (PARC-style partial match) for source (speaker), cue and content (quotation); each
+/// part of a discontinuous gold span counts as a span.
+pub fn score_overlap(
+    articles: &[QdnArticle],
+    predict: &dyn Fn(&QdnArticle) -> Vec<Predicted>,
+    title: &str,
+    out: &mut String,
+) {
+    let roles = [(2usize, "source"), (0, "cue"), (1, "content")];
     let mut word = [Prf::default(); 3];
-    // (gold found, gold total, pred correct, pred total) per role.
     let mut span = [(0usize, 0usize, 0usize, 0usize); 3];
-    let mut seen_texts = HashSet::new();
-    let started = std::time::Instant::now();
-    for ann_path in &anns {
-        let stem = ann_path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        let Some((text_stem, _annotator)) = stem.rsplit_once('_') else {
-            continue;
-        };
-        // One annotation per article: the first annotator's.
-        if !seen_texts.insert(text_stem.to_string()) {
-            continue;
-        }
-        let text_path = dir
-            .join(split)
-            .join("text")
-            .join(format!("{text_stem}.txt"));
-        let Ok(raw) = std::fs::read_to_string(&text_path) else {
-            continue;
-        };
-        let gold_chars = brat_spans(&std::fs::read_to_string(ann_path)?);
-        let char_to_byte: Vec<usize> = raw
-            .char_indices()
-            .map(|(b, _)| b)
-            .chain(std::iter::once(raw.len()))
-            .collect();
-        let to_bytes = |(a, b): (usize, usize)| {
-            (
-                char_to_byte[a.min(char_to_byte.len() - 1)],
-                char_to_byte[b.min(char_to_byte.len() - 1)],
-            )
-        };
-        let trimmed = raw.trim();
-        let offset = raw.find(trimmed).unwrap_or(0);
-        let article = Article {
-            paragraphs: vec![trimmed.to_string()],
-            ..Default::default()
-        };
-        let mut doc = Document::from_article(text_stem.into(), source(text_stem), article);
-        doc.language = "en".into();
-        segment(&mut doc);
-        let events = crate::speech_events(&doc);
-        let shift = |r: (usize, usize)| (r.0 + offset, r.1 + offset);
-        let pred: [Vec<(usize, usize)>; 3] = [
-            events.iter().filter_map(|e| e.source.map(shift)).collect(),
-            events.iter().filter_map(|e| e.cue.map(shift)).collect(),
-            events.iter().map(|e| shift(e.content)).collect(),
-        ];
-        // Words: maximal runs of non-space characters.
+    for art in articles {
+        let raw = art.doc.text.as_str();
+        let predicted = predict(art);
         let mut words = Vec::new();
         let mut start = None;
         for (b, c) in raw.char_indices().chain(std::iter::once((raw.len(), ' '))) {
@@ -358,40 +350,42 @@ pub fn polnear(dir: &Path, split: &str, segment: Segmenter, out: &mut String) ->
                 _ => {}
             }
         }
-        for (ri, role) in roles.iter().enumerate() {
-            let gold: Vec<(usize, usize)> = gold_chars
-                .get(*role)
-                .map(|v| v.iter().map(|&r| to_bytes(r)).collect())
-                .unwrap_or_default();
+        for (ri, &(role, _)) in roles.iter().enumerate() {
+            let gold: Vec<(usize, usize)> = art
+                .annotations
+                .iter()
+                .flat_map(|a| a.roles[role].iter().copied())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let pred: Vec<(usize, usize)> = predicted
+                .iter()
+                .flat_map(|p| p.roles[role].iter().copied())
+                .collect();
             let label = |spans: &[(usize, usize)]| -> HashSet<usize> {
                 spans
                     .iter()
                     .flat_map(|&(a, b)| tokens_in(&words, a, b))
                     .collect()
             };
-            word[ri].add_sets(&label(&gold), &label(&pred[ri]));
+            word[ri].add_sets(&label(&gold), &label(&pred));
             let overlaps = |x: &(usize, usize), ys: &[(usize, usize)]| {
                 ys.iter().any(|y| x.0 < y.1 && y.0 < x.1)
             };
             let s = &mut span[ri];
-            s.0 += gold.iter().filter(|g| overlaps(g, &pred[ri])).count();
+            s.0 += gold.iter().filter(|g| overlaps(g, &pred)).count();
             s.1 += gold.len();
-            s.2 += pred[ri].iter().filter(|p| overlaps(p, &gold)).count();
-            s.3 += pred[ri].len();
+            s.2 += pred.iter().filter(|p| overlaps(p, &gold)).count();
+            s.3 += pred.len();
         }
     }
-    writeln!(
+    let _ = writeln!(
         out,
-        "PolNeAR {split} ({} articles, {:.0} ms): word-level, and spans matched by overlap",
-        seen_texts.len(),
-        started.elapsed().as_secs_f64() * 1000.0
-    )?;
-    for (ri, role) in roles.iter().enumerate() {
-        writeln!(
-            out,
-            "{}",
-            word[ri].line(&format!("{} (words)", role.to_lowercase()))
-        )?;
+        "{title} ({} articles): word-level, and spans matched by overlap",
+        articles.len()
+    );
+    for (ri, &(_, name)) in roles.iter().enumerate() {
+        let _ = writeln!(out, "{}", word[ri].line(&format!("{name} (words)")));
         let (found, gold, correct, pred) = span[ri];
         let (p, r) = (ratio(correct, pred), ratio(found, gold));
         let f = if p + r == 0.0 {
@@ -399,13 +393,126 @@ pub fn polnear(dir: &Path, split: &str, segment: Segmenter, out: &mut String) ->
         } else {
             2.0 * p * r / (p + r)
         };
-        writeln!(
+        let _ = writeln!(
             out,
             "  {:<28} P {p:.3}  R {r:.3}  F1 {f:.3}   (gold {gold}, predicted {pred})",
-            format!("{} (spans, overlap)", role.to_lowercase())
-        )?;
+            format!("{name} (spans, overlap)")
+        );
     }
-    Ok(())
+}
+
+/// Reads one PolNeAR split as annotated articles (one annotator per article, the first by file
+/// name, as [`polnear`] scores them): roles cue = Cue, quotation = Content, speaker = Source, no
+/// addressee; byte ranges into the trimmed text the Document holds.
+pub fn read_polnear(dir: &Path, split: &str, prepare: Segmenter) -> Result<Vec<QdnArticle>> {
+    let anns = sorted_files(&dir.join(split).join("attributions"), ".ann")?;
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for ann_path in &anns {
+        let stem = ann_path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        let Some((text_stem, _annotator)) = stem.rsplit_once('_') else {
+            continue;
+        };
+        if !seen.insert(text_stem.to_string()) {
+            continue;
+        }
+        let text_path = dir
+            .join(split)
+            .join("text")
+            .join(format!("{text_stem}.txt"));
+        let Ok(raw) = std::fs::read_to_string(&text_path) else {
+            continue;
+        };
+        let ann = std::fs::read_to_string(ann_path)?;
+        let char_to_byte: Vec<usize> = raw
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(raw.len()))
+            .collect();
+        let trimmed = raw.trim();
+        let offset = raw.find(trimmed).unwrap_or(0);
+        let limit = trimmed.len();
+        let to_bytes = |(a, b): (usize, usize)| -> Option<(usize, usize)> {
+            let last = char_to_byte.len() - 1;
+            let (a, b) = (char_to_byte[a.min(last)], char_to_byte[b.min(last)]);
+            let (a, b) = (
+                a.saturating_sub(offset).min(limit),
+                b.saturating_sub(offset).min(limit),
+            );
+            (a < b).then_some((a, b))
+        };
+        // Spans by id, then one annotation per attribution event (E lines).
+        let mut spans: BTreeMap<&str, (&str, Vec<Range>)> = BTreeMap::new();
+        for line in ann.lines() {
+            let mut cols = line.split('\t');
+            let (Some(id), Some(def)) = (cols.next(), cols.next()) else {
+                continue;
+            };
+            if !id.starts_with('T') {
+                continue;
+            }
+            let Some((role, offsets)) = def.split_once(' ') else {
+                continue;
+            };
+            let mut parts = Vec::new();
+            for part in offsets.split(';') {
+                let mut nums = part
+                    .split_whitespace()
+                    .filter_map(|n| n.parse::<usize>().ok());
+                if let (Some(a), Some(b)) = (nums.next(), nums.next()) {
+                    parts.extend(to_bytes((a, b)));
+                }
+            }
+            spans.insert(id, (role, parts));
+        }
+        let mut annotations = Vec::new();
+        for line in ann.lines().filter(|l| l.starts_with('E')) {
+            let mut roles: [Vec<(usize, usize)>; 4] = Default::default();
+            for arg in line.split('\t').nth(1).unwrap_or("").split_whitespace() {
+                let Some((_, id)) = arg.split_once(':') else {
+                    continue;
+                };
+                if let Some((role, parts)) = spans.get(id) {
+                    let k = match *role {
+                        "Cue" => 0,
+                        "Content" => 1,
+                        "Source" => 2,
+                        _ => continue,
+                    };
+                    roles[k].extend(parts.iter().copied());
+                }
+            }
+            annotations.push(QdnAnnotation {
+                roles,
+                kind: String::new(),
+            });
+        }
+        let article = Article {
+            paragraphs: vec![trimmed.to_string()],
+            ..Default::default()
+        };
+        let mut doc = Document::from_article(text_stem.into(), source(text_stem), article);
+        doc.language = "en".into();
+        if doc.text != trimmed {
+            // The Document normalised the text: offsets would not hold.
+            continue;
+        }
+        prepare(&mut doc);
+        let tokens = doc
+            .tokens
+            .iter()
+            .map(|&t| {
+                let r = doc.byte_range(t);
+                (r.start, r.end)
+            })
+            .collect();
+        out.push(QdnArticle {
+            doc,
+            tokens,
+            annotations,
+        });
+    }
+    Ok(out)
 }
 
 pub fn redewiedergabe(dir: &Path, out: &mut String) -> Result<()> {

@@ -47,6 +47,15 @@ pub struct Lexicon {
     pub source_after: HashSet<String>,
     pub information_nouns: HashSet<String>,
     pub anaphoric_sources: HashSet<String>,
+    /// Nouns of a role or office that stand for a person ("Sprecher", "spokeswoman"): a speaker
+    /// named by one alone is resolved to an entity named before.
+    pub role_nouns: HashSet<String>,
+    /// Separable verb particles ("mit" of "teilte … mit"): a cue of their own only with no verb
+    /// before them.
+    pub separable_particles: HashSet<String>,
+    /// Indefinite articles: "ein Sprecher" speaks for an organisation named before, "der
+    /// Minister" is a person named before.
+    pub indefinite_articles: HashSet<String>,
     pub so_marker: HashSet<String>,
     pub as_marker: HashSet<String>,
     pub complementizers: HashSet<String>,
@@ -115,6 +124,9 @@ impl Lexicon {
             source_after: set("source_after"),
             information_nouns: set("information_nouns"),
             anaphoric_sources: set("anaphoric_sources"),
+            role_nouns: set("role_nouns"),
+            separable_particles: set("particles"),
+            indefinite_articles: set("indefinite_articles"),
             so_marker: set("so_marker"),
             as_marker: set("as_marker"),
             complementizers: set("complementizers"),

@@ -59,12 +59,17 @@ fn run(doc: &Document, model: Option<&learned::Model>) -> (Vec<Quote>, Vec<Attri
     let predicted = match model {
         Some(m) => {
             let mut out: [Vec<(usize, usize)>; 4] = Default::default();
+            let mut prev_cue = false;
             learned::features::sentence_features(
                 doc,
                 analyzer.view(),
                 analyzer.lexicon(),
                 &found.events,
-                |a, features| m.predict_sentence(a, &features, &mut out),
+                |a, features| {
+                    let view = analyzer.view();
+                    let lower: Vec<&str> = (a..a + features.len()).map(|k| view.lower(k)).collect();
+                    m.predict_sentence(a, features, &lower, &mut prev_cue, &mut out)
+                },
             );
             out
         }
@@ -130,7 +135,8 @@ pub fn model_spans(doc: &Document, model: &learned::Model) -> [Vec<(usize, usize
     let found = analyzer.run();
     let view = analyzer.view();
     let features = learned::features::token_features(doc, view, analyzer.lexicon(), &found.events);
-    model.predict(&features, &view.sents).map(|spans| {
+    let lower: Vec<&str> = (0..view.toks.len()).map(|k| view.lower(k)).collect();
+    model.predict(&features, &lower, &view.sents).map(|spans| {
         spans
             .into_iter()
             .map(|(a, b)| (view.toks[a].b0, view.toks[b - 1].b1))

@@ -44,6 +44,15 @@ impl Chain {
         s
     }
 
+    /// Lowers the score of the outside label at every token by `delta` (folded into the
+    /// transitions into it, so that the stored form stays the same): a positive `delta` trades
+    /// precision for recall.
+    pub fn shift_outside(&mut self, delta: f32) {
+        for from in 0..=LABELS {
+            self.transitions[from * LABELS + O as usize] -= delta;
+        }
+    }
+
     fn transition(&self, from: usize, to: usize) -> f32 {
         self.transitions[from * LABELS + to]
     }

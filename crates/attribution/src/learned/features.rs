@@ -170,6 +170,7 @@ pub(crate) fn sentence_features(
         let lower = |k: usize| lower[k - a];
         let dass = (a..b).find(|&k| matches!(lower(k), "dass" | "daß" | "ob" | "that" | "whether"));
         let first_comma = (a..b).find(|&k| words(k) == ",");
+        let colon = (a..b).find(|&k| words(k) == ":");
         let mut out = Vec::with_capacity(b.saturating_sub(a));
         for i in a..b {
             let mut f = Vec::with_capacity(48);
@@ -187,6 +188,12 @@ pub(crate) fn sentence_features(
             }
             f.push(hash(6, &[w(-1), w(0)]));
             f.push(hash(7, &[w(0), w(1)]));
+            // The wider window.
+            f.push(hash(40, &[w(-3)]));
+            f.push(hash(41, &[w(3)]));
+            f.push(hash(42, &[w(-2), w(-1)]));
+            f.push(hash(43, &[w(1), w(2)]));
+            f.push(hash(44, &[words(i)]));
             let w0 = lower(i);
             // Affixes as slices at character boundaries (no string per token).
             let suffix = |k: usize| {
@@ -197,6 +204,8 @@ pub(crate) fn sentence_features(
             };
             let prefix = w0.char_indices().nth(3).map_or(w0, |(b, _)| &w0[..b]);
             f.push(hash(8, &[suffix(3)]));
+            f.push(hash(45, &[suffix(4)]));
+            f.push(hash(46, &[suffix(1)]));
             f.push(hash(9, &[suffix(2)]));
             f.push(hash(10, &[prefix]));
             let sh = shapes[i - a].as_str();
@@ -267,6 +276,7 @@ pub(crate) fn sentence_features(
                 (&lex.determiners, "det"),
                 (&lex.alleged_adverbs, "alleged"),
                 (&lex.anaphoric_sources, "anaphoric"),
+                (&lex.role_nouns, "role"),
             ] {
                 if set.contains(lower(i)) {
                     f.push(hash(20, &[name]));
@@ -298,6 +308,8 @@ pub(crate) fn sentence_features(
                     f.push(hash(25, &[side, entity(i)]));
                     let commas = (c.min(i)..c.max(i)).filter(|&k| words(k) == ",").count();
                     f.push(hash(26, &[side, bucket(commas)]));
+                    f.push(hash(47, &[side, lower(c)]));
+                    f.push(hash(48, &[side, bucket(d), q]));
                 }
                 None => f.push(hash(24, &["no-cue"])),
             }
@@ -318,6 +330,9 @@ pub(crate) fn sentence_features(
                 &[prev_flags[1], if has_sub1 { "k1" } else { "-" }, q],
             ));
             f.push(hash(34, &[bucket(i - a)]));
+            let after_colon = colon.is_some_and(|c| i > c);
+            f.push(hash(49, &[if after_colon { ":" } else { "-" }, q]));
+            f.push(hash(50, &[bucket(b - 1 - i)]));
             let after_dass = dass.is_some_and(|d| i > d);
             let after_comma = first_comma.is_some_and(|c| i > c);
             f.push(hash(
@@ -381,4 +396,70 @@ fn entity_labels(doc: &Document, view: &View) -> Vec<u8> {
         }
     }
     out
+}
+
+/// Features from the cue tagger's spans in the sentence (`cues`, token ranges from the
+/// sentence's first token), added to each token's features for the other roles: where the
+/// nearest predicted cue is, how far, behind how many commas, and its first word. The roles are
+/// read off the cue the model found, not only off the speech verbs of the lexicon.
+pub(crate) fn add_cue_features<S: AsRef<str>>(
+    features: &mut [Vec<u64>],
+    lower: &[S],
+    cues: &[(usize, usize)],
+    prev_cue: bool,
+) {
+    let n = features.len().min(lower.len());
+    // Whether the sentence before had a cue of the tagger: reported speech runs on without one.
+    let prev = if prev_cue { "prev-cue" } else { "prev-none" };
+    let here = if cues.is_empty() { "none" } else { "cue" };
+    // Prefix count of commas, for the commas between a token and its cue.
+    let mut commas = vec![0usize; n + 1];
+    for k in 0..n {
+        commas[k + 1] = commas[k] + usize::from(lower[k].as_ref() == ",");
+    }
+    for i in 0..n {
+        let f = &mut features[i];
+        f.push(hash(66, &[prev, here]));
+        f.push(hash(67, &[prev, here, lower[i].as_ref()]));
+        let nearest = cues
+            .iter()
+            .map(|&(a, b)| {
+                let d = if i < a {
+                    a - i
+                } else if i >= b {
+                    i + 1 - b
+                } else {
+                    0
+                };
+                (d, a, b)
+            })
+            .min();
+        let Some((d, a, b)) = nearest else {
+            f.push(hash(60, &["none"]));
+            continue;
+        };
+        let side = if i < a {
+            "before"
+        } else if i >= b {
+            "after"
+        } else {
+            "in"
+        };
+        let between = if i < a {
+            commas[a] - commas[i + 1]
+        } else if i >= b {
+            commas[i] - commas[b]
+        } else {
+            0
+        };
+        let cue_word = lower.get(a).map_or("", |w| w.as_ref());
+        f.push(hash(61, &[side, bucket(d)]));
+        f.push(hash(62, &[side, bucket(between)]));
+        f.push(hash(63, &[side, cue_word]));
+        f.push(hash(64, &[side, bucket(d), bucket(between)]));
+        f.push(hash(
+            65,
+            &[side, if cues.len() > 1 { "many" } else { "one" }],
+        ));
+    }
 }

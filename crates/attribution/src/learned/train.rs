@@ -1,8 +1,8 @@
 //! Training the role taggers: from annotated documents (gold character spans per role) to a
 //! [`Model`]. Deterministic: documents are visited in an order fixed by a seed.
 
-use super::chain::{Trainer, B, I, O};
-use super::{features, Model, ROLES};
+use super::chain::{Chain, Trainer, B, I, O};
+use super::{features, Model, CUE, QUOTATION, ROLES};
 use crate::analyze::Analyzer;
 use crate::text::View;
 use dossier_core::Document;
@@ -11,6 +11,8 @@ use dossier_core::Document;
 /// sentences as token ranges (the sequences the taggers learn and decode).
 pub struct Example {
     pub features: Vec<Vec<u64>>,
+    /// The view's tokens, lower-case (for the features of the cue tagger's spans).
+    pub lower: Vec<String>,
     pub labels: [Vec<u8>; 4],
     pub sentences: Vec<(usize, usize)>,
 }
@@ -27,6 +29,9 @@ pub fn example(doc: &Document, gold: &GoldSpans) -> Example {
     let labels = std::array::from_fn(|role| labels_of(&view, &gold[role]));
     Example {
         features,
+        lower: (0..view.toks.len())
+            .map(|k| view.lower(k).to_string())
+            .collect(),
         labels,
         sentences: view.sents.iter().copied().filter(|(a, b)| a < b).collect(),
     }
@@ -56,43 +61,102 @@ fn labels_of(view: &View, spans: &[(usize, usize)]) -> Vec<u8> {
     out
 }
 
-/// Trains the four role taggers for `epochs` passes over `examples`.
-pub fn train(examples: &[Example], epochs: usize, bits: u32, seed: u64) -> Model {
-    let mut order: Vec<usize> = (0..examples.len()).collect();
-    let mut rng = seed | 1;
-    let roles = (0..ROLES.len())
-        .map(|role| {
-            // Quotations are long (a whole clause of reported speech): inside/outside labels.
-            let inside_outside = role == super::QUOTATION;
-            let mut trainer = Trainer::new(bits);
-            for _ in 0..epochs {
-                // Fisher-Yates with a xorshift generator: the same order on every machine.
-                for i in (1..order.len()).rev() {
-                    rng ^= rng << 13;
-                    rng ^= rng >> 7;
-                    rng ^= rng << 17;
-                    order.swap(i, (rng % (i as u64 + 1)) as usize);
-                }
-                for &k in &order {
-                    let ex = &examples[k];
-                    for &(a, b) in &ex.sentences {
-                        let mut gold = ex.labels[role][a..b].to_vec();
-                        if inside_outside {
-                            // Inside/outside labels: long spans (reported speech over a whole
-                            // clause) need no rare "begin" decision, only "still inside".
-                            for l in gold.iter_mut().filter(|l| **l == B) {
-                                *l = I;
-                            }
-                        } else if gold[0] == I {
-                            // A span that runs on from the previous sentence starts anew here.
-                            gold[0] = B;
-                        }
-                        trainer.learn(&ex.features[a..b], &gold);
-                    }
-                }
+/// Whether the roles other than the cue read the cue tagger's spans ([`features::add_cue_features`]).
+pub const STACKED: bool = true;
+
+/// Trains the four role taggers for `epochs` passes over `examples`; `shift` lowers the
+/// outside label's score afterwards (recall for precision, chosen on dev). The cue tagger comes
+/// first; the other roles learn from features of the cue spans it finds, read on each training
+/// document by a cue tagger trained on the other half of the documents (so that they learn from
+/// cues as the model finds them on unseen text, not from near-perfect ones). The examples'
+/// features are extended in place.
+pub fn train(examples: &mut [Example], epochs: usize, bits: u32, seed: u64, shift: f32) -> Model {
+    let cue = train_role(examples, &|_| true, CUE, epochs, bits, seed, shift);
+    if STACKED {
+        let folds = [0, 1]
+            .map(|fold| train_role(examples, &|k| k % 2 == fold, CUE, epochs, bits, seed, shift));
+        for (k, ex) in examples.iter_mut().enumerate() {
+            let chain = &folds[1 - k % 2];
+            let mut prev_cue = false;
+            for &(a, b) in &ex.sentences {
+                let found = super::chain::spans(&chain.decode(&ex.features[a..b]));
+                features::add_cue_features(
+                    &mut ex.features[a..b],
+                    &ex.lower[a..b],
+                    &found,
+                    prev_cue,
+                );
+                prev_cue = !found.is_empty();
             }
-            trainer.finish()
-        })
-        .collect();
-    Model { roles }
+        }
+    }
+    let mut roles = vec![cue];
+    for role in 1..ROLES.len() {
+        roles.push(train_role(
+            examples,
+            &|_| true,
+            role,
+            epochs,
+            bits,
+            seed,
+            shift,
+        ));
+    }
+    Model {
+        roles,
+        stacked: STACKED,
+    }
+}
+
+/// One role's tagger, trained on the examples `pick` takes (by index).
+fn train_role(
+    examples: &[Example],
+    pick: &dyn Fn(usize) -> bool,
+    role: usize,
+    epochs: usize,
+    bits: u32,
+    seed: u64,
+    shift: f32,
+) -> Chain {
+    let mut order: Vec<usize> = (0..examples.len()).filter(|&k| pick(k)).collect();
+    let mut rng = (seed ^ (role as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)) | 1;
+    // Quotations are long (a whole clause of reported speech): inside/outside labels.
+    let inside_outside = role == QUOTATION;
+    let mut trainer = Trainer::new(bits);
+    for _ in 0..epochs {
+        // Fisher-Yates with a xorshift generator: the same order on every machine.
+        for i in (1..order.len()).rev() {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            order.swap(i, (rng % (i as u64 + 1)) as usize);
+        }
+        for &k in &order {
+            let ex = &examples[k];
+            for &(a, b) in &ex.sentences {
+                let mut gold = ex.labels[role][a..b].to_vec();
+                if inside_outside {
+                    // Inside/outside labels: long spans (reported speech over a whole clause)
+                    // need no rare "begin" decision, only "still inside".
+                    for l in gold.iter_mut().filter(|l| **l == B) {
+                        *l = I;
+                    }
+                } else if gold[0] == I {
+                    // A span that runs on from the previous sentence starts anew here.
+                    gold[0] = B;
+                }
+                trainer.learn(&ex.features[a..b], &gold);
+            }
+        }
+    }
+    let mut chain = trainer.finish();
+    // A role the corpus does not annotate (PolNeAR has no addressee) keeps its zero weights:
+    // shifted, it would mark every token.
+    if order
+        .iter()
+        .any(|&k| examples[k].labels[role].iter().any(|&l| l != O))
+    {
+        chain.shift_outside(shift);
+    }
+    chain
 }

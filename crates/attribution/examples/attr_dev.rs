@@ -1,0 +1,103 @@
+//! Development loop for the learned attribution model without building the whole CLI: trains on
+//! quotes-de-news train and scores on dev (never test), like `dossier train attribution`.
+//!
+//! `cargo run --release -p dossier-attribution --example attr_dev -- [epochs] [bits]`
+
+use dossier_attribution::{eval, learned};
+
+fn prepare(doc: &mut dossier_core::Document) {
+    let seg = dossier_segment::segment(&doc.text, &doc.language);
+    doc.sentences = seg
+        .sentences
+        .iter()
+        .map(|&(s, e)| doc.span_of_bytes(s, e))
+        .collect();
+    doc.tokens = seg
+        .tokens
+        .iter()
+        .map(|&(s, e)| doc.span_of_bytes(s, e))
+        .collect();
+    doc.entities = dossier_ner::entities(doc);
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let epochs: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(16);
+    let bits: u32 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(16);
+    let english = std::env::var("ATTR_LANG").is_ok_and(|l| l == "en");
+    let read = |split: &str| {
+        if english {
+            let dir = std::path::Path::new("../shared/data/attribution/polnear");
+            eval::read_polnear(dir, split, &prepare).expect("corpus")
+        } else {
+            let dir = std::path::Path::new("../shared/data/attribution/quotes-de-news");
+            eval::read_quotes_de_news(dir, split, &prepare).expect("corpus")
+        }
+    };
+    let train = read("train");
+    let dev = read("dev");
+    let started = std::time::Instant::now();
+    let mut examples: Vec<_> = train
+        .iter()
+        .map(|a| learned::train::example(&a.doc, &a.gold()))
+        .collect();
+    let shift: f32 = std::env::var("SHIFT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10.0);
+    let mut model = learned::train::train(&mut examples, epochs, bits, 1, shift);
+    for (role, var) in ["SHIFT_CUE", "SHIFT_QUOTE", "SHIFT_SPEAKER", "SHIFT_ADDR"]
+        .iter()
+        .enumerate()
+    {
+        if let Some(d) = std::env::var(var).ok().and_then(|v| v.parse().ok()) {
+            model.roles[role].shift_outside(d);
+        }
+    }
+    eprintln!("trained in {:.1} s", started.elapsed().as_secs_f64());
+    let mut out = String::new();
+    eval::score_quotes_de_news(
+        &dev,
+        &|a| {
+            let (quotes, _) = dossier_attribution::attribute_with(&a.doc, Some(&model));
+            eval::predicted_from_quotes(&a.doc, &quotes)
+        },
+        "dev, rules and model",
+        &mut out,
+    );
+    eval::score_quotes_de_news(
+        &dev,
+        &|a| eval::predicted_from_spans(dossier_attribution::model_spans(&a.doc, &model)),
+        "dev, model spans alone",
+        &mut out,
+    );
+    if english {
+        for (title, m) in [("rules only", None), ("rules and model", Some(&model))] {
+            eval::score_overlap(
+                &dev,
+                &|a| {
+                    let (quotes, _) = dossier_attribution::attribute_with(&a.doc, m);
+                    eval::predicted_from_quotes(&a.doc, &quotes)
+                },
+                &format!("PolNeAR dev, {title}"),
+                &mut out,
+            );
+        }
+        eval::score_overlap(
+            &dev,
+            &|a| eval::predicted_from_events(&dossier_attribution::speech_events(&a.doc)),
+            "PolNeAR dev, rules' speech events",
+            &mut out,
+        );
+        eval::score_overlap(
+            &dev,
+            &|a| eval::predicted_from_spans(dossier_attribution::model_spans(&a.doc, &model)),
+            "PolNeAR dev, model spans alone",
+            &mut out,
+        );
+    }
+    print!("{out}");
+    if let Some(path) = args.get(3) {
+        std::fs::write(path, model.to_bytes()).expect("write");
+    }
+}
