@@ -91,25 +91,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         examples.len(),
         started.elapsed().as_secs_f64()
     );
-    let mut out = String::new();
-    for (title, m) in [("rules only", None), ("rules and model", Some(&model))] {
-        eval::score_quotes_de_news(
-            &dev,
-            &|a| {
-                let (quotes, _) = dossier_attribution::attribute_with(&a.doc, m);
-                eval::predicted_from_quotes(&a.doc, &quotes)
-            },
-            &format!("dev, {title}"),
-            &mut out,
-        );
-    }
-    eval::score_quotes_de_news(
-        &dev,
-        &|a| eval::predicted_from_spans(dossier_attribution::model_spans(&a.doc, &model)),
-        "dev, model spans alone",
-        &mut out,
-    );
+    print!("{}", eval::dev_report(&dev, &model, english));
     if !train.is_empty() {
+        let mut out = String::new();
         let seen = &train[..train.len().min(150)];
         eval::score_quotes_de_news(
             seen,
@@ -117,24 +101,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "train (seen in training: a check of fit, not a score), model spans alone",
             &mut out,
         );
-    }
-    print!("{out}");
-    let bytes = model.to_bytes();
-    if english {
-        let mut out = String::new();
-        for (title, m) in [("rules only", None), ("rules and model", Some(&model))] {
-            eval::score_overlap(
-                &dev,
-                &|a| {
-                    let (quotes, _) = dossier_attribution::attribute_with(&a.doc, m);
-                    eval::predicted_from_quotes(&a.doc, &quotes)
-                },
-                &format!("PolNeAR dev, {title}"),
-                &mut out,
-            );
-        }
         print!("{out}");
     }
+    let bytes = model.to_bytes();
     std::fs::write(&out_path, &bytes)?;
     eprintln!("{} bytes → {}", bytes.len(), out_path.display());
     Ok(ExitCode::SUCCESS)

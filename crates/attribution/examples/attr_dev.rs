@@ -55,48 +55,7 @@ fn main() {
         }
     }
     eprintln!("trained in {:.1} s", started.elapsed().as_secs_f64());
-    let mut out = String::new();
-    eval::score_quotes_de_news(
-        &dev,
-        &|a| {
-            let (quotes, _) = dossier_attribution::attribute_with(&a.doc, Some(&model));
-            eval::predicted_from_quotes(&a.doc, &quotes)
-        },
-        "dev, rules and model",
-        &mut out,
-    );
-    eval::score_quotes_de_news(
-        &dev,
-        &|a| eval::predicted_from_spans(dossier_attribution::model_spans(&a.doc, &model)),
-        "dev, model spans alone",
-        &mut out,
-    );
-    if english {
-        for (title, m) in [("rules only", None), ("rules and model", Some(&model))] {
-            eval::score_overlap(
-                &dev,
-                &|a| {
-                    let (quotes, _) = dossier_attribution::attribute_with(&a.doc, m);
-                    eval::predicted_from_quotes(&a.doc, &quotes)
-                },
-                &format!("PolNeAR dev, {title}"),
-                &mut out,
-            );
-        }
-        eval::score_overlap(
-            &dev,
-            &|a| eval::predicted_from_events(&dossier_attribution::speech_events(&a.doc)),
-            "PolNeAR dev, rules' speech events",
-            &mut out,
-        );
-        eval::score_overlap(
-            &dev,
-            &|a| eval::predicted_from_spans(dossier_attribution::model_spans(&a.doc, &model)),
-            "PolNeAR dev, model spans alone",
-            &mut out,
-        );
-    }
-    print!("{out}");
+    print!("{}", eval::dev_report(&dev, &model, english));
     if let Some(path) = args.get(3) {
         std::fs::write(path, model.to_bytes()).expect("write");
     }

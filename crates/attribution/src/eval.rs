@@ -865,3 +865,40 @@ pub fn score_quotes_de_news(
         );
     }
 }
+
+/// What training prints about a model on dev (never test): token and exact-span scores of the
+/// rules alone, rules and model, and the model's spans alone; for English also PolNeAR's
+/// overlap scores, the rules' speech events among them. `dossier train attribution` and the
+/// `attr_dev` example print the same report.
+pub fn dev_report(dev: &[QdnArticle], model: &crate::learned::Model, english: bool) -> String {
+    fn with(m: Option<&crate::learned::Model>) -> impl Fn(&QdnArticle) -> Vec<Predicted> + '_ {
+        move |a| {
+            let (quotes, _) = crate::attribute_with(&a.doc, m);
+            predicted_from_quotes(&a.doc, &quotes)
+        }
+    }
+    let mut out = String::new();
+    let spans_alone = |a: &QdnArticle| predicted_from_spans(crate::model_spans(&a.doc, model));
+    for (title, m) in [("rules only", None), ("rules and model", Some(model))] {
+        score_quotes_de_news(dev, &with(m), &format!("dev, {title}"), &mut out);
+    }
+    score_quotes_de_news(dev, &spans_alone, "dev, model spans alone", &mut out);
+    if english {
+        for (title, m) in [("rules only", None), ("rules and model", Some(model))] {
+            score_overlap(dev, &with(m), &format!("PolNeAR dev, {title}"), &mut out);
+        }
+        score_overlap(
+            dev,
+            &|a| predicted_from_events(&crate::speech_events(&a.doc)),
+            "PolNeAR dev, rules' speech events",
+            &mut out,
+        );
+        score_overlap(
+            dev,
+            &spans_alone,
+            "PolNeAR dev, model spans alone",
+            &mut out,
+        );
+    }
+    out
+}

@@ -525,18 +525,9 @@ pub fn train_logistic(rows: &[(Vec<u32>, usize, f32)], settings: Settings) -> Mo
     let mut sum = vec![0f64; n];
     let mut summed = 0usize;
     let mut order: Vec<usize> = (0..rows.len()).collect();
-    let mut state = settings
-        .seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
+    let mut shuffle = Shuffle::new(settings.seed);
     for epoch in 0..settings.epochs {
-        for i in (1..order.len()).rev() {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let j = (state >> 33) as usize % (i + 1);
-            order.swap(i, j);
-        }
+        shuffle.order(&mut order);
         let rate = settings.rate / (1.0 + epoch as f32 * 0.5);
         for &k in &order {
             let (feats, gold, weight) = &rows[k];
@@ -585,6 +576,35 @@ pub fn train_any(rows: &[(Vec<u32>, usize, f32)], settings: Settings) -> Model {
     }
 }
 
+/// The fixed pseudo-random visiting order of the training examples (a linear congruential
+/// generator and Fisher–Yates): the same seed gives the same model, byte for byte.
+struct Shuffle {
+    state: u64,
+}
+
+impl Shuffle {
+    fn new(seed: u64) -> Self {
+        let mut s = Shuffle { state: seed };
+        s.step();
+        s
+    }
+
+    fn step(&mut self) -> u64 {
+        self.state = self
+            .state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.state
+    }
+
+    fn order(&mut self, order: &mut [usize]) {
+        for i in (1..order.len()).rev() {
+            let j = (self.step() >> 33) as usize % (i + 1);
+            order.swap(i, j);
+        }
+    }
+}
+
 /// Averaged perceptron; examples visited in a fixed pseudo-random order per epoch.
 pub fn train(rows: &[(Vec<u32>, usize, f32)], settings: Settings) -> Model {
     let n = (1usize << BITS) * LABELS.len();
@@ -592,18 +612,9 @@ pub fn train(rows: &[(Vec<u32>, usize, f32)], settings: Settings) -> Model {
     let mut acc = vec![0f32; n];
     let mut c: f32 = 1.0;
     let mut order: Vec<usize> = (0..rows.len()).collect();
-    let mut state = settings
-        .seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
+    let mut shuffle = Shuffle::new(settings.seed);
     for _ in 0..settings.epochs {
-        for i in (1..order.len()).rev() {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let j = (state >> 33) as usize % (i + 1);
-            order.swap(i, j);
-        }
+        shuffle.order(&mut order);
         for &k in &order {
             let (feats, gold, weight) = &rows[k];
             let mut s = [0f32; 15];
