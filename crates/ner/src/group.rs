@@ -158,7 +158,7 @@ pub fn repair_labels(texts: &[&str], labels: &mut [Label], lex: &Lexicon, rules:
             && texts[i].contains('-')
             && rules.org_heads.iter().any(|h| head.ends_with(h.as_str()))
         {
-            labels[i] = "B-ORG".into();
+            labels[i] = "B-ORG";
         }
     }
     // Capitalised adjectives opening a name.
@@ -499,7 +499,7 @@ pub fn build<L: AsRef<str>>(
     for ci in order {
         let f = &found[ci];
         let words = normalised_words(f);
-        let kind = report_type(&f.base);
+        let kind = report_type(f.base);
         let key = loose_key(&words);
         let raw: Vec<&str> = texts[f.first..f.last].to_vec();
         let exact = raw.iter().zip(&words).all(|(a, b)| *a == b.as_str());
@@ -623,7 +623,7 @@ pub fn build<L: AsRef<str>>(
                         break;
                     }
                     if known_place || f.base != "LOC" {
-                        let kind = report_type(&f.base);
+                        let kind = report_type(f.base);
                         let kind = if known_place { "LOC".to_string() } else { kind };
                         ents.push(Building {
                             kind: kind.clone(),
@@ -753,11 +753,11 @@ pub fn build<L: AsRef<str>>(
         }
     }
     // C: roles that stand for a person named elsewhere, qualified by a country.
-    for r in 0..n {
+    for (r, &word) in texts[..n].iter().enumerate() {
         if used_roles.contains(&r) || chunk_at(r).is_some() {
             continue;
         }
-        let Some(role) = roles.role_of(texts[r]) else {
+        let Some(role) = roles.role_of(word) else {
             continue;
         };
         // Not when a person name follows (handled above) or the word is plural-looking.
