@@ -36,37 +36,5 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         print!("{}", score.error_report());
     }
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir)?;
-    let mut archive = Archive::new(SqliteStore::open(&dir)?);
-    archive.add_batch(&docs)?;
-    let list = eval::parse_list(&std::fs::read_to_string(&args[2])?);
-    let score = eval::score(&archive.store.conn, &list)?;
-    print!("{}", score.kind_table());
-    println!(
-        "cross-language archive entities {}, holding two listed: {}",
-        score.cross_language.len(),
-        score.cross_language_wrong().count()
-    );
-    if args.iter().any(|a| a == "--errors") {
-        for o in score.outcomes.iter().filter(|o| !o.recalled) {
-            println!("MISS {} {}", o.kind, o.label);
-            for (lang, form, keys) in &o.forms {
-                println!(
-                    "    {lang} {form:?} -> {}",
-                    keys.as_ref().map_or("not found".into(), |k| k.join(" + "))
-                );
-            }
-        }
-        for h in &score.cross_language {
-            println!(
-                "X {}{} [{}] {}",
-                if h.holds.len() > 1 { "WRONG " } else { "" },
-                h.name,
-                h.keys.join(" + "),
-                h.aliases.join(" | ")
-            );
-        }
-    }
-    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
