@@ -244,13 +244,7 @@ fn train_one(pages: &[TrainPage], settings: Settings) -> Model {
     let mut order: Vec<usize> = (0..pages.len()).collect();
     let mut rng = settings.seed.max(1);
     for _ in 0..settings.epochs {
-        // Fisher–Yates with xorshift: deterministic for a seed.
-        for i in (1..order.len()).rev() {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            order.swap(i, (rng % (i as u64 + 1)) as usize);
-        }
+        shuffle(&mut order, &mut rng);
         for &pi in &order {
             let page = &pages[pi];
             let emissions: Vec<[f32; N]> = page
@@ -336,12 +330,7 @@ fn train_ranker(pages: &[TrainPage], settings: Settings) -> Vec<(u32, f32)> {
     let mut order: Vec<usize> = (0..examples.len()).collect();
     let mut rng = settings.seed.max(1) ^ 0x9e37_79b9;
     for _ in 0..settings.ranker_epochs {
-        for i in (1..order.len()).rev() {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            order.swap(i, (rng % (i as u64 + 1)) as usize);
-        }
+        shuffle(&mut order, &mut rng);
         for &e in &order {
             let (options, gold) = examples[e];
             let score = |fs: &[u32]| fs.iter().map(|f| w.get(f).copied().unwrap_or(0.0)).sum();
@@ -378,6 +367,16 @@ fn train_ranker(pages: &[TrainPage], settings: Settings) -> Vec<(u32, f32)> {
         .collect();
     out.sort_unstable_by_key(|(f, _)| *f);
     out
+}
+
+/// Fisher–Yates with xorshift: the visiting order of one epoch, deterministic for a seed.
+fn shuffle(order: &mut [usize], rng: &mut u64) {
+    for i in (1..order.len()).rev() {
+        *rng ^= *rng << 13;
+        *rng ^= *rng >> 7;
+        *rng ^= *rng << 17;
+        order.swap(i, (*rng % (i as u64 + 1)) as usize);
+    }
 }
 
 #[cfg(test)]
