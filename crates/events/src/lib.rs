@@ -554,7 +554,7 @@ impl<'a> View<'a> {
             kept.push(c);
         }
         // A title or role word right before the name it introduces is one mention ("der
-        // russische Präsident Wladimir Putin", "die Hilfsorganisation Oxfam"): the name's entity,
+        // französische Präsident Emmanuel Macron", "die Hilfsorganisation Oxfam"): the name's entity,
         // the title's sector.
         let mut merged: Vec<Cand> = Vec::with_capacity(kept.len());
         for c in kept {
@@ -1150,7 +1150,7 @@ impl<'a> View<'a> {
         if let Some(first) = actors.first().copied() {
             let mut last = first;
             loop {
-                // An apposition of the same entity ("der russische Präsident Wladimir Putin").
+                // An apposition of the same entity ("der französische Präsident Emmanuel Macron").
                 if let Some(app) = cands.iter().find(|c| {
                     c.start == last.end && !c.entities.is_empty() && c.entities == last.entities
                 }) {
