@@ -36,6 +36,9 @@ fn main() {
     if let Some(e) = std::env::var("EPOCHS").ok().and_then(|v| v.parse().ok()) {
         settings.epochs = e;
     }
+    if let Some(e) = std::env::var("STACK").ok().and_then(|v| v.parse().ok()) {
+        settings.stack_folds = e;
+    }
     let out = eval::cross_validate(&pages, 5, settings, Decider::ModelAndCues);
     println!(
         "{}",

@@ -108,7 +108,14 @@ pub fn read_dev(path: &Path) -> Result<Vec<DevPage>, String> {
 
 /// The fold of each page: families ordered by a hash of their name, dealt round-robin.
 pub fn folds(pages: &[DevPage], k: usize) -> Vec<usize> {
-    let mut families: Vec<&str> = pages.iter().map(DevPage::family).collect();
+    family_folds(pages.iter().map(DevPage::family), k)
+}
+
+/// The fold of each of these families (in order): families ordered by a hash of their name,
+/// dealt round-robin.
+fn family_folds<'a>(of: impl Iterator<Item = &'a str>, k: usize) -> Vec<usize> {
+    let page_families: Vec<&str> = of.collect();
+    let mut families = page_families.clone();
     families.sort_unstable();
     families.dedup();
     families.sort_by_key(|f| (crate::features::hash(f), *f));
@@ -117,11 +124,44 @@ pub fn folds(pages: &[DevPage], k: usize) -> Vec<usize> {
         .enumerate()
         .map(|(i, f)| (*f, i % k.max(1)))
         .collect();
-    pages.iter().map(|p| fold_of[p.family()]).collect()
+    page_families.iter().map(|f| fold_of[f]).collect()
 }
 
-/// Trains a model on pages.
+/// Trains a model on pages: the first pass on all of them, and the stacked second pass on the
+/// first pass's output of each page by a first-pass model trained without the page's publisher
+/// family (jackknife over `settings.stack_folds` folds of the training pages).
 pub fn train_on(pages: &[&DevPage], settings: Settings) -> Model {
+    let first = train_first(pages, settings);
+    if settings.stack_folds < 2 {
+        return first;
+    }
+    let k = settings.stack_folds;
+    let fold = family_folds(pages.iter().map(|p| p.family()), k);
+    let mut stacked: Vec<Option<model::TrainPage>> = (0..pages.len()).map(|_| None).collect();
+    for f in 0..k {
+        let rest: Vec<&DevPage> = pages
+            .iter()
+            .zip(&fold)
+            .filter(|(_, g)| **g != f)
+            .map(|(p, _)| *p)
+            .collect();
+        if rest.is_empty() {
+            continue;
+        }
+        let inner = train_first(&rest, settings);
+        for (i, p) in pages.iter().enumerate() {
+            if fold[i] == f {
+                stacked[i] = Some(crate::stacked_training_page(&p.text(), &p.gold(), &inner));
+            }
+        }
+    }
+    let stacked: Vec<model::TrainPage> = stacked.into_iter().flatten().collect();
+    let second = model::train(&stacked, settings);
+    first.with_second(second)
+}
+
+/// The first-pass model (line model and headline ranker) on pages.
+fn train_first(pages: &[&DevPage], settings: Settings) -> Model {
     let train: Vec<model::TrainPage> = pages
         .iter()
         .map(|p| crate::training_page(&p.text(), &p.gold()))

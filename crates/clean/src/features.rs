@@ -12,7 +12,7 @@ use crate::lines::{classify, Class};
 use std::collections::HashMap;
 
 /// A page read into lines, with each line's cue and features.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Page {
     pub lines: Vec<Line>,
     pub cues: Vec<Class>,
@@ -652,13 +652,18 @@ fn unwrap_hard_wrapped(lines: Vec<Line>) -> Vec<Line> {
     if longest > 100 || near < 5 || near * 2 < long || cut * 5 < near * 3 {
         return lines;
     }
+    // A dump with a blank line after every line has no paragraph blocks to keep: a wrapped line
+    // continues across the blank line (a paragraph's last line is short and joins nothing).
+    let every_line_a_block = lines
+        .windows(2)
+        .all(|w| w[0].block != w[1].block || w[0].raw == w[1].raw);
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
     let mut last_len = 0;
     for line in lines {
         let joins = last_len + 20 >= longest
             && out
                 .last()
-                .is_some_and(|prev: &Line| prev.block == line.block);
+                .is_some_and(|prev: &Line| every_line_a_block || prev.block == line.block);
         last_len = line.chars;
         match out.last_mut() {
             Some(prev) if joins => {

@@ -33,6 +33,7 @@ mod headline;
 mod lines;
 pub mod model;
 mod rules;
+mod stack;
 
 pub use agency::{parse_agency_line, parse_agency_line_parts, AgencyLine};
 pub use classes::Label;
@@ -70,7 +71,18 @@ pub fn label_raw_lines(text: &str, model: &Model, decider: Decider) -> Vec<Label
 /// A labelled page as the trainer reads it: each line's features and the gold label of its
 /// (first) raw line.
 pub fn training_page(text: &str, gold_raw: &[Label]) -> model::TrainPage {
+    training_page_of(features::read_page(text), gold_raw)
+}
+
+/// A labelled page as the second pass's trainer reads it: the stacked features of `first`'s
+/// output on it (`first` should not have seen the page).
+pub fn stacked_training_page(text: &str, gold_raw: &[Label], first: &Model) -> model::TrainPage {
     let page = features::read_page(text);
+    let (labels, scores) = classes::first_pass(&page, first, SHIPPED);
+    training_page_of(classes::stacked_page(&page, &labels, &scores), gold_raw)
+}
+
+fn training_page_of(page: features::Page, gold_raw: &[Label]) -> model::TrainPage {
     let gold: Vec<usize> = page
         .lines
         .iter()

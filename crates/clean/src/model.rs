@@ -23,6 +23,9 @@ pub struct Model {
     /// The headline ranker (see `crate::headline`): feature hashes, sorted, and one weight each.
     headline_features: Vec<u32>,
     headline_weights: Vec<f32>,
+    /// The second, stacked pass (`crate::stack`): a model of the same kind over the first pass's
+    /// features plus structural ones read from its output.
+    second: Option<Box<Model>>,
 }
 
 /// One page for training: each non-blank line's features and gold label index.
@@ -68,6 +71,17 @@ impl Model {
         let trans =
             |from: usize, to: usize| self.transitions.get(from * N + to).copied().unwrap_or(0.0);
         (viterbi(&emissions, trans), emissions)
+    }
+
+    /// The stacked second pass, if trained.
+    pub(crate) fn second(&self) -> Option<&Model> {
+        self.second.as_deref()
+    }
+
+    /// Adds the stacked second pass.
+    pub fn with_second(mut self, second: Model) -> Model {
+        self.second = Some(Box::new(second));
+        self
     }
 
     pub fn is_empty(&self) -> bool {
@@ -161,6 +175,8 @@ pub struct Settings {
     pub ranker_epochs: usize,
     /// How many models (each with its own page order) are averaged into one.
     pub bag: usize,
+    /// Folds of the jackknife that trains the stacked second pass (below 2: no second pass).
+    pub stack_folds: usize,
 }
 
 impl Default for Settings {
@@ -170,6 +186,7 @@ impl Default for Settings {
             seed: 7,
             ranker_epochs: 3,
             bag: 5,
+            stack_folds: 4,
         }
     }
 }
