@@ -341,9 +341,12 @@ fn page_structure(page: &Page, labels: &mut [Label]) {
     }
     subheads_between_paragraphs(page, labels);
     bullet_lists(page, labels);
+    // The site's today-date bar is furniture whatever the line model made of it (the second
+    // pass may take a date alone at the top for article text).
     let headline_at = labels.iter().position(|l| *l == Label::Headline);
     for (i, label) in labels.iter_mut().enumerate() {
-        if *label == Label::DatelineDate
+        if (*label == Label::DatelineDate || label.is_text())
+            && *label != Label::Headline
             && crate::features::is_today_bar(&page.lines, i, headline_at)
         {
             *label = Label::Furniture;

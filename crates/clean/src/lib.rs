@@ -431,10 +431,14 @@ mod date_lines {
         );
         let a = clean_page_dump(&dump);
         assert_eq!(a.published, None, "{:?}", a.published_evidence);
-        assert!(a
-            .removed
-            .iter()
-            .any(|r| r.text == "Friday 22 November 2019" && r.reason.contains("today")));
+        assert!(
+            a.removed
+                .iter()
+                .any(|r| r.text == "Friday 22 November 2019" && r.reason.contains("today")),
+            "{:?} {:?}",
+            a.headline,
+            a.removed
+        );
     }
 
     #[test]

@@ -706,4 +706,20 @@ mod tests {
         assert_eq!(lines.len(), 3, "{lines:?}");
         assert!(lines[1].text.contains("umbrochen wurde"));
     }
+
+    #[test]
+    fn hard_wrapped_lines_with_a_blank_line_after_each_are_rejoined() {
+        let text = "Titel der Meldung\n\nDies ist ein langer Absatz, der an einer festen Spalte umbrochen\n\n\
+                    wurde, wie es manche Textexporte tun. Die Zeilen enden alle etwa an\n\n\
+                    derselben Stelle, und der Absatz geht in der nächsten Zeile weiter,\n\n\
+                    bis er schließlich mit einer kurzen Zeile endet, wie hier zu sehen\n\n\
+                    ist.\n\nZweiter Absatz mit einer Zeile, die ebenfalls recht lang wird und\n\nendet.";
+        let lines = split_lines(text);
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        assert!(lines[1].text.contains("umbrochen wurde"));
+        assert!(lines[1].text.ends_with("zu sehen ist."));
+        // Short lines with blank lines between them stay apart.
+        let short = split_lines("Eins\n\nZwei drei\n\nVier fünf sechs");
+        assert_eq!(short.len(), 3);
+    }
 }

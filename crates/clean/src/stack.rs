@@ -294,3 +294,61 @@ fn dist_bucket(d: usize) -> &'static str {
         _ => "9+",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::read_page;
+
+    fn names(fs: &[u32], wanted: &[&str]) -> Vec<bool> {
+        wanted
+            .iter()
+            .map(|w| fs.contains(&hash(&format!("S:{w}"))))
+            .collect()
+    }
+
+    #[test]
+    fn structure_around_a_line_is_read_from_the_first_pass() {
+        let text = "Hafen legt neue Fähre in Dienst\n\n\
+                    Die neue Fähre des Hafens fährt von Montag an zweimal täglich zur Insel hinüber.\n\n\
+                    Der Hafen hatte die Fähre im vergangenen Jahr bestellt, sie ersetzt ein altes Schiff.\n\n\
+                    Minister besucht Schule in Nachbarstadt\n\nWetter bleibt wechselhaft am Wochenende";
+        let page = read_page(text);
+        assert_eq!(page.lines.len(), 5);
+        let labels = [
+            Label::Headline,
+            Label::Body,
+            Label::Body,
+            Label::Body,
+            Label::Body,
+        ];
+        let scores = vec![[0.0; N]; 5];
+        let fs = stacked_features(&page, &labels, &scores);
+        assert_eq!(fs.len(), 5);
+        // Every line keeps its own features.
+        for (f, own) in fs.iter().zip(&page.features) {
+            assert!(own.iter().all(|h| f.contains(h)));
+        }
+        // The article's second paragraph shares words with the headline; the teaser lines below
+        // share none, and stand in a run of short title-shaped lines.
+        let got = names(&fs[2], &["topic=0", "run=prose"]);
+        assert_eq!(got, vec![false, true]);
+        let got = names(&fs[3], &["topic=0", "run=2", "run-titles=2"]);
+        assert_eq!(got, vec![true, true, true]);
+        let got = names(&fs[0], &["l0=headline", "l1=body", "pos=before-1"]);
+        assert_eq!(got, vec![true, true, true]);
+    }
+
+    #[test]
+    fn content_words_and_buckets() {
+        assert_eq!(
+            content_words("Die neue Fähre, 2024 bestellt."),
+            ["fähre", "bestellt"]
+        );
+        assert_eq!(overlap_bucket(0, 3), "0");
+        assert_eq!(overlap_bucket(1, 10), "low");
+        assert_eq!(overlap_bucket(3, 4), "high");
+        assert_eq!(margin_bucket(-50.0), "-3");
+        assert_eq!(margin_bucket(1.0), "+0");
+    }
+}
