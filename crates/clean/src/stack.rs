@@ -183,8 +183,7 @@ pub(crate) fn stacked_features(
             out.push(format!("run×pos={rb}×{pos}"));
             // Page statistics.
             out.push(format!("text-share={share}"));
-            if median > 0 {
-                let r = page.lines[i].chars * 4 / median;
+            if let Some(r) = (page.lines[i].chars * 4).checked_div(median) {
                 let rb = match r {
                     0 => "<.25",
                     1 => "<.5",
