@@ -67,8 +67,10 @@ fn run(doc: &Document, model: Option<&learned::Model>) -> (Vec<Quote>, Vec<Attri
                 &found.events,
                 |a, features| {
                     let view = analyzer.view();
-                    let lower: Vec<&str> = (a..a + features.len()).map(|k| view.lower(k)).collect();
-                    m.predict_sentence(a, features, &lower, &mut prev_cue, &mut out)
+                    let b = a + features.len();
+                    let lower: Vec<&str> = (a..b).map(|k| view.lower(k)).collect();
+                    let classes = learned::features::cluster_classes(doc, view, a, b);
+                    m.predict_sentence(a, features, &lower, &classes, &mut prev_cue, &mut out)
                 },
             );
             out
@@ -136,12 +138,15 @@ pub fn model_spans(doc: &Document, model: &learned::Model) -> [Vec<(usize, usize
     let view = analyzer.view();
     let features = learned::features::token_features(doc, view, analyzer.lexicon(), &found.events);
     let lower: Vec<&str> = (0..view.toks.len()).map(|k| view.lower(k)).collect();
-    model.predict(&features, &lower, &view.sents).map(|spans| {
-        spans
-            .into_iter()
-            .map(|(a, b)| (view.toks[a].b0, view.toks[b - 1].b1))
-            .collect()
-    })
+    let classes = learned::features::cluster_classes(doc, view, 0, view.toks.len());
+    model
+        .predict(&features, &lower, &classes, &view.sents)
+        .map(|spans| {
+            spans
+                .into_iter()
+                .map(|(a, b)| (view.toks[a].b0, view.toks[b - 1].b1))
+                .collect()
+        })
 }
 
 /// One speech event in byte offsets into `doc.text`, for evaluation against corpora that annotate

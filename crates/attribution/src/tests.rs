@@ -540,3 +540,61 @@ fn many_quotations_and_sentences_stay_linear() {
     let (small, large) = (steps(200), steps(800));
     assert!(large <= small * 5, "work {small} for 200, {large} for 800");
 }
+
+#[test]
+fn hearsay_with_the_reportative_modal_is_a_quotation() {
+    // "sollen … geleert haben": reported, of no named speaker; the claim is alleged.
+    let mut d = doc(
+        "de",
+        &["In der Nacht wurde eine Tankstelle am Stadtrand überfallen. Die Täter sollen mit einem Messer gedroht und die Kasse geleert haben."],
+    );
+    run(&mut d);
+    let q = d
+        .quotes
+        .iter()
+        .find(|q| q.content.contains("Kasse geleert haben"))
+        .unwrap_or_else(|| panic!("no quotation of the hearsay: {:?}", d.quotes));
+    assert!(
+        !q.content.ends_with('.'),
+        "the final stop is no part of it: {q:?}"
+    );
+    assert!(
+        !d.quotes.iter().any(|q| q.content.contains("überfallen")),
+        "the plain statement is none: {:?}",
+        d.quotes
+    );
+    let stances: Vec<&str> = d
+        .attributions
+        .iter()
+        .filter(|a| a.claim.text.contains("Kasse"))
+        .map(|a| a.stance.as_str())
+        .collect();
+    assert_eq!(stances, ["alleged"], "{:?}", d.attributions);
+}
+
+#[test]
+fn deontic_sollen_without_a_perfect_infinitive_is_no_hearsay() {
+    let mut d = doc(
+        "de",
+        &["Die neuen Brücken sollen im Herbst fertig werden. Die Arbeiten beginnen im März."],
+    );
+    run(&mut d);
+    assert!(
+        !d.quotes.iter().any(|q| q.content.contains("Brücken")),
+        "{:?}",
+        d.quotes
+    );
+}
+
+#[test]
+fn word_clusters_come_from_the_ner_lexicon() {
+    let lex = crate::learned::features::cluster_lexicon_for("de");
+    let Some(lex) = lex else {
+        panic!("the German NER lexicon is embedded");
+    };
+    let said = crate::learned::features::Clusters::of(Some(lex), "sagte", "sagte");
+    assert_ne!(said.class(), 0, "a frequent verb has a cluster");
+    let none = crate::learned::features::Clusters::of(Some(lex), "Xq7zzv", "xq7zzv");
+    assert_eq!(none.class(), 0);
+    assert!(crate::learned::features::cluster_lexicon_for("en").is_none());
+}

@@ -87,6 +87,14 @@ pub fn embedded_lexicon(lang: &str) -> Lexicon {
     Lexicon::from_bytes(bytes).unwrap_or_default()
 }
 
+/// The compiled lexicon of a language (Brown clusters, embedding clusters, frequencies,
+/// gazetteer flags), shared with the stages whose features read word clusters (attribution):
+/// the one the tagger of [`model_language`] loaded, so that it is in memory once. Reading it
+/// runs no tagging. `None` where no model is shipped for the language.
+pub fn shared_lexicon(lang: &str) -> Option<&'static Lexicon> {
+    tagger(lang).map(|t| &t.lexicon)
+}
+
 /// The language whose model tags a document of language `lang`: its own where one is shipped,
 /// German (the project's first language) when the language could not be told (`und`), and
 /// `None` for every other language: another language's model would take its capitalised words

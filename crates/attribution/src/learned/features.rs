@@ -26,6 +26,88 @@ fn hash(template: u8, parts: &[&str]) -> u64 {
     h
 }
 
+/// Hash of a feature template and numeric values (cluster ids).
+fn hash_n(template: u8, parts: &[u64]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ 0x5a;
+    let mut eat = |b: u8| {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    };
+    eat(template);
+    for p in parts {
+        for b in p.to_le_bytes() {
+            eat(b);
+        }
+    }
+    h
+}
+
+/// The word clusters the NER lexicon holds for a token: the Brown cluster (German; the bit path
+/// with a leading 1, 0 = none) and our embedding clusters (64/256/1024, each 1 + id, 0 = none),
+/// of the word as written, else of its lower-case form.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Clusters {
+    brown: u32,
+    emb: [u16; 3],
+}
+
+impl Clusters {
+    pub(crate) fn of(lex: Option<&dossier_ner::lexicon::Lexicon>, word: &str, lower: &str) -> Self {
+        let Some(lex) = lex else {
+            return Clusters::default();
+        };
+        let a = lex.get(word);
+        let b = if lower == word { a } else { lex.get(lower) };
+        let brown = if a.cluster != 0 { a.cluster } else { b.cluster };
+        let pick = |x: &[u16; dossier_ner::lexicon::EMB_LEVELS]| [x[0], x[1], x[x.len() - 1]];
+        let emb = if a.emb.iter().any(|&e| e != 0) {
+            pick(&a.emb)
+        } else {
+            pick(&b.emb)
+        };
+        Clusters { brown, emb }
+    }
+
+    /// The first `k` bits of the Brown path (all of it when shorter).
+    fn brown_prefix(&self, k: u32) -> u64 {
+        let bits = 32 - self.brown.leading_zeros();
+        if bits > k {
+            (self.brown >> (bits - k)) as u64
+        } else {
+            self.brown as u64
+        }
+    }
+
+    /// One coarse class a word: its Brown prefix of 6 bits, else its middle embedding cluster,
+    /// else none (0).
+    pub(crate) fn class(&self) -> u32 {
+        if self.brown != 0 {
+            self.brown_prefix(6) as u32 | 1 << 30
+        } else if self.emb[1] != 0 {
+            self.emb[1] as u32 | 2 << 30
+        } else {
+            0
+        }
+    }
+}
+
+/// The word-cluster lexicon for a document's language.
+pub(crate) fn cluster_lexicon(doc: &Document) -> Option<&'static dossier_ner::lexicon::Lexicon> {
+    cluster_lexicon_for(&doc.language)
+}
+
+/// The word-cluster lexicon for a language: German only (the English model is trained without
+/// word clusters).
+pub(crate) fn cluster_lexicon_for(lang: &str) -> Option<&'static dossier_ner::lexicon::Lexicon> {
+    if !CLUSTERS || lang != "de" {
+        return None;
+    }
+    dossier_ner::shared_lexicon(lang)
+}
+
+/// Whether the taggers read word clusters.
+const CLUSTERS: bool = true;
+
 fn shape(word: &str) -> String {
     let mut out = String::new();
     for c in word.chars() {
@@ -114,6 +196,7 @@ pub(crate) fn sentence_features(
         .iter()
         .filter_map(|m| m.first().map(String::as_str))
         .collect();
+    let clex = cluster_lexicon(doc);
     let mut marks = vec![Marks::default(); n];
     for (i, m) in marks.iter_mut().enumerate() {
         m.cue_verb = lex.readings(lower(i), VerbClass::Cue).next().is_some();
@@ -166,6 +249,12 @@ pub(crate) fn sentence_features(
         let words: Vec<&str> = (a..b).map(words).collect();
         let lower: Vec<&str> = (a..b).map(lower).collect();
         let shapes: Vec<String> = words.iter().map(|w| shape(w)).collect();
+        let clusters: Vec<Clusters> = words
+            .iter()
+            .zip(&lower)
+            .map(|(w, l)| Clusters::of(clex, w, l))
+            .collect();
+        let classes: Vec<u32> = clusters.iter().map(Clusters::class).collect();
         let words = |k: usize| words[k - a];
         let lower = |k: usize| lower[k - a];
         let dass = (a..b).find(|&k| matches!(lower(k), "dass" | "daß" | "ob" | "that" | "whether"));
@@ -194,6 +283,35 @@ pub(crate) fn sentence_features(
             f.push(hash(42, &[w(-2), w(-1)]));
             f.push(hash(43, &[w(1), w(2)]));
             f.push(hash(44, &[words(i)]));
+            // Word clusters: the word's Brown prefixes and embedding clusters, the coarse class
+            // of its neighbours and the class bigrams.
+            if clex.is_some() {
+                let c = &clusters[i - a];
+                if c.brown != 0 {
+                    for (t, k) in [(70u8, 4u32), (71, 6), (72, 10)] {
+                        f.push(hash_n(t, &[c.brown_prefix(k)]));
+                    }
+                    f.push(hash_n(73, &[c.brown as u64]));
+                }
+                for (t, &e) in [74u8, 75, 76].iter().zip(&c.emb) {
+                    if e != 0 {
+                        f.push(hash_n(*t, &[e as u64]));
+                    }
+                }
+                let class = |k: isize| -> u64 {
+                    let j = i as isize + k;
+                    if j < a as isize || j >= b as isize {
+                        u64::MAX
+                    } else {
+                        classes[j as usize - a] as u64
+                    }
+                };
+                for (t, k) in [(77u8, -2isize), (78, -1), (79, 1), (80, 2)] {
+                    f.push(hash_n(t, &[class(k)]));
+                }
+                f.push(hash_n(81, &[class(-1), class(0)]));
+                f.push(hash_n(82, &[class(0), class(1)]));
+            }
             let w0 = lower(i);
             // Affixes as slices at character boundaries (no string per token).
             let suffix = |k: usize| {
@@ -366,6 +484,22 @@ pub(crate) fn sentence_features(
     }
 }
 
+fn side_code(side: &str) -> u64 {
+    match side {
+        "before" => 1,
+        "after" => 2,
+        _ => 3,
+    }
+}
+
+/// The coarse word-cluster class ([`Clusters::class`]) of each token in `a..b` of the view.
+pub(crate) fn cluster_classes(doc: &Document, view: &View, a: usize, b: usize) -> Vec<u32> {
+    let lex = cluster_lexicon(doc);
+    (a..b)
+        .map(|k| Clusters::of(lex, view.tok(k), view.lower(k)).class())
+        .collect()
+}
+
 /// The entity labels of [`entity_labels`], by their code.
 const ENTITY_LABELS: [&str; 9] = [
     "O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC",
@@ -405,6 +539,7 @@ fn entity_labels(doc: &Document, view: &View) -> Vec<u8> {
 pub(crate) fn add_cue_features<S: AsRef<str>>(
     features: &mut [Vec<u64>],
     lower: &[S],
+    classes: &[u32],
     cues: &[(usize, usize)],
     prev_cue: bool,
 ) {
@@ -456,6 +591,12 @@ pub(crate) fn add_cue_features<S: AsRef<str>>(
         f.push(hash(61, &[side, bucket(d)]));
         f.push(hash(62, &[side, bucket(between)]));
         f.push(hash(63, &[side, cue_word]));
+        if let Some(&c) = classes.get(a).filter(|&&c| c != 0) {
+            // The cue word's cluster: the cues the lexicon and the corpus never saw.
+            f.push(hash_n(68, &[side_code(side), c as u64]));
+            let own = classes.get(i).copied().unwrap_or(0) as u64;
+            f.push(hash_n(69, &[side_code(side), c as u64, own]));
+        }
         f.push(hash(64, &[side, bucket(d), bucket(between)]));
         f.push(hash(
             65,

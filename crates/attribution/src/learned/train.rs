@@ -13,6 +13,8 @@ pub struct Example {
     pub features: Vec<Vec<u64>>,
     /// The view's tokens, lower-case (for the features of the cue tagger's spans).
     pub lower: Vec<String>,
+    /// The view's tokens' word-cluster classes (for the features of the cue tagger's spans).
+    pub classes: Vec<u32>,
     pub labels: [Vec<u8>; 4],
     pub sentences: Vec<(usize, usize)>,
 }
@@ -32,6 +34,7 @@ pub fn example(doc: &Document, gold: &GoldSpans) -> Example {
         lower: (0..view.toks.len())
             .map(|k| view.lower(k).to_string())
             .collect(),
+        classes: features::cluster_classes(doc, &view, 0, view.toks.len()),
         labels,
         sentences: view.sents.iter().copied().filter(|(a, b)| a < b).collect(),
     }
@@ -83,6 +86,7 @@ pub fn train(examples: &mut [Example], epochs: usize, bits: u32, seed: u64, shif
                 features::add_cue_features(
                     &mut ex.features[a..b],
                     &ex.lower[a..b],
+                    &ex.classes[a..b],
                     &found,
                     prev_cue,
                 );
@@ -118,6 +122,54 @@ fn train_role(
     seed: u64,
     shift: f32,
 ) -> Chain {
+    let members = ENSEMBLE;
+    let mut sum: Option<Chain> = None;
+    for m in 0..members {
+        let seed = seed.wrapping_add((m as u64).wrapping_mul(0x2545_f491_4f6c_dd1d));
+        let c = train_member(examples, pick, role, epochs, bits, seed);
+        match &mut sum {
+            None => sum = Some(c),
+            Some(s) => {
+                for (x, y) in s.weights.iter_mut().zip(&c.weights) {
+                    *x += y;
+                }
+                for (x, y) in s.transitions.iter_mut().zip(&c.transitions) {
+                    *x += y;
+                }
+            }
+        }
+    }
+    let mut chain = sum.unwrap_or_else(|| Chain::new(bits));
+    if members > 1 {
+        let k = members as f32;
+        chain.weights.iter_mut().for_each(|w| *w /= k);
+        chain.transitions.iter_mut().for_each(|w| *w /= k);
+    }
+    // A role the corpus does not annotate (PolNeAR has no addressee) keeps its zero weights:
+    // shifted, it would mark every token.
+    if (0..examples.len())
+        .filter(|&k| pick(k))
+        .any(|k| examples[k].labels[role].iter().any(|&l| l != O))
+    {
+        chain.shift_outside(shift);
+    }
+    chain
+}
+
+/// Averaged perceptrons per role, over different visiting orders, whose weights are averaged.
+/// One: three (on quotes-de-news dev) moved rules-and-model F1 by −0.003 to +0.003 a role, for
+/// three times the training.
+const ENSEMBLE: usize = 1;
+
+/// One averaged perceptron of a role, its documents visited in the order `seed` gives.
+fn train_member(
+    examples: &[Example],
+    pick: &dyn Fn(usize) -> bool,
+    role: usize,
+    epochs: usize,
+    bits: u32,
+    seed: u64,
+) -> Chain {
     let mut order: Vec<usize> = (0..examples.len()).filter(|&k| pick(k)).collect();
     let mut rng = (seed ^ (role as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)) | 1;
     // Quotations are long (a whole clause of reported speech): inside/outside labels.
@@ -149,14 +201,5 @@ fn train_role(
             }
         }
     }
-    let mut chain = trainer.finish();
-    // A role the corpus does not annotate (PolNeAR has no addressee) keeps its zero weights:
-    // shifted, it would mark every token.
-    if order
-        .iter()
-        .any(|&k| examples[k].labels[role].iter().any(|&l| l != O))
-    {
-        chain.shift_outside(shift);
-    }
-    chain
+    trainer.finish()
 }
