@@ -78,6 +78,9 @@ struct UdForms {
     indicative: HashSet<String>,
     /// Lower-cased forms seen with a UPOS other than VERB/AUX.
     non_verb: HashSet<String>,
+    /// Lemma → lower-cased finite forms UD gives it: the irregular forms the lemma table lacks
+    /// (the modal singular "soll", "muss").
+    finite: HashMap<String, BTreeSet<String>>,
 }
 
 impl UdForms {
@@ -101,6 +104,12 @@ impl UdForms {
                     self.non_verb.insert(form);
                 }
                 continue;
+            }
+            if feats.split('|').any(|f| f == "VerbForm=Fin") {
+                self.finite
+                    .entry(cols[2].to_lowercase())
+                    .or_default()
+                    .insert(form.clone());
             }
             if feats.split('|').any(|f| f == "Mood=Sub") {
                 let past = feats.split('|').any(|f| f == "Tense=Past");
@@ -355,6 +364,7 @@ fn build_lines(
             .map(|v| v.iter().cloned().collect())
             .unwrap_or_default();
         out.extend(rule_forms(lemma, &inseparable));
+        out.extend(ud.finite.get(lemma).into_iter().flatten().cloned());
         out.extend(
             subj_forms_for(lemma)
                 .into_iter()
@@ -441,6 +451,8 @@ mod tests {
         .collect();
         let mut ud = UdForms::default();
         ud.non_verb.insert("eine".into());
+        // The modal's irregular singular comes from UD's finite forms (the table lacks it).
+        ud.finite.entry("sollen".into()).or_default().insert("soll".into());
         let (lines, _) = build_lines(&table, &ud, DE);
         let has = |l: &str| lines.iter().any(|x| x == l);
         assert!(has("S\tsage\tI"));
@@ -452,5 +464,6 @@ mod tests {
         assert!(has("V\tteilte\tmitteilen\tmit"));
         assert!(has("V\tmitteilte\tmitteilen\t"));
         assert!(has("V\tsagte\tsagen\t"));
+        assert!(has("V\tsoll\tsollen\t"), "UD's finite form of a listed lemma");
     }
 }
