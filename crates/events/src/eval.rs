@@ -70,6 +70,9 @@ pub struct Counts {
     pub by_type: BTreeMap<String, (usize, usize, usize)>,
     /// One line per matched event with a wrong actor or target (for error analysis).
     pub errors: Vec<String>,
+    /// One line per gold event not found and per predicted event not in the gold (for error
+    /// analysis of the trigger list).
+    pub misses: Vec<String>,
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -116,6 +119,7 @@ impl Counts {
             *self.confusion.entry(k.clone()).or_default() += v;
         }
         self.errors.extend(o.errors.iter().cloned());
+        self.misses.extend(o.misses.iter().cloned());
         for (k, v) in &o.by_type {
             let e = self.by_type.entry(k.clone()).or_default();
             e.0 += v.0;
@@ -294,12 +298,34 @@ pub fn german(
                         c.factuality_right += (e.mode == g.factuality) as usize;
                     }
                     None => {
+                        let tt = &s.tokens[g.trigger.start.min(s.tokens.len())
+                            ..g.trigger.end.min(s.tokens.len())];
+                        c.misses.push(format!(
+                            "{} {} missed {} [{}]\n    {}",
+                            s.doc,
+                            s.sentence_id,
+                            g.kind,
+                            tt.join(" "),
+                            s.tokens.join(" ")
+                        ));
                         if let Some(j) = (0..preds.len()).find(|&j| !used[j] && hits(preds[j])) {
                             *c.confusion
                                 .entry((g.kind.clone(), coded_type(preds[j]).to_string()))
                                 .or_default() += 1;
                         }
                     }
+                }
+            }
+            for (j, e) in preds.iter().enumerate() {
+                if !used[j] {
+                    c.misses.push(format!(
+                        "{} {} extra {} [{}]\n    {}",
+                        s.doc,
+                        s.sentence_id,
+                        coded_type(e),
+                        e.trigger.as_ref().map_or("", |t| t.text.as_str()),
+                        s.tokens.join(" ")
+                    ));
                 }
             }
             for e in &preds {

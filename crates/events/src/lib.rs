@@ -19,6 +19,7 @@
 pub mod cameo;
 pub mod compile;
 pub mod eval;
+pub mod expand;
 mod grammar;
 pub mod learned;
 pub mod lexicon;
@@ -748,6 +749,14 @@ impl<'a> View<'a> {
             if let Some(p) = &tr.particle {
                 if lemma_is_base {
                     particle = (i + 1..c1).find(|&j| self.toks[j].lower == *p);
+                    // The particle written apart before "zu" ("zusammen zu arbeiten").
+                    if particle.is_none()
+                        && i >= c0 + 2
+                        && self.toks[i - 1].lower == "zu"
+                        && self.toks[i - 2].lower == *p
+                    {
+                        particle = Some(i - 2);
+                    }
                     if particle.is_none() {
                         return;
                     }
@@ -929,6 +938,18 @@ impl<'a> View<'a> {
             })
             .copied();
         let genitive = cands.iter().find(|c| c.case == Case::Gen(i)).copied();
+        // The named genitive attached to a noun phrase (an entity or a role word, right after it).
+        let genitive_of = |np: &Cand| -> Option<&Cand> {
+            cands
+                .iter()
+                .find(|g| {
+                    g.kind != "NP"
+                        && g.start >= np.end
+                        && g.start <= np.end + 1
+                        && matches!(g.case, Case::Gen(n) if n >= np.start && n <= np.end)
+                })
+                .copied()
+        };
         let subjects: Vec<&Cand> = cands
             .iter()
             .filter(|c| c.prep.is_none() && c.case == Case::NomAcc)
@@ -1025,8 +1046,14 @@ impl<'a> View<'a> {
                             .copied(),
                     );
                 }
+                // A plain noun's genitive stands for it ("die Annäherung der beiden Staaten
+                // wurde verurteilt" → the two states).
                 if let Some(s) = relative_object.or(subject) {
-                    targets.push(s);
+                    targets.push(if s.kind == "NP" {
+                        genitive_of(s).unwrap_or(s)
+                    } else {
+                        s
+                    });
                 }
             } else {
                 if let Some(s) = subject {
@@ -1066,7 +1093,17 @@ impl<'a> View<'a> {
                             .find(|c| c.kind != "LOC" || c.prep.is_none())
                             .copied()
                     })
-                    .or(recipient);
+                    .or(recipient)
+                    .or_else(|| {
+                        // The named genitive of a plain-noun object ("begrüßte die Entscheidung
+                        // des IWF" → the IMF).
+                        objects
+                            .iter()
+                            .filter(|c| in_clause(c) && Some(c.start) != subject.map(|s| s.start))
+                            .filter(|c| !verb_final || c.end <= i)
+                            .filter(|c| c.kind == "NP")
+                            .find_map(|c| genitive_of(c))
+                    });
                 if let Some(o) = other {
                     targets.push(o);
                 }

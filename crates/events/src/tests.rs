@@ -5,6 +5,11 @@ use dossier_core::Document;
 
 #[test]
 fn trigger_files_parse_without_bad_lines() {
+    // The compiled German lists parse too (each may be short).
+    for text in [crate::lexicon::DE_DERIVED, crate::lexicon::DE_NEIGHBOURS] {
+        let (_, bad) = parse_triggers(text);
+        assert!(bad.is_empty(), "bad lines: {bad:?}");
+    }
     for text in [DE_TRIGGERS, EN_TRIGGERS] {
         let (triggers, bad) = parse_triggers(text);
         assert!(bad.is_empty(), "bad lines: {bad:?}");
@@ -93,7 +98,21 @@ fn forms_rebuild_is_deterministic() {
         eprintln!("skipped: {path} not found (needs ../shared)");
         return;
     };
-    let (forms, _) = crate::compile::compile_forms(&table, DE_TRIGGERS);
+    let nouns_path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/lexicon/german-nouns.csv.gz"
+    );
+    let Ok(nouns) = crate::compile::read_noun_table(nouns_path.as_ref()) else {
+        eprintln!("skipped: {nouns_path} not found (needs ../shared)");
+        return;
+    };
+    let (forms, _, derived) =
+        crate::compile::compile_german(&table, &nouns, crate::lexicon::DE_NEIGHBOURS);
+    assert_eq!(
+        derived,
+        crate::lexicon::DE_DERIVED,
+        "run `dossier build events-lexicon`"
+    );
     let shipped = include_bytes!("../data/de.forms.tsv.gz");
     assert_eq!(
         crate::compile::gzip(&forms),
@@ -136,4 +155,48 @@ fn a_sentence_without_end_is_read_to_its_first_tokens_only() {
     let mut doc = one_sentence(20_000);
     crate::annotate(&mut doc);
     assert!(doc.events.iter().all(|e| e.span[1] <= doc.len_chars()));
+}
+
+#[test]
+fn verbs_give_their_nominalisations_and_strong_participles() {
+    let n = crate::compile::nominalisations("verhandeln");
+    assert!(n.contains(&"verhandlung".to_string()));
+    assert!(crate::compile::nominalisations("zusagen").contains(&"zusage".to_string()));
+    assert!(crate::compile::nominalisations("demonstrieren").contains(&"demonstration".to_string()));
+    // No bare stem: "ausweisen" is not "Ausweis".
+    assert!(!crate::compile::nominalisations("ausweisen").contains(&"ausweis".to_string()));
+    let known = |w: &str| ["getroffen", "gegriffen", "verboten"].contains(&w);
+    assert_eq!(
+        crate::compile::ablaut_participles("treffen", &known),
+        ["getroffen"]
+    );
+    assert_eq!(
+        crate::compile::ablaut_participles("greifen", &known),
+        ["gegriffen"]
+    );
+    assert_eq!(
+        crate::compile::ablaut_participles("verbieten", &known),
+        ["verboten"]
+    );
+    // Only words the form table knows.
+    assert!(crate::compile::ablaut_participles("sprechen", &known).is_empty());
+}
+
+#[test]
+fn a_separable_particle_before_zu_is_found() {
+    let mut doc = Document::from_paragraphs(
+        "t",
+        "de",
+        vec!["Die Milizen wollen mit der Armee zusammen zu arbeiten versuchen .".to_string()],
+    );
+    let mut at = 0;
+    let mut tokens = Vec::new();
+    for w in doc.text.clone().split(' ') {
+        tokens.push(doc.span_of_bytes(at, at + w.len()));
+        at += w.len() + 1;
+    }
+    doc.sentences = vec![doc.span_of_bytes(0, doc.text.len())];
+    doc.tokens = tokens;
+    let events = crate::events(&doc);
+    assert!(events.iter().any(|e| e.kind == "COOPERATE"), "{events:?}");
 }
