@@ -4,159 +4,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-// The variants are the subcommands' names (`dossier build events-…`).
-#[allow(clippy::enum_variant_names)]
 #[derive(clap::Subcommand)]
 pub enum BuildCommand {
     /// The events stage's compiled data: German trigger forms (data/de.forms.tsv.gz) and ISO
     /// alpha-2 → alpha-3 (data/countries.tsv).
     EventsLexicon(BuildArgs),
-    /// Word vectors of the Bundestag speeches (train) for `events-neighbours`, written outside
-    /// the repository (one thread, seeded: the same bytes on a re-run; ~5 CPU minutes).
-    EventsVectors(VectorsArgs),
-    /// German trigger candidates from the vectors' nearest neighbours of each trigger
-    /// (data/de.neighbours.tsv); then run `build events-lexicon` for their forms.
-    EventsNeighbours(NeighbourArgs),
-}
-
-#[derive(clap::Args)]
-pub struct VectorsArgs {
-    /// The shared data folder (reads unlabelled/bundestag-wp19, -wp20).
-    #[arg(long, default_value = "../shared/data")]
-    pub data: PathBuf,
-    /// Where to write the vectors (word, then its unit vector; most frequent first).
-    #[arg(long, default_value = "target/events-vectors-de.tsv.gz")]
-    pub out: PathBuf,
-    /// How many of the most frequent words to write.
-    #[arg(long, default_value_t = 60_000)]
-    pub words: usize,
-    /// Write each word's own row, without its character n-grams (whose share makes the
-    /// neighbours words of like spelling: "kapitulieren" → "rekapitulieren").
-    #[arg(long)]
-    pub word_rows: bool,
-}
-
-#[derive(clap::Args)]
-pub struct NeighbourArgs {
-    /// The vectors of `build events-vectors`.
-    #[arg(long, default_value = "target/events-vectors-de.tsv.gz")]
-    pub vectors: PathBuf,
-    /// The form→lemma table (spaCy lookups JSON, gzip).
-    #[arg(long, default_value = "../shared/data/lexicon/de_lemma_lookup.json.gz")]
-    pub lemmas: PathBuf,
-    /// The Wiktionary noun table (CSV, gzip).
-    #[arg(long, default_value = "../shared/data/lexicon/german-nouns.csv.gz")]
-    pub nouns: PathBuf,
-    /// Least cosine between a trigger and a candidate.
-    #[arg(long, default_value_t = 0.8)]
-    pub min_cos: f32,
-    /// Neighbours looked at per trigger.
-    #[arg(long, default_value_t = 10)]
-    pub k: usize,
-    /// Where to write the candidates.
-    #[arg(long, default_value = "crates/events/data/de.neighbours.tsv")]
-    pub out: PathBuf,
-}
-
-fn gz_read(path: &std::path::Path) -> anyhow::Result<String> {
-    use anyhow::Context;
-    let bytes = std::fs::read(path).with_context(|| path.display().to_string())?;
-    let mut out = String::new();
-    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut out)
-        .with_context(|| path.display().to_string())?;
-    Ok(out)
-}
-
-fn run_vectors(args: VectorsArgs) -> anyhow::Result<ExitCode> {
-    let t0 = std::time::Instant::now();
-    let mut texts = Vec::new();
-    for sub in ["bundestag-wp19", "bundestag-wp20"] {
-        let dir = args.data.join("unlabelled").join(sub);
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.to_string_lossy().ends_with(".txt.gz"))
-            .collect();
-        files.sort();
-        for f in files {
-            texts.push(gz_read(&f)?);
-        }
-    }
-    // The settings of the German embeddings in crates/ner/README.md.
-    let settings = dossier_ner::embed::Settings {
-        dim: 50,
-        epochs: 1,
-        window: 3,
-        negatives: 3,
-        sample: 1e-5,
-        bucket_bits: 18,
-        ..Default::default()
-    };
-    let corpus = dossier_ner::embed::Corpus::build(&texts, settings.min_count);
-    drop(texts);
-    let mut log = |line: String| eprintln!("[{:>7.1}s] {line}", t0.elapsed().as_secs_f64());
-    let vectors = dossier_ner::embed::train(&corpus, &settings, &mut log);
-    let mut out = String::new();
-    let dim = vectors.dim;
-    for (i, w) in vectors.vocab.iter().enumerate().take(args.words) {
-        let v = if args.word_rows {
-            Some(vectors.input[i * dim..(i + 1) * dim].to_vec())
-        } else {
-            vectors.vector(w)
-        };
-        if let Some(v) = v {
-            out.push_str(w);
-            for x in v {
-                out.push_str(&format!("\t{x:.4}"));
-            }
-            out.push('\n');
-        }
-    }
-    std::fs::write(&args.out, dossier_events::compile::gzip(&out))?;
-    log(format!(
-        "{} words → {}",
-        out.lines().count(),
-        args.out.display()
-    ));
-    Ok(ExitCode::SUCCESS)
-}
-
-fn run_neighbours(args: NeighbourArgs) -> anyhow::Result<ExitCode> {
-    let text = gz_read(&args.vectors)?;
-    let vectors: Vec<(String, Vec<f32>)> = text
-        .lines()
-        .filter_map(|l| {
-            let mut it = l.split('\t');
-            let w = it.next()?.to_string();
-            let mut v: Vec<f32> = it.filter_map(|x| x.parse().ok()).collect();
-            let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-            if n <= 1e-6 {
-                return None;
-            }
-            v.iter_mut().for_each(|x| *x /= n);
-            Some((w, v))
-        })
-        .collect();
-    let table =
-        dossier_events::compile::read_lemma_table(&args.lemmas).map_err(anyhow::Error::msg)?;
-    let nouns =
-        dossier_events::compile::read_noun_table(&args.nouns).map_err(anyhow::Error::msg)?;
-    let triggers = format!(
-        "{}\n{}",
-        dossier_events::lexicon::DE_TRIGGERS,
-        dossier_events::compile::derive_nouns(dossier_events::lexicon::DE_TRIGGERS, &nouns)
-    );
-    let settings = dossier_events::expand::Settings {
-        min_cos: args.min_cos,
-        k: args.k,
-    };
-    let out = dossier_events::expand::neighbours(&vectors, &triggers, &table, &nouns, settings);
-    std::fs::write(&args.out, &out)?;
-    eprintln!(
-        "{}: {} candidates ({settings:?}); now run `dossier build events-lexicon`",
-        args.out.display(),
-        out.lines().filter(|l| !l.starts_with('#')).count()
-    );
-    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(clap::Args)]
@@ -191,18 +43,12 @@ pub struct BuildArgs {
 }
 
 pub fn run_build(command: BuildCommand) -> anyhow::Result<ExitCode> {
-    let args = match command {
-        BuildCommand::EventsLexicon(args) => args,
-        BuildCommand::EventsVectors(a) => return run_vectors(a),
-        BuildCommand::EventsNeighbours(a) => return run_neighbours(a),
-    };
+    let BuildCommand::EventsLexicon(args) = command;
     let table =
         dossier_events::compile::read_lemma_table(&args.lemmas).map_err(anyhow::Error::msg)?;
     let nouns =
         dossier_events::compile::read_noun_table(&args.nouns).map_err(anyhow::Error::msg)?;
-    let neighbours =
-        std::fs::read_to_string(args.out.join("de.neighbours.tsv")).unwrap_or_default();
-    let (forms, n, derived) = dossier_events::compile::compile_german(&table, &nouns, &neighbours);
+    let (forms, n, derived) = dossier_events::compile::compile_german(&table, &nouns);
     std::fs::write(args.out.join("de.derived.tsv"), &derived)?;
     eprintln!(
         "{}: {} derived noun triggers",

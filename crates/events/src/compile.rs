@@ -370,14 +370,12 @@ pub fn compile_forms(
 }
 
 /// The compiled German files: (`de.forms.tsv.gz` text, its line count, `de.derived.tsv` text).
-/// `neighbours`: the text of `data/de.neighbours.tsv` (`dossier build events-neighbours`).
 pub fn compile_german(
     table: &HashMap<String, String>,
     nouns: &NounTable,
-    neighbours: &str,
 ) -> (String, usize, String) {
     let derived = derive_nouns(crate::lexicon::DE_TRIGGERS, nouns);
-    let all = format!("{}\n{derived}\n{neighbours}", crate::lexicon::DE_TRIGGERS);
+    let all = format!("{}\n{derived}", crate::lexicon::DE_TRIGGERS);
     let (forms, n) = compile_forms(table, nouns, &all);
     (forms, n, derived)
 }

@@ -8,8 +8,6 @@ use std::sync::OnceLock;
 pub const DE_TRIGGERS: &str = include_str!("../data/de.triggers.tsv");
 /// Noun triggers derived from the verb triggers (compiled by `dossier build events-lexicon`).
 pub const DE_DERIVED: &str = include_str!("../data/de.derived.tsv");
-/// Trigger candidates from word vectors (compiled by `dossier build events-neighbours`).
-pub const DE_NEIGHBOURS: &str = include_str!("../data/de.neighbours.tsv");
 pub const EN_TRIGGERS: &str = include_str!("../data/en.triggers.tsv");
 const DE_ROLES: &str = include_str!("../data/de.roles.tsv");
 const EN_ROLES: &str = include_str!("../data/en.roles.tsv");
@@ -141,7 +139,7 @@ impl Lexicon {
         static EN: OnceLock<Lexicon> = OnceLock::new();
         match lang {
             "de" => Some(DE.get_or_init(|| {
-                let all = format!("{DE_TRIGGERS}\n{DE_DERIVED}\n{DE_NEIGHBOURS}");
+                let all = format!("{DE_TRIGGERS}\n{DE_DERIVED}");
                 Lexicon::build("de", &all, DE_ROLES)
             })),
             "en" => Some(EN.get_or_init(|| Lexicon::build("en", EN_TRIGGERS, EN_ROLES))),

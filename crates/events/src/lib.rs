@@ -19,7 +19,6 @@
 pub mod cameo;
 pub mod compile;
 pub mod eval;
-pub mod expand;
 mod grammar;
 pub mod learned;
 pub mod lexicon;
