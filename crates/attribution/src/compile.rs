@@ -452,7 +452,10 @@ mod tests {
         let mut ud = UdForms::default();
         ud.non_verb.insert("eine".into());
         // The modal's irregular singular comes from UD's finite forms (the table lacks it).
-        ud.finite.entry("sollen".into()).or_default().insert("soll".into());
+        ud.finite
+            .entry("sollen".into())
+            .or_default()
+            .insert("soll".into());
         let (lines, _) = build_lines(&table, &ud, DE);
         let has = |l: &str| lines.iter().any(|x| x == l);
         assert!(has("S\tsage\tI"));
@@ -464,6 +467,9 @@ mod tests {
         assert!(has("V\tteilte\tmitteilen\tmit"));
         assert!(has("V\tmitteilte\tmitteilen\t"));
         assert!(has("V\tsagte\tsagen\t"));
-        assert!(has("V\tsoll\tsollen\t"), "UD's finite form of a listed lemma");
+        assert!(
+            has("V\tsoll\tsollen\t"),
+            "UD's finite form of a listed lemma"
+        );
     }
 }
