@@ -11,20 +11,8 @@
 use dossier_attribution::{eval, learned};
 use std::collections::{BTreeMap, HashSet};
 
-fn prepare(doc: &mut dossier_core::Document) {
-    let seg = dossier_segment::segment(&doc.text, &doc.language);
-    doc.sentences = seg
-        .sentences
-        .iter()
-        .map(|&(s, e)| doc.span_of_bytes(s, e))
-        .collect();
-    doc.tokens = seg
-        .tokens
-        .iter()
-        .map(|&(s, e)| doc.span_of_bytes(s, e))
-        .collect();
-    doc.entities = dossier_ner::entities(doc);
-}
+mod common;
+use common::prepare;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
