@@ -8,7 +8,8 @@
 //! (trained with the line model, `dossier train clean`). Features: the line's own line-model
 //! features, and where it stands — how many candidates come before and after it, how far it is
 //! from the first paragraph, what stands right above and below it (a date line, a byline, a
-//! paragraph), whether the page prints it again (template repeats: image title, teaser copy).
+//! paragraph), whether the page prints it again (template repeats: image title, teaser copy),
+//! how many of its content words the article below it uses (and whether it uses the most).
 
 use crate::features::{block_shapes, hash, is_prose, is_title_like, Page};
 use crate::lines::Class;
@@ -71,6 +72,25 @@ pub(crate) fn options(page: &Page) -> Options {
         })
         .collect();
     let n = candidates.len();
+    // The article below the first paragraph's start: its content words. A headline names what the
+    // article is about; a promo line, a ticker notice or another story's title shares little.
+    let below: std::collections::HashSet<String> = first_prose
+        .map(|p| {
+            lines[p..]
+                .iter()
+                .take(40)
+                .flat_map(|l| crate::stack::content_words(&l.text))
+                .collect()
+        })
+        .unwrap_or_default();
+    let overlap: Vec<(usize, usize)> = candidates
+        .iter()
+        .map(|&i| {
+            let ws = crate::stack::content_words(&lines[i].text);
+            (ws.iter().filter(|w| below.contains(*w)).count(), ws.len())
+        })
+        .collect();
+    let best_hits = overlap.iter().map(|o| o.0).max().unwrap_or(0);
     let mut features: Vec<Vec<u32>> = Vec::with_capacity(n + 1);
     for (k, &i) in candidates.iter().enumerate() {
         let line = &lines[i];
@@ -160,6 +180,13 @@ pub(crate) fn options(page: &Page) -> Options {
         };
         out.push(format!("after-cued={after_cued}"));
         out.push(format!("after-cued×title={after_cued}×{title}"));
+        if first_prose.is_some() {
+            let (hits, of) = overlap[k];
+            let bucket = crate::stack::overlap_bucket(hits, of);
+            out.push(format!("below={bucket}"));
+            out.push(format!("below×title={bucket}×{title}"));
+            out.push(format!("below-best={}", hits > 0 && hits == best_hits));
+        }
         let mut hashed: Vec<u32> = out.iter().map(|s| hash(&format!("H:{s}"))).collect();
         hashed.extend(page.features[i].iter().copied());
         features.push(hashed);
@@ -205,6 +232,22 @@ fn starts_with_clock(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::features::read_page;
+
+    #[test]
+    fn a_candidate_whose_words_the_article_uses_is_marked() {
+        let text = "Neue Nachricht im Liveticker\n\nHafen legt neue Fähre in Dienst\n\n\
+                    Die neue Fähre des Hafens fährt von Montag an zweimal täglich zur Insel hinüber, \
+                    sagte der Sprecher des Hafens am Freitag.";
+        let page = read_page(text);
+        let opts = options(&page);
+        // The first paragraph is a candidate too (a headline may end in a full stop).
+        assert_eq!(opts.lines, vec![0, 1, 2]);
+        let has = |k: usize, name: &str| opts.features[k].contains(&hash(&format!("H:{name}")));
+        // The ticker notice shares no word with the article; the title does ("Fähre").
+        assert!(has(0, "below=0") && has(0, "below-best=false"));
+        assert!(has(1, "below=mid") && !has(1, "below=0"));
+    }
 
     #[test]
     fn clock_times() {

@@ -240,7 +240,7 @@ pub(crate) fn stacked_features(
 }
 
 /// Lower-cased words of more than [`CONTENT_WORD`] letters.
-fn content_words(text: &str) -> Vec<String> {
+pub(crate) fn content_words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().count() > CONTENT_WORD && w.chars().any(char::is_alphabetic))
         .map(str::to_lowercase)
@@ -248,7 +248,7 @@ fn content_words(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn overlap_bucket(hits: usize, of: usize) -> &'static str {
+pub(crate) fn overlap_bucket(hits: usize, of: usize) -> &'static str {
     match (hits * 10).checked_div(of).unwrap_or(0) {
         _ if hits == 0 => "0",
         0..=2 => "low",
