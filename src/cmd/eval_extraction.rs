@@ -1,16 +1,16 @@
 //! `dossier eval extraction`: HTML body extraction against the shared benchmarks.
 //!
-//! Two benchmarks, scored exactly as their authors score them:
-//! - ScrapingHub's article-extraction-benchmark: 4-token shingles of the body against
-//!   `articleBody`, per-page precision and recall averaged over pages (evaluation only).
-//! - trafilatura's German snippet checks: `with` snippets must appear in the extracted text,
-//!   `without` snippets must not; precision/recall/F1 over all checks (micro-averaged), as in
-//!   trafilatura's tests/eval_common.py. The `dev` half is for tuning, `test` for reporting.
-//!
-//! The body is what a benchmark calls the article body: lead plus paragraphs, no headline.
+//! Reads the benchmark files, runs `dossier_html::extract` and prints the scores of
+//! `dossier_html::eval` (ScrapingHub shingles: evaluation only; trafilatura's German snippet
+//! checks and metadata fields: `dev` half for tuning, `test` half for reporting).
 //! Timing covers `dossier_html::extract` only, one thread.
 
 use anyhow::Context;
+use dossier_core::Article;
+use dossier_html::eval::{
+    body_of, norm_ws, shingle_match, shingle_metrics, MetaTally, MetaTruth, SnippetFault,
+    SnippetTally,
+};
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -77,13 +77,6 @@ fn decode(name: &str, bytes: &[u8]) -> String {
     }
 }
 
-/// What the benchmarks call the article body: lead and paragraphs, no headline.
-fn body_of(article: dossier_core::Article) -> String {
-    let mut parts: Vec<String> = article.lead.into_iter().collect();
-    parts.extend(article.paragraphs);
-    parts.join("\n")
-}
-
 /// CPU time this thread has used, when the OS tells (Linux); it stays honest on a busy machine
 /// where wall-clock time also counts other processes.
 fn thread_cpu() -> Option<Duration> {
@@ -95,15 +88,15 @@ fn thread_cpu() -> Option<Duration> {
 /// Extracts every page, one thread, timing extraction alone (decoding happened before).
 /// The timing is the fastest of three passes: other processes on a shared machine only ever
 /// make a pass slower.
-fn extract_all(pages: &[String]) -> (Vec<String>, Duration, Option<Duration>) {
+fn extract_all(pages: &[String]) -> (Vec<Article>, Duration, Option<Duration>) {
     let mut best: Option<(Duration, Option<Duration>)> = None;
-    let mut bodies = Vec::new();
+    let mut articles = Vec::new();
     for _ in 0..3 {
-        bodies = Vec::with_capacity(pages.len());
+        articles = Vec::with_capacity(pages.len());
         let cpu0 = thread_cpu();
         let start = Instant::now();
         for html in pages {
-            bodies.push(body_of(dossier_html::extract(html, None)));
+            articles.push(dossier_html::extract(html, None));
         }
         let wall = start.elapsed();
         let cpu = match (cpu0, thread_cpu()) {
@@ -116,7 +109,7 @@ fn extract_all(pages: &[String]) -> (Vec<String>, Duration, Option<Duration>) {
         });
     }
     let (wall, cpu) = best.unwrap_or_default();
-    (bodies, wall, cpu)
+    (articles, wall, cpu)
 }
 
 fn print_speed(pages: usize, wall: Duration, cpu: Option<Duration>) {
@@ -150,96 +143,17 @@ fn scrapinghub(dir: &Path) -> anyhow::Result<()> {
         let bytes = read_gz(&dir.join("html").join(format!("{id}.html.gz")))?;
         pages.push(decode(id, &bytes));
     }
-    let (bodies, wall, cpu) = extract_all(&pages);
+    let (articles, wall, cpu) = extract_all(&pages);
     let scores: Vec<_> = ids
         .iter()
-        .zip(&bodies)
-        .map(|(id, body)| shingle_match(&truth[*id].article_body, body))
+        .zip(&articles)
+        .map(|(id, a)| shingle_match(&truth[*id].article_body, &body_of(a)))
         .collect();
     let (p, r, f1) = shingle_metrics(&scores);
     println!("ScrapingHub ({} pages, evaluation only):", ids.len());
     println!("  precision {p:.3}  recall {r:.3}  F1 {f1:.3}");
     print_speed(ids.len(), wall, cpu);
     Ok(())
-}
-
-/// `\w+` tokens (Unicode letters, digits, underscore), case kept.
-fn tokens(text: &str) -> Vec<&str> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .filter(|t| !t.is_empty())
-        .collect()
-}
-
-/// Per-page (tp, fp, fn) over 4-token shingles, normalised to sum to 1.
-fn shingle_match(truth: &str, pred: &str) -> (f64, f64, f64) {
-    fn shingles(text: &str) -> HashMap<Vec<&str>, usize> {
-        let toks = tokens(text);
-        let mut out = HashMap::new();
-        if toks.is_empty() {
-            return out;
-        }
-        if toks.len() < 4 {
-            *out.entry(toks).or_insert(0) += 1;
-            return out;
-        }
-        for w in toks.windows(4) {
-            *out.entry(w.to_vec()).or_insert(0) += 1;
-        }
-        out
-    }
-    let t = shingles(truth);
-    let p = shingles(pred);
-    let (mut tp, mut fp, mut fneg) = (0usize, 0usize, 0usize);
-    for (k, &tc) in &t {
-        let pc = p.get(k).copied().unwrap_or(0);
-        tp += tc.min(pc);
-        fneg += tc.saturating_sub(pc);
-    }
-    for (k, &pc) in &p {
-        let tc = t.get(k).copied().unwrap_or(0);
-        fp += pc.saturating_sub(tc);
-    }
-    let sum = (tp + fp + fneg) as f64;
-    if sum == 0.0 {
-        return (0.0, 0.0, 0.0);
-    }
-    (tp as f64 / sum, fp as f64 / sum, fneg as f64 / sum)
-}
-
-fn shingle_metrics(scores: &[(f64, f64, f64)]) -> (f64, f64, f64) {
-    let mean = |v: Vec<f64>| v.iter().sum::<f64>() / v.len().max(1) as f64;
-    let precision = mean(
-        scores
-            .iter()
-            .filter(|(tp, fp, _)| tp + fp > 0.0)
-            .map(|&(tp, fp, fneg)| {
-                if fp == 0.0 && fneg == 0.0 {
-                    1.0
-                } else {
-                    tp / (tp + fp)
-                }
-            })
-            .collect(),
-    );
-    let recall = mean(
-        scores
-            .iter()
-            .filter(|(tp, _, fneg)| tp + fneg > 0.0)
-            .map(|&(tp, fp, fneg)| {
-                if fp == 0.0 && fneg == 0.0 {
-                    1.0
-                } else {
-                    tp / (tp + fneg)
-                }
-            })
-            .collect(),
-    );
-    let f1 = if precision + recall > 0.0 {
-        2.0 * precision * recall / (precision + recall)
-    } else {
-        0.0
-    };
-    (precision, recall, f1)
 }
 
 #[derive(serde::Deserialize)]
@@ -249,10 +163,8 @@ struct Snippets {
     with: Vec<String>,
     #[serde(default)]
     without: Vec<String>,
-}
-
-fn norm_ws(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    #[serde(flatten)]
+    meta: MetaTruth,
 }
 
 fn trafilatura(dir: &Path, file: &str, verbose: bool) -> anyhow::Result<()> {
@@ -275,35 +187,38 @@ fn trafilatura(dir: &Path, file: &str, verbose: bool) -> anyhow::Result<()> {
         htmls.push(decode(&item.file, &bytes));
     }
     let pages = items.len();
-    let (bodies, wall, cpu) = extract_all(&htmls);
-    let (mut tp, mut fp, mut fneg, mut tn) = (0usize, 0usize, 0usize, 0usize);
-    for (item, body) in items.iter().zip(&bodies) {
-        let body = norm_ws(body);
-        for w in &item.with {
-            if body.contains(&norm_ws(w)) {
-                tp += 1;
-            } else {
-                fneg += 1;
-                if verbose {
-                    println!("  MISS {}: {}", item.file, short(w));
-                }
+    let (articles, wall, cpu) = extract_all(&htmls);
+    let mut snippets = SnippetTally::default();
+    let mut meta = MetaTally::default();
+    for (item, article) in items.iter().zip(&articles) {
+        let faults = snippets.add(&body_of(article), &item.with, &item.without);
+        let meta_faults = meta.add(article, &item.meta);
+        if !verbose {
+            continue;
+        }
+        for fault in faults {
+            match fault {
+                SnippetFault::Missed(w) => println!("  MISS {}: {}", item.file, short(w)),
+                SnippetFault::Kept(w) => println!("  JUNK {}: {}", item.file, short(w)),
             }
         }
-        for w in &item.without {
-            if body.contains(&norm_ws(w)) {
-                fp += 1;
-                if verbose {
-                    println!("  JUNK {}: {}", item.file, short(w));
-                }
-            } else {
-                tn += 1;
+        for (what, pair) in [
+            ("TITLE", meta_faults.title),
+            ("DATE", meta_faults.date),
+            ("AUTHOR", meta_faults.author),
+        ] {
+            if let Some((gold, ours)) = pair {
+                println!(
+                    "  {what} {}: {} | ours: {}",
+                    item.file,
+                    short(&gold),
+                    short(&ours)
+                );
             }
         }
     }
-    let precision = tp as f64 / (tp + fp).max(1) as f64;
-    let recall = tp as f64 / (tp + fneg).max(1) as f64;
-    let f1 = 2.0 * tp as f64 / (2 * tp + fp + fneg).max(1) as f64;
-    let accuracy = (tp + tn) as f64 / (tp + tn + fp + fneg).max(1) as f64;
+    let (precision, recall, f1, accuracy) = snippets.metrics();
+    let SnippetTally { tp, fp, fneg, tn } = snippets;
     let label = if file.contains(".test.") {
         "evaluation only"
     } else {
@@ -312,6 +227,31 @@ fn trafilatura(dir: &Path, file: &str, verbose: bool) -> anyhow::Result<()> {
     println!("trafilatura {file} ({pages} pages, {label}; {missing} without HTML):");
     println!(
         "  precision {precision:.3}  recall {recall:.3}  F1 {f1:.3}  accuracy {accuracy:.3}  (tp {tp}, fp {fp}, fn {fneg}, tn {tn})"
+    );
+    let share = |n: usize, of: usize| n as f64 / of.max(1) as f64;
+    println!(
+        "  headline vs the title field ({} pages): exact {:.3}, close {:.3}, none {:.3}",
+        meta.titles,
+        share(meta.title_exact, meta.titles),
+        share(meta.title_exact + meta.title_close, meta.titles),
+        share(meta.title_missing, meta.titles)
+    );
+    println!(
+        "  published vs the date field ({} pages): same day {:.3}, other day {:.3}, none {:.3}",
+        meta.dates,
+        share(meta.date_right, meta.dates),
+        share(meta.date_wrong, meta.dates),
+        share(meta.date_missing, meta.dates)
+    );
+    println!(
+        "  authors vs the author field ({} pages): all its names {:.3}, others {:.3}, none {:.3}",
+        meta.authors,
+        share(meta.author_right, meta.authors),
+        share(
+            meta.authors - meta.author_right - meta.author_missing,
+            meta.authors
+        ),
+        share(meta.author_missing, meta.authors)
     );
     print_speed(pages, wall, cpu);
     Ok(())
@@ -324,23 +264,4 @@ fn short(s: &str) -> String {
         out.push('…');
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shingles_score_like_the_benchmark() {
-        let (tp, fp, fneg) = shingle_match("a b c d e", "a b c d e");
-        assert_eq!((tp, fp, fneg), (1.0, 0.0, 0.0));
-        let (tp, fp, fneg) = shingle_match("eins zwei", "eins zwei");
-        assert_eq!((tp, fp, fneg), (1.0, 0.0, 0.0));
-        let s = shingle_match("a b c d e f", "a b c d x");
-        // truth: abcd bcde cdef; pred: abcd bcdx -> tp 1, fp 1, fn 2
-        assert!((s.0 - 0.25).abs() < 1e-9 && (s.1 - 0.25).abs() < 1e-9);
-        let (p, r, _) = shingle_metrics(&[s, (1.0, 0.0, 0.0), (0.0, 0.0, 0.0)]);
-        assert!((p - 0.75).abs() < 1e-9);
-        assert!((r - (1.0 / 3.0 + 1.0) / 2.0).abs() < 1e-9);
-    }
 }

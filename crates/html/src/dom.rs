@@ -335,6 +335,16 @@ fn intern_tag(name: &str) -> (&'static str, u8) {
         .map_or(("*", 0), |i| sorted[i])
 }
 
+/// Attributes kept on one tag only, where metadata lives: a canonical `<link href>`, the
+/// machine-readable date in `<abbr class="published" title="…">`.
+fn tag_attr(tag: &str, name: &str) -> Option<&'static str> {
+    match tag {
+        "link" if name.eq_ignore_ascii_case("href") => Some("href"),
+        "abbr" if name.eq_ignore_ascii_case("title") => Some("title"),
+        _ => None,
+    }
+}
+
 fn intern_attr(name: &str) -> Option<&'static str> {
     KEPT_ATTRS
         .iter()
@@ -748,7 +758,8 @@ impl Builder {
         let (tag, flags) = intern_tag(raw_name);
         let mut attrs: Vec<(&'static str, String)> = Vec::new();
         for a in &tag_token.attrs {
-            if let Some(name) = intern_attr(&a.name.local) {
+            if let Some(name) = intern_attr(&a.name.local).or_else(|| tag_attr(tag, &a.name.local))
+            {
                 // The tokenizer already drops duplicate attributes.
                 attrs.push((name, a.value.to_string()));
             }

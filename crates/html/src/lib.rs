@@ -19,6 +19,7 @@
 //! Metadata comes from `<meta>`, JSON-LD and microdata ([`meta`]).
 
 mod dom;
+pub mod eval;
 mod furniture;
 mod meta;
 #[cfg(test)]
@@ -90,17 +91,8 @@ pub fn extract(html: &str, url: Option<&str>) -> Article {
         }
     }
 
-    // Headline: og:title, then JSON-LD headline, then the page's <h1>, then <title>.
-    let site = page.site_name.as_deref();
-    let h1_text = h1.or_else(|| meta::first_h1(&dom).map(|(_, t)| t));
-    let headline = page
-        .og_title
-        .as_deref()
-        .map(|t| meta::strip_site(t, site))
-        .or_else(|| page.ld_headline.clone())
-        .or(h1_text.clone())
-        .or_else(|| page.title.as_deref().map(|t| meta::strip_site(t, site)))
-        .filter(|h| !h.is_empty());
+    let h1_text = h1.clone().or_else(|| meta::first_h1(&dom).map(|(_, t)| t));
+    let headline = choose_headline(&page, h1.as_deref(), h1_text.as_deref());
 
     // Lead: a paragraph marked as such at the start of the body, or one that the page
     // description repeats.
@@ -168,6 +160,71 @@ pub fn extract(html: &str, url: Option<&str>) -> Article {
         removed,
         warnings: dom.warnings(),
     }
+}
+
+/// The headline a reader sees. The declared titles (og:title, JSON-LD headline) lose the
+/// site's name, and one that is nothing but the site's name does not count. The article's
+/// own heading (the `<h1>` inside the text's container, else a heading whose class says
+/// it is the entry's title) wins over a declared title: the declared one is often an SEO
+/// variant ("Einen Twitterfeed einbinden" for "Einen Twitterfeed einbinden – so geht's!").
+/// Then the declared title, the page's first `<h1>`, the `<title>`.
+fn choose_headline(
+    page: &meta::PageMeta,
+    content_h1: Option<&str>,
+    any_h1: Option<&str>,
+) -> Option<String> {
+    let names = meta::SiteNames::of(page);
+    let usable = |t: &str| !t.trim().is_empty() && !names.is_site(t);
+    let headings: Vec<&str> = [content_h1, page.titled_heading.as_deref(), any_h1]
+        .into_iter()
+        .flatten()
+        .filter(|h| usable(h))
+        .collect();
+    // Sources that agree: a heading that is one part of a declared title or of `<title>`
+    // ("Alles Neue mach der Mai… | Bibliothek 2.0 und mehr" over an h2 "Alles Neue mach
+    // der Mai…") is the headline.
+    let key = |t: &str| words_of(t).join(" ");
+    for title in [
+        page.og_title.as_deref(),
+        page.ld_headline.as_deref(),
+        page.title.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let parts = names.parts(title);
+        if parts.len() < 2 {
+            continue;
+        }
+        if let Some(h) = headings
+            .iter()
+            .find(|h| parts.iter().any(|p| key(p) == key(h) && !key(p).is_empty()))
+        {
+            return Some(h.to_string());
+        }
+    }
+    let own = content_h1.filter(|h| usable(h)).map(|h| names.strip(h));
+    let declared = page
+        .og_title
+        .as_deref()
+        .map(|t| names.strip(t))
+        .filter(|t| usable(t))
+        .or_else(|| {
+            page.ld_headline
+                .as_deref()
+                .map(|t| names.strip(t))
+                .filter(|t| usable(t))
+        });
+    own.or(declared)
+        .or_else(|| {
+            page.titled_heading
+                .as_deref()
+                .filter(|h| usable(h))
+                .map(|h| names.strip(h))
+        })
+        .or_else(|| any_h1.filter(|h| usable(h)).map(|h| names.strip(h)))
+        .or_else(|| page.title.as_deref().map(|t| names.strip(t)))
+        .filter(|h| !h.is_empty())
 }
 
 fn words_of(s: &str) -> Vec<String> {
