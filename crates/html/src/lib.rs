@@ -1160,6 +1160,37 @@ mod tests {
         assert!(!a.removed.is_empty());
     }
 
+    /// A blog page declares nothing but an SEO title and the site's name; the reader sees the
+    /// entry's own heading, its date in a date-classed element and in the URL, and the name
+    /// of a commenter that must not become the author.
+    #[test]
+    fn visible_heading_and_date_when_the_markup_declares_little() {
+        let page = r##"<html><head>
+<title>Blogname » Feed einbinden</title>
+<meta property="og:title" content="Feed einbinden">
+<meta property="og:site_name" content="Blogname">
+<link rel="canonical" href="https://blogname.example.org/2019/03/02/feed-einbinden/">
+</head><body><h1 class="site-title">Blogname</h1>
+<article><h1 class="entry-title">Feed einbinden – so geht's!</h1>
+<div class="entry-date">Veröffentlicht am 3. März 2019</div>
+<p>Wer einen Feed in sein Blog einbinden will, braucht dafür kein eigenes Plugin und keine Programmierkenntnisse.</p>
+<p>Es genügt ein kleines Widget, das jede gängige Blogsoftware mitbringt, und zwei Minuten Geduld beim Einrichten.</p>
+<div class="comment-author"><cite>Leserin Jana</cite> sagt</div>
+</article></body></html>"##;
+        let a = extract(page, None);
+        assert_eq!(a.headline.as_deref(), Some("Feed einbinden – so geht's!"));
+        // The date line comes before the URL path (a post may move), both before nothing.
+        assert_eq!(a.published.as_deref(), Some("2019-03-03"));
+        assert!(a.authors.is_empty(), "{:?}", a.authors);
+        let no_line = page.replace("Veröffentlicht am 3. März 2019", "");
+        let a = extract(&no_line, None);
+        assert_eq!(a.published.as_deref(), Some("2019-03-02"));
+        assert!(a
+            .published_evidence
+            .as_deref()
+            .is_some_and(|e| e.starts_with("URL path")));
+    }
+
     #[test]
     fn credit_patterns() {
         assert_eq!(

@@ -58,9 +58,10 @@ pub fn collect(dom: &Dom) -> PageMeta {
     let mut byline_authors: Vec<String> = Vec::new();
     // Dates the markup shows rather than declares, each used only when the ones before it
     // (meta, JSON-LD, itemprop, <time>) give none: a machine-readable attribute of a
-    // microformat or RDFa element, the date in the canonical URL's path, a short text that
-    // introduces the publication date ("Veröffentlicht am …"), a short element whose class
-    // names a date ("entry-date", "itemPostDate").
+    // microformat or RDFa element, a short text that introduces the publication date
+    // ("Veröffentlicht am …"), a short element whose class names a date ("entry-date",
+    // "itemPostDate"), the date in the canonical URL's path (last: a post may have moved;
+    // on the trafilatura dev pages the order of the last three makes no difference).
     let mut attr_date: Option<(String, String)> = None;
     let mut phrase_date: Option<(String, String)> = None;
     let mut class_date: Option<(String, String)> = None;
@@ -213,7 +214,7 @@ pub fn collect(dom: &Dom) -> PageMeta {
             .iter()
             .chain(&m.url)
             .find_map(|u| url_date(u).map(|d| (d, format!("URL path: {u}"))));
-        m.published = attr_date.or(url_date).or(phrase_date).or(class_date);
+        m.published = attr_date.or(phrase_date).or(class_date).or(url_date);
     }
     let mut authors = std::mem::take(&mut m.authors);
     authors.extend(meta_authors);
