@@ -3,8 +3,8 @@
 //! arguments and prints).
 
 use dossier_clean::classes::{embedded_model, Decider};
-use dossier_clean::eval;
 use dossier_clean::model::Settings;
+use dossier_clean::{eval, held_out};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -26,6 +26,10 @@ pub struct Args {
     /// Print each page's headline as found and as labelled.
     #[arg(long)]
     pub verbose: bool,
+    /// Page dumps with only a title and a date (`dossier_clean::held_out`): the shipped
+    /// cleaner's headline and date on the outlets the training dumps do not hold.
+    #[arg(long, default_value = "../shared/data/clustering/dev.jsonl.gz")]
+    pub titled: PathBuf,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -37,6 +41,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let pages = eval::read_dev(&args.dev).map_err(anyhow::Error::msg)?;
+    if args.titled.exists() {
+        let titled = held_out::read_titled(&args.titled).map_err(anyhow::Error::msg)?;
+        let report = held_out::score_titled(&titled, &pages);
+        print!("{}", held_out::print_titled(&report));
+        if args.verbose {
+            for (id, title, ours) in &report.misses {
+                println!("  {id}: title {title:?} | ours {ours:?}");
+            }
+        }
+    }
     let baseline: Vec<eval::Output> = pages.iter().map(eval::run_baseline).collect();
     println!(
         "{}",

@@ -30,6 +30,7 @@ mod dates;
 pub mod eval;
 mod features;
 mod headline;
+pub mod held_out;
 mod lines;
 pub mod model;
 mod rules;
