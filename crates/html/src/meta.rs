@@ -302,16 +302,20 @@ fn introduced_date(dom: &Dom, id: usize) -> Option<(String, String)> {
     if dom.element(first).is_some() {
         return None;
     }
+    static PHRASES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let phrases = PHRASES.get_or_init(|| {
+        data_lines(include_str!("../data/date_phrases.txt"))
+            .map(|p| p.trim().to_lowercase())
+            .collect()
+    });
     let lead = dom.text(first).trim_start();
-    let head = lead.get(..lead.len().min(16)).or_else(|| {
-        let end = (0..=16.min(lead.len()))
-            .rev()
-            .find(|&i| lead.is_char_boundary(i))?;
-        lead.get(..end)
-    })?;
-    let head = head.to_lowercase();
-    let mut phrases = data_lines(include_str!("../data/date_phrases.txt"));
-    if !phrases.any(|p| head.starts_with(p.trim())) {
+    // Most text nodes fail on their first letter; only those that could match are lowered.
+    let initial = lead.chars().next()?.to_lowercase().next()?;
+    if !phrases.iter().any(|p| p.starts_with(initial)) {
+        return None;
+    }
+    let head: String = lead.chars().take(16).flat_map(char::to_lowercase).collect();
+    if !phrases.iter().any(|p| head.starts_with(p.as_str())) {
         return None;
     }
     let t = dom.text_of(id);
@@ -353,12 +357,22 @@ pub fn url_date(url: &str) -> Option<String> {
 
 /// The month a written-out name stands for (`data/months.txt`), 1–12.
 fn month_number(word: &str) -> Option<u32> {
+    static MONTHS: std::sync::OnceLock<Vec<(String, u32)>> = std::sync::OnceLock::new();
+    let months = MONTHS.get_or_init(|| {
+        data_lines(include_str!("../data/months.txt"))
+            .flat_map(|line| {
+                let mut parts = line.split_whitespace();
+                let n: u32 = parts.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+                parts.map(move |f| (f.to_string(), n)).collect::<Vec<_>>()
+            })
+            .filter(|(_, n)| (1..=12).contains(n))
+            .collect()
+    });
+    if word.len() < 3 {
+        return None;
+    }
     let w = word.trim_end_matches('.').to_lowercase();
-    data_lines(include_str!("../data/months.txt")).find_map(|line| {
-        let mut parts = line.split_whitespace();
-        let n: u32 = parts.next()?.parse().ok()?;
-        parts.any(|f| f == w).then_some(n)
-    })
+    months.iter().find(|(f, _)| *f == w).map(|(_, n)| *n)
 }
 
 /// The first date written in a text: "06.10.2023", "2023-10-06", "6. August 2009",
