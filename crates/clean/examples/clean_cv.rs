@@ -39,9 +39,6 @@ fn main() {
     if let Some(e) = std::env::var("STACK").ok().and_then(|v| v.parse().ok()) {
         settings.stack_folds = e;
     }
-    if let Some(e) = std::env::var("KEPOCHS").ok().and_then(|v| v.parse().ok()) {
-        settings.kicker_epochs = e;
-    }
     let out = eval::cross_validate(&pages, 5, settings, Decider::ModelAndCues);
     println!(
         "{}",

@@ -19,9 +19,7 @@ use std::collections::HashSet;
 const MIN_PROSE_KEPT: f64 = 0.7;
 
 /// Builds the article from the page and one label per line.
-/// `kicker_cut`: where the headline starts in the first headline line after a glued kicker, as
-/// the learned split (`crate::kicker`) read it; the colon and section-word rules come first.
-pub(crate) fn assemble(page: &Page, labels: &[Label], kicker_cut: Option<usize>) -> Article {
+pub(crate) fn assemble(page: &Page, labels: &[Label]) -> Article {
     let mut labels = labels.to_vec();
     let mut warnings = Vec::new();
     if let Some(w) = keep_the_prose(page, &mut labels) {
@@ -29,7 +27,7 @@ pub(crate) fn assemble(page: &Page, labels: &[Label], kicker_cut: Option<usize>)
     }
     let mut a = Assembly::default();
     a.article.warnings = warnings;
-    a.head(page, &labels, kicker_cut);
+    a.head(page, &labels);
     for i in 0..page.lines.len() {
         a.line(page, &labels, i);
     }
@@ -96,20 +94,12 @@ impl Assembly {
     }
 
     /// Kicker and headline: the first headline line, and the kicker line right above it.
-    fn head(&mut self, page: &Page, labels: &[Label], kicker_cut: Option<usize>) {
+    fn head(&mut self, page: &Page, labels: &[Label]) {
         let Some(h) = labels.iter().position(|l| *l == Label::Headline) else {
             return;
         };
         let text = &page.lines[h].text;
-        let (glued, headline) = match split_glued_kicker(text) {
-            (None, _) => match kicker_cut.filter(|&c| c > 0 && text.is_char_boundary(c)) {
-                Some(c) if !text[..c].trim().is_empty() && !text[c..].trim().is_empty() => {
-                    (Some(text[..c].trim()), text[c..].trim())
-                }
-                _ => (None, text.as_str()),
-            },
-            split => split,
-        };
+        let (glued, headline) = split_glued_kicker(text);
         self.article.headline = Some(headline.to_string());
         self.seen.insert(text.clone());
         self.used.insert(h);

@@ -131,8 +131,7 @@ fn family_folds<'a>(of: impl Iterator<Item = &'a str>, k: usize) -> Vec<usize> {
 /// first pass's output of each page by a first-pass model trained without the page's publisher
 /// family (jackknife over `settings.stack_folds` folds of the training pages).
 pub fn train_on(pages: &[&DevPage], settings: Settings) -> Model {
-    let kicker = train_kicker(pages, settings);
-    let first = train_first(pages, settings).with_kicker(kicker);
+    let first = train_first(pages, settings);
     if settings.stack_folds < 2 {
         return first;
     }
@@ -159,36 +158,6 @@ pub fn train_on(pages: &[&DevPage], settings: Settings) -> Model {
     let stacked: Vec<model::TrainPage> = stacked.into_iter().flatten().collect();
     let second = model::train(&stacked, settings);
     first.with_second(second)
-}
-
-/// The glued-kicker split ranker, from each page's headline line and its `kicker` split part.
-fn train_kicker(pages: &[&DevPage], settings: Settings) -> Vec<(u32, f32)> {
-    let examples: Vec<(Vec<Vec<u32>>, usize)> = pages
-        .iter()
-        .filter_map(|p| {
-            let h = p.lines.iter().position(|l| l.label == "headline")?;
-            let kicker = p.lines[h].split.as_ref().and_then(|parts| {
-                parts
-                    .iter()
-                    .find(|(l, _)| l != "dateline_date")
-                    .filter(|(l, _)| l == "kicker")
-                    .map(|(_, t)| t.as_str())
-            });
-            crate::kicker::example(&p.text(), h, kicker)
-        })
-        .collect();
-    if std::env::var("KDEBUG").is_ok() {
-        eprintln!(
-            "kicker examples {} positive {:?}",
-            examples.len(),
-            examples
-                .iter()
-                .map(|e| e.1)
-                .filter(|&g| g > 0)
-                .collect::<Vec<_>>()
-        );
-    }
-    crate::kicker::train(&examples, settings.kicker_epochs, settings.seed)
 }
 
 /// The first-pass model (line model and headline ranker) on pages.

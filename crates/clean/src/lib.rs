@@ -30,7 +30,6 @@ mod dates;
 pub mod eval;
 mod features;
 mod headline;
-mod kicker;
 mod lines;
 pub mod model;
 mod rules;
@@ -52,11 +51,7 @@ pub fn clean_page_dump(text: &str) -> Article {
 pub fn clean_with(text: &str, model: &Model, decider: Decider) -> Article {
     let page = features::read_page(text);
     let labels = classify_lines(&page, model, decider);
-    let kicker_cut = labels
-        .iter()
-        .position(|l| *l == Label::Headline)
-        .and_then(|h| kicker::choose(&page, h, model));
-    assemble::assemble(&page, &labels, kicker_cut)
+    assemble::assemble(&page, &labels)
 }
 
 /// One label per raw line of the page (split on `\n`), as the cleaner classified it; blank
@@ -378,7 +373,7 @@ mod safety_net {
         // Classes that drop every line: the safety net keeps the prose and says so.
         let lines = features::read_page(&page);
         let labels = vec![Label::Furniture; lines.lines.len()];
-        let a = assemble::assemble(&lines, &labels, None);
+        let a = assemble::assemble(&lines, &labels);
         let kept = a.lead.iter().chain(a.paragraphs.iter()).count();
         assert!(kept >= 5, "{a:?}");
         assert!(

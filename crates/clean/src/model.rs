@@ -26,9 +26,6 @@ pub struct Model {
     /// The second, stacked pass (`crate::stack`): a model of the same kind over the first pass's
     /// features plus structural ones read from its output.
     second: Option<Box<Model>>,
-    /// The glued-kicker split ranker (see `crate::kicker`): feature hashes, sorted, and weights.
-    kicker_features: Vec<u32>,
-    kicker_weights: Vec<f32>,
 }
 
 /// One page for training: each non-blank line's features and gold label index.
@@ -85,25 +82,6 @@ impl Model {
     pub fn with_second(mut self, second: Model) -> Model {
         self.second = Some(Box::new(second));
         self
-    }
-
-    /// Adds the glued-kicker split ranker ((feature, weight) sorted by feature).
-    pub(crate) fn with_kicker(mut self, ranker: Vec<(u32, f32)>) -> Model {
-        (self.kicker_features, self.kicker_weights) = ranker.into_iter().unzip();
-        self
-    }
-
-    /// The score of each kicker split option (all 0 without a split ranker).
-    pub(crate) fn kicker_scores(&self, options: &[Vec<u32>]) -> Vec<f32> {
-        options
-            .iter()
-            .map(|fs| {
-                fs.iter()
-                    .filter_map(|f| self.kicker_features.binary_search(f).ok())
-                    .map(|k| self.kicker_weights[k])
-                    .sum()
-            })
-            .collect()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -199,8 +177,6 @@ pub struct Settings {
     pub bag: usize,
     /// Folds of the jackknife that trains the stacked second pass (below 2: no second pass).
     pub stack_folds: usize,
-    /// Epochs of the glued-kicker split ranker (0: none).
-    pub kicker_epochs: usize,
 }
 
 impl Default for Settings {
@@ -211,7 +187,6 @@ impl Default for Settings {
             ranker_epochs: 3,
             bag: 5,
             stack_folds: 4,
-            kicker_epochs: 5,
         }
     }
 }
@@ -366,26 +341,12 @@ fn train_one(pages: &[TrainPage], settings: Settings) -> Model {
 fn train_ranker(pages: &[TrainPage], settings: Settings) -> Vec<(u32, f32)> {
     let examples: Vec<&(Vec<Vec<u32>>, usize)> =
         pages.iter().filter_map(|p| p.headline.as_ref()).collect();
-    train_choice(
-        &examples,
-        settings.ranker_epochs,
-        settings.seed.max(1) ^ 0x9e37_79b9,
-    )
-}
-
-/// An averaged perceptron that picks one option per example (each example: the features of
-/// its options and the right option), `epochs` passes in an order drawn from `rng`.
-/// Returns (feature, weight) sorted by feature.
-pub(crate) fn train_choice(
-    examples: &[&(Vec<Vec<u32>>, usize)],
-    epochs: usize,
-    mut rng: u64,
-) -> Vec<(u32, f32)> {
     let mut w: HashMap<u32, f32> = HashMap::new();
     let mut acc: HashMap<u32, f32> = HashMap::new();
     let mut step = 1f32;
     let mut order: Vec<usize> = (0..examples.len()).collect();
-    for _ in 0..epochs {
+    let mut rng = settings.seed.max(1) ^ 0x9e37_79b9;
+    for _ in 0..settings.ranker_epochs {
         shuffle(&mut order, &mut rng);
         for &e in &order {
             let (options, gold) = examples[e];
