@@ -341,6 +341,7 @@ fn page_structure(page: &Page, labels: &mut [Label]) {
     }
     subheads_between_paragraphs(page, labels);
     bullet_lists(page, labels);
+    cut_off_last_line(page, labels);
     // The site's today-date bar is furniture whatever the line model made of it (the second
     // pass may take a date alone at the top for article text).
     let headline_at = labels.iter().position(|l| *l == Label::Headline);
@@ -383,6 +384,33 @@ fn bullet_lists(page: &Page, labels: &mut [Label]) {
                 }
             }
         }
+    }
+}
+
+/// A dump cut off inside the article (a size cap, a copy that stopped short) ends in the start of
+/// a paragraph: the page's last line, with nothing after it (no line break), no sentence end and
+/// no furniture cue, whose nearest content line above is article text (cued furniture such as
+/// "Advert" between them skipped), is that paragraph's start ("Th", "Die Polizei sucht nach").
+fn cut_off_last_line(page: &Page, labels: &mut [Label]) {
+    let Some(i) = page.lines.len().checked_sub(1) else {
+        return;
+    };
+    let line = &page.lines[i];
+    let cut = line.raw_end >= page.raw_lines
+        && matches!(page.cues[i], Class::Content)
+        && !crate::features::ends_sentence(&line.text)
+        && !line.text.contains(['|', '>', '»', '›', '•'])
+        && !line.text.ends_with(':')
+        && line.text.starts_with(char::is_uppercase);
+    if !cut || labels[i] != Label::Furniture {
+        return;
+    }
+    let prev = (0..i)
+        .rev()
+        .find(|&j| matches!(page.cues[j], Class::Content))
+        .map(|j| labels[j]);
+    if matches!(prev, Some(Label::Body | Label::Lead)) {
+        labels[i] = Label::Body;
     }
 }
 
