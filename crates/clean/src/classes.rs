@@ -341,6 +341,7 @@ fn page_structure(page: &Page, labels: &mut [Label]) {
     }
     subheads_between_paragraphs(page, labels);
     bullet_lists(page, labels);
+    template_repeats(page, labels);
     cut_off_last_line(page, labels);
     // The site's today-date bar is furniture whatever the line model made of it (the second
     // pass may take a date alone at the top for article text).
@@ -385,6 +386,85 @@ fn bullet_lists(page: &Page, labels: &mut [Label]) {
             }
         }
     }
+}
+
+/// Template repeats the line model keeps as text. An image's alt text printed right above or
+/// below its caption (the same line twice in a row): one instance is the caption — the one
+/// directly followed by a credit line, else the first — the other furniture. A run of three or
+/// more short lines that the page prints again in the same order (a score widget, a box shown
+/// twice) is furniture in both places.
+fn template_repeats(page: &Page, labels: &mut [Label]) {
+    let lines = &page.lines;
+    let n = lines.len();
+    let texty = |l: Label| l.is_text() && l != Label::Headline;
+    // Alt text and caption glued into one line ("X.X"), its copy beside it.
+    for i in 0..n {
+        let Some(half) = doubled(&lines[i].text) else {
+            continue;
+        };
+        let copy = [i.checked_sub(1), Some(i + 1)]
+            .into_iter()
+            .flatten()
+            .find(|&j| j < n && lines[j].text == half);
+        if let Some(j) = copy.filter(|&j| texty(labels[i]) && texty(labels[j])) {
+            labels[i] = Label::Caption;
+            labels[j] = Label::Furniture;
+        }
+    }
+    for i in 0..n.saturating_sub(1) {
+        let (a, b) = (&lines[i], &lines[i + 1]);
+        if a.text != b.text || a.chars < 20 || !texty(labels[i]) || !texty(labels[i + 1]) {
+            continue;
+        }
+        let credit_next = i + 2 < n
+            && (matches!(page.cues[i + 2], Class::Credit(_)) || labels[i + 2] == Label::Credit);
+        let (caption, copy) = if credit_next { (i + 1, i) } else { (i, i + 1) };
+        labels[caption] = Label::Caption;
+        labels[copy] = Label::Furniture;
+    }
+    const MIN_RUN: usize = 3;
+    let short = |l: &crate::features::Line| !crate::features::is_prose(l) && l.chars <= 120;
+    let mut repeated = vec![false; n];
+    for i in 0..n {
+        for j in i + MIN_RUN..n {
+            let m = (0..)
+                .take_while(|&k| {
+                    i + k < j
+                        && j + k < n
+                        && lines[i + k].text == lines[j + k].text
+                        && short(&lines[i + k])
+                })
+                .count();
+            if m >= MIN_RUN {
+                for k in 0..m {
+                    repeated[i + k] = true;
+                    repeated[j + k] = true;
+                }
+            }
+        }
+    }
+    for (label, r) in labels.iter_mut().zip(repeated) {
+        if r {
+            *label = Label::Furniture;
+        }
+    }
+}
+
+/// A line that is one text printed twice ("X X" or "XX", at least 20 characters each): the
+/// text.
+fn doubled(text: &str) -> Option<&str> {
+    let len = text.len();
+    for cut in [len / 2, (len + 1) / 2] {
+        if !text.is_char_boundary(cut) {
+            continue;
+        }
+        let (a, b) = text.split_at(cut);
+        let (a, b) = (a.trim_end(), b.trim_start());
+        if a == b && a.chars().count() >= 20 {
+            return Some(a);
+        }
+    }
+    None
 }
 
 /// A dump cut off inside the article (a size cap, a copy that stopped short) ends in the start of
