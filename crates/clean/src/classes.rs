@@ -342,6 +342,8 @@ fn page_structure(page: &Page, labels: &mut [Label]) {
     subheads_between_paragraphs(page, labels);
     bullet_lists(page, labels);
     template_repeats(page, labels);
+    teaser_title_runs(page, labels);
+    salutations(page, labels);
     cut_off_last_line(page, labels);
     // The site's today-date bar is furniture whatever the line model made of it (the second
     // pass may take a date alone at the top for article text).
@@ -446,6 +448,59 @@ fn template_repeats(page: &Page, labels: &mut [Label]) {
     for (label, r) in labels.iter_mut().zip(repeated) {
         if r {
             *label = Label::Furniture;
+        }
+    }
+}
+
+/// Three or more title-shaped lines in a row (each 4+ words, no sentence end) are a list of
+/// other articles' titles, not paragraphs or headings: the ones the model kept as body or
+/// subheadings are furniture. (A paragraph ends in a full stop; a heading stands alone above
+/// one.) The page's last line is left alone: it may be a paragraph cut off by the dump.
+fn teaser_title_runs(page: &Page, labels: &mut [Label]) {
+    const MIN_RUN: usize = 3;
+    let lines = &page.lines;
+    let title = |i: usize| {
+        let l = &lines[i];
+        (20..=120).contains(&l.chars)
+            && l.text.split_whitespace().count() >= 4
+            && l.text.starts_with(char::is_uppercase)
+            && !crate::features::ends_sentence(&l.text)
+            && !l.text.ends_with([':', ',', ';'])
+            && matches!(page.cues[i], Class::Content)
+            && i + 1 < lines.len()
+    };
+    let mut i = 0;
+    while i < lines.len() {
+        let run = (i..lines.len()).take_while(|&j| title(j)).count();
+        if run >= MIN_RUN {
+            // The run's last title may be the heading of the paragraph after it.
+            let heads_text = labels
+                .get(i + run)
+                .is_some_and(|l| matches!(l, Label::Body | Label::Lead));
+            let end = if heads_text { i + run - 1 } else { i + run };
+            for label in &mut labels[i..end] {
+                if matches!(label, Label::Body | Label::Subhead | Label::Subheadline) {
+                    *label = Label::Furniture;
+                }
+            }
+        }
+        i += run.max(1);
+    }
+}
+
+/// A line ending in a comma right above a paragraph that goes on in lower case ("Liebe
+/// Leserinnen und Leser," / "die Explosionen …") opens that paragraph: it is no byline or caption.
+fn salutations(page: &Page, labels: &mut [Label]) {
+    for i in 0..page.lines.len().saturating_sub(1) {
+        let next = &page.lines[i + 1].text;
+        if !labels[i].is_text()
+            && page.lines[i].text.ends_with(',')
+            && page.lines[i].text.starts_with(char::is_uppercase)
+            && matches!(page.cues[i], Class::Content)
+            && labels[i + 1] == Label::Body
+            && next.starts_with(char::is_lowercase)
+        {
+            labels[i] = Label::Body;
         }
     }
 }
