@@ -637,3 +637,116 @@ fn certain_cue(cue: &Class) -> Option<Label> {
 }
 
 const _: () = assert!(N == 13);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::read_page;
+
+    fn labels_of(page: &Page, l: Label) -> Vec<Label> {
+        vec![l; page.lines.len()]
+    }
+
+    #[test]
+    fn alt_text_beside_its_caption_and_a_box_printed_twice() {
+        let text = "Ein Kran hebt die neue Brücke über den Fluss.\n\
+                    Ein Kran hebt die neue Brücke über den Fluss.\n\
+                    Foto: Max Muster\n\n\
+                    Die neue Brücke ist fertig. Der Kran hat das letzte Teil am Morgen eingesetzt, sagte die Stadt.\n\n\
+                    Der Bürgermeister lobt den Bau.Der Bürgermeister lobt den Bau.\n\
+                    Der Bürgermeister lobt den Bau.\n\n\
+                    Spiel 1 - Nord gegen Süd\nNord gewann mit 3 Toren\nSpiel 2 - Ost gegen West\n\
+                    Noch ein Absatz des Artikels, der die Lage beschreibt und mit einem Punkt endet.\n\
+                    Spiel 1 - Nord gegen Süd\nNord gewann mit 3 Toren\nSpiel 2 - Ost gegen West\n";
+        let page = read_page(text);
+        let mut labels = labels_of(&page, Label::Body);
+        template_repeats(&page, &mut labels);
+        let at = |t: &str| page.lines.iter().position(|l| l.text == t).unwrap();
+        // The instance directly followed by its credit is the caption.
+        assert_eq!(labels[0], Label::Furniture);
+        assert_eq!(labels[1], Label::Caption);
+        assert_eq!(labels[3], Label::Body);
+        // A caption glued to itself is the caption, its copy beside it furniture.
+        let glued = at("Der Bürgermeister lobt den Bau.Der Bürgermeister lobt den Bau.");
+        assert_eq!(labels[glued], Label::Caption);
+        assert_eq!(labels[glued + 1], Label::Furniture);
+        // The score box printed twice is furniture in both places; the paragraph between stays.
+        for (i, l) in page.lines.iter().enumerate() {
+            if l.text.starts_with("Spiel") || l.text.starts_with("Nord gewann") {
+                assert_eq!(labels[i], Label::Furniture, "{}", l.text);
+            }
+        }
+        assert_eq!(
+            labels[at(
+                "Noch ein Absatz des Artikels, der die Lage beschreibt und mit einem Punkt endet."
+            )],
+            Label::Body
+        );
+    }
+
+    #[test]
+    fn a_run_of_teaser_titles_is_furniture_but_a_heading_above_text_is_not() {
+        let text = "Der erste Absatz des Artikels erzählt, was geschah, und endet mit einem Punkt.\n\n\
+                    Neue Regeln für Radfahrer in der Innenstadt\n\n\
+                    Wetterdienst warnt vor Sturm an der Küste\n\n\
+                    Stadtrat streitet über den neuen Haushalt\n\n\
+                    So geht es jetzt weiter mit dem Bau\n\n\
+                    Der zweite Absatz erzählt weiter, was die Stadt nun plant, und endet ebenso.\n\n\
+                    Das Ende";
+        let page = read_page(text);
+        let mut labels = labels_of(&page, Label::Body);
+        labels[4] = Label::Subhead;
+        teaser_title_runs(&page, &mut labels);
+        assert_eq!(
+            labels,
+            [
+                Label::Body,
+                Label::Furniture,
+                Label::Furniture,
+                Label::Furniture,
+                Label::Subhead,
+                Label::Body,
+                Label::Body
+            ]
+        );
+        // Two title lines are no list.
+        let two = read_page("Ein Absatz, der mit einem Punkt endet und lang genug ist.\n\nNeue Regeln für Radfahrer in der Stadt\n\nWetterdienst warnt vor Sturm an der Küste\n\nNoch ein Absatz.");
+        let mut labels = labels_of(&two, Label::Body);
+        teaser_title_runs(&two, &mut labels);
+        assert!(labels.iter().all(|l| *l == Label::Body));
+    }
+
+    #[test]
+    fn the_cut_off_start_of_a_last_paragraph_is_body() {
+        let text = "Der Absatz des Artikels erzählt, was geschah, und endet mit einem Punkt.\n\nAdvert\n\nTh";
+        let page = read_page(text);
+        let mut labels = labels_of(&page, Label::Furniture);
+        labels[0] = Label::Body;
+        cut_off_last_line(&page, &mut labels);
+        assert_eq!(labels[2], Label::Body);
+        // With a line break after it the dump was not cut there; after furniture it is furniture.
+        let page = read_page(&format!("{text}\n"));
+        let mut labels = labels_of(&page, Label::Furniture);
+        labels[0] = Label::Body;
+        cut_off_last_line(&page, &mut labels);
+        assert_eq!(labels[2], Label::Furniture);
+        let page = read_page("Teaser eines anderen Artikels\n\nKommentare");
+        let mut labels = labels_of(&page, Label::Furniture);
+        cut_off_last_line(&page, &mut labels);
+        assert_eq!(labels[1], Label::Furniture);
+    }
+
+    #[test]
+    fn a_salutation_opens_its_paragraph() {
+        let page = read_page(
+            "Liebe Leserinnen und Leser,\n\ndie Nacht war lang und die Lage bleibt ernst.",
+        );
+        let mut labels = vec![Label::Byline, Label::Body];
+        salutations(&page, &mut labels);
+        assert_eq!(labels, [Label::Body, Label::Body]);
+        let page = read_page("Von Anna Muster,\n\nDie Nacht war lang.");
+        let mut labels = vec![Label::Byline, Label::Body];
+        salutations(&page, &mut labels);
+        assert_eq!(labels[0], Label::Byline);
+    }
+}
