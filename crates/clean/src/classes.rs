@@ -509,7 +509,7 @@ fn salutations(page: &Page, labels: &mut [Label]) {
 /// text.
 fn doubled(text: &str) -> Option<&str> {
     let len = text.len();
-    for cut in [len / 2, (len + 1) / 2] {
+    for cut in [len / 2, len.div_ceil(2)] {
         if !text.is_char_boundary(cut) {
             continue;
         }
