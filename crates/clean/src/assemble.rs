@@ -17,6 +17,8 @@ use std::collections::HashSet;
 
 /// Below this share of the page's running prose kept, the cleaning is redone conservatively.
 const MIN_PROSE_KEPT: f64 = 0.7;
+/// A line this long that the classes called a caption is put back by the safety net.
+const LONGEST_CAPTION: usize = 200;
 
 /// Builds the article from the page and one label per line.
 pub(crate) fn assemble(page: &Page, labels: &[Label]) -> Article {
@@ -57,7 +59,11 @@ fn keep_the_prose(page: &Page, labels: &mut [Label]) -> Option<String> {
         return None;
     }
     for &i in &prose {
-        if !labels[i].is_text() && !matches!(labels[i], Label::Caption | Label::CaptionCredit) {
+        // A caption stays one unless it is paragraph-long (captions seldom run past 200
+        // characters; a paragraph taken for one is what the net is for).
+        let caption = matches!(labels[i], Label::Caption | Label::CaptionCredit)
+            && page.lines[i].chars < LONGEST_CAPTION;
+        if !labels[i].is_text() && !caption {
             labels[i] = Label::Body;
         }
     }

@@ -341,6 +341,10 @@ fn page_structure(page: &Page, labels: &mut [Label]) {
     }
     subheads_between_paragraphs(page, labels);
     bullet_lists(page, labels);
+    template_repeats(page, labels);
+    teaser_title_runs(page, labels);
+    salutations(page, labels);
+    cut_off_last_line(page, labels);
     // The site's today-date bar is furniture whatever the line model made of it (the second
     // pass may take a date alone at the top for article text).
     let headline_at = labels.iter().position(|l| *l == Label::Headline);
@@ -383,6 +387,165 @@ fn bullet_lists(page: &Page, labels: &mut [Label]) {
                 }
             }
         }
+    }
+}
+
+/// Template repeats the line model keeps as text. An image's alt text printed right above or
+/// below its caption (the same line twice in a row): one instance is the caption — the one
+/// directly followed by a credit line, else the first — the other furniture. A run of three or
+/// more short lines that the page prints again in the same order (a score widget, a box shown
+/// twice) is furniture in both places.
+fn template_repeats(page: &Page, labels: &mut [Label]) {
+    let lines = &page.lines;
+    let n = lines.len();
+    let texty = |l: Label| l.is_text() && l != Label::Headline;
+    // Alt text and caption glued into one line ("X.X"), its copy beside it.
+    for i in 0..n {
+        let Some(half) = doubled(&lines[i].text) else {
+            continue;
+        };
+        let copy = [i.checked_sub(1), Some(i + 1)]
+            .into_iter()
+            .flatten()
+            .find(|&j| j < n && lines[j].text == half);
+        if let Some(j) = copy.filter(|&j| texty(labels[i]) && texty(labels[j])) {
+            labels[i] = Label::Caption;
+            labels[j] = Label::Furniture;
+        }
+    }
+    for i in 0..n.saturating_sub(1) {
+        let (a, b) = (&lines[i], &lines[i + 1]);
+        if a.text != b.text || a.chars < 20 || !texty(labels[i]) || !texty(labels[i + 1]) {
+            continue;
+        }
+        let credit_next = i + 2 < n
+            && (matches!(page.cues[i + 2], Class::Credit(_)) || labels[i + 2] == Label::Credit);
+        let (caption, copy) = if credit_next { (i + 1, i) } else { (i, i + 1) };
+        labels[caption] = Label::Caption;
+        labels[copy] = Label::Furniture;
+    }
+    const MIN_RUN: usize = 3;
+    let short = |l: &crate::features::Line| !crate::features::is_prose(l) && l.chars <= 120;
+    let mut repeated = vec![false; n];
+    for i in 0..n {
+        for j in i + MIN_RUN..n {
+            let m = (0..)
+                .take_while(|&k| {
+                    i + k < j
+                        && j + k < n
+                        && lines[i + k].text == lines[j + k].text
+                        && short(&lines[i + k])
+                })
+                .count();
+            if m >= MIN_RUN {
+                for k in 0..m {
+                    repeated[i + k] = true;
+                    repeated[j + k] = true;
+                }
+            }
+        }
+    }
+    for (label, r) in labels.iter_mut().zip(repeated) {
+        if r {
+            *label = Label::Furniture;
+        }
+    }
+}
+
+/// Three or more title-shaped lines in a row (each 4+ words, no sentence end) are a list of
+/// other articles' titles, not paragraphs or headings: the ones the model kept as body or
+/// subheadings are furniture. (A paragraph ends in a full stop; a heading stands alone above
+/// one.) The page's last line is left alone: it may be a paragraph cut off by the dump.
+fn teaser_title_runs(page: &Page, labels: &mut [Label]) {
+    const MIN_RUN: usize = 3;
+    let lines = &page.lines;
+    let title = |i: usize| {
+        let l = &lines[i];
+        (20..=120).contains(&l.chars)
+            && l.text.split_whitespace().count() >= 4
+            && l.text.starts_with(char::is_uppercase)
+            && !crate::features::ends_sentence(&l.text)
+            && !l.text.ends_with([':', ',', ';'])
+            && matches!(page.cues[i], Class::Content)
+            && i + 1 < lines.len()
+    };
+    let mut i = 0;
+    while i < lines.len() {
+        let run = (i..lines.len()).take_while(|&j| title(j)).count();
+        if run >= MIN_RUN {
+            // The run's last title may be the heading of the paragraph after it.
+            let heads_text = labels
+                .get(i + run)
+                .is_some_and(|l| matches!(l, Label::Body | Label::Lead));
+            let end = if heads_text { i + run - 1 } else { i + run };
+            for label in &mut labels[i..end] {
+                if matches!(label, Label::Body | Label::Subhead | Label::Subheadline) {
+                    *label = Label::Furniture;
+                }
+            }
+        }
+        i += run.max(1);
+    }
+}
+
+/// A line ending in a comma right above a paragraph that goes on in lower case ("Liebe
+/// Leserinnen und Leser," / "die Explosionen …") opens that paragraph: it is no byline or caption.
+fn salutations(page: &Page, labels: &mut [Label]) {
+    for i in 0..page.lines.len().saturating_sub(1) {
+        let next = &page.lines[i + 1].text;
+        if !labels[i].is_text()
+            && page.lines[i].text.ends_with(',')
+            && page.lines[i].text.starts_with(char::is_uppercase)
+            && matches!(page.cues[i], Class::Content)
+            && labels[i + 1] == Label::Body
+            && next.starts_with(char::is_lowercase)
+        {
+            labels[i] = Label::Body;
+        }
+    }
+}
+
+/// A line that is one text printed twice ("X X" or "XX", at least 20 characters each): the
+/// text.
+fn doubled(text: &str) -> Option<&str> {
+    let len = text.len();
+    for cut in [len / 2, len.div_ceil(2)] {
+        if !text.is_char_boundary(cut) {
+            continue;
+        }
+        let (a, b) = text.split_at(cut);
+        let (a, b) = (a.trim_end(), b.trim_start());
+        if a == b && a.chars().count() >= 20 {
+            return Some(a);
+        }
+    }
+    None
+}
+
+/// A dump cut off inside the article (a size cap, a copy that stopped short) ends in the start of
+/// a paragraph: the page's last line, with nothing after it (no line break), no sentence end and
+/// no furniture cue, whose nearest content line above is article text (cued furniture such as
+/// "Advert" between them skipped), is that paragraph's start ("Th", "Die Polizei sucht nach").
+fn cut_off_last_line(page: &Page, labels: &mut [Label]) {
+    let Some(i) = page.lines.len().checked_sub(1) else {
+        return;
+    };
+    let line = &page.lines[i];
+    let cut = line.raw_end >= page.raw_lines
+        && matches!(page.cues[i], Class::Content)
+        && !crate::features::ends_sentence(&line.text)
+        && !line.text.contains(['|', '>', '»', '›', '•'])
+        && !line.text.ends_with(':')
+        && line.text.starts_with(char::is_uppercase);
+    if !cut || labels[i] != Label::Furniture {
+        return;
+    }
+    let prev = (0..i)
+        .rev()
+        .find(|&j| matches!(page.cues[j], Class::Content))
+        .map(|j| labels[j]);
+    if matches!(prev, Some(Label::Body | Label::Lead)) {
+        labels[i] = Label::Body;
     }
 }
 
@@ -474,3 +637,116 @@ fn certain_cue(cue: &Class) -> Option<Label> {
 }
 
 const _: () = assert!(N == 13);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::read_page;
+
+    fn labels_of(page: &Page, l: Label) -> Vec<Label> {
+        vec![l; page.lines.len()]
+    }
+
+    #[test]
+    fn alt_text_beside_its_caption_and_a_box_printed_twice() {
+        let text = "Ein Kran hebt die neue Brücke über den Fluss.\n\
+                    Ein Kran hebt die neue Brücke über den Fluss.\n\
+                    Foto: Max Muster\n\n\
+                    Die neue Brücke ist fertig. Der Kran hat das letzte Teil am Morgen eingesetzt, sagte die Stadt.\n\n\
+                    Der Bürgermeister lobt den Bau.Der Bürgermeister lobt den Bau.\n\
+                    Der Bürgermeister lobt den Bau.\n\n\
+                    Spiel 1 - Nord gegen Süd\nNord gewann mit 3 Toren\nSpiel 2 - Ost gegen West\n\
+                    Noch ein Absatz des Artikels, der die Lage beschreibt und mit einem Punkt endet.\n\
+                    Spiel 1 - Nord gegen Süd\nNord gewann mit 3 Toren\nSpiel 2 - Ost gegen West\n";
+        let page = read_page(text);
+        let mut labels = labels_of(&page, Label::Body);
+        template_repeats(&page, &mut labels);
+        let at = |t: &str| page.lines.iter().position(|l| l.text == t).unwrap();
+        // The instance directly followed by its credit is the caption.
+        assert_eq!(labels[0], Label::Furniture);
+        assert_eq!(labels[1], Label::Caption);
+        assert_eq!(labels[3], Label::Body);
+        // A caption glued to itself is the caption, its copy beside it furniture.
+        let glued = at("Der Bürgermeister lobt den Bau.Der Bürgermeister lobt den Bau.");
+        assert_eq!(labels[glued], Label::Caption);
+        assert_eq!(labels[glued + 1], Label::Furniture);
+        // The score box printed twice is furniture in both places; the paragraph between stays.
+        for (i, l) in page.lines.iter().enumerate() {
+            if l.text.starts_with("Spiel") || l.text.starts_with("Nord gewann") {
+                assert_eq!(labels[i], Label::Furniture, "{}", l.text);
+            }
+        }
+        assert_eq!(
+            labels[at(
+                "Noch ein Absatz des Artikels, der die Lage beschreibt und mit einem Punkt endet."
+            )],
+            Label::Body
+        );
+    }
+
+    #[test]
+    fn a_run_of_teaser_titles_is_furniture_but_a_heading_above_text_is_not() {
+        let text = "Der erste Absatz des Artikels erzählt, was geschah, und endet mit einem Punkt.\n\n\
+                    Neue Regeln für Radfahrer in der Innenstadt\n\n\
+                    Wetterdienst warnt vor Sturm an der Küste\n\n\
+                    Stadtrat streitet über den neuen Haushalt\n\n\
+                    So geht es jetzt weiter mit dem Bau\n\n\
+                    Der zweite Absatz erzählt weiter, was die Stadt nun plant, und endet ebenso.\n\n\
+                    Das Ende";
+        let page = read_page(text);
+        let mut labels = labels_of(&page, Label::Body);
+        labels[4] = Label::Subhead;
+        teaser_title_runs(&page, &mut labels);
+        assert_eq!(
+            labels,
+            [
+                Label::Body,
+                Label::Furniture,
+                Label::Furniture,
+                Label::Furniture,
+                Label::Subhead,
+                Label::Body,
+                Label::Body
+            ]
+        );
+        // Two title lines are no list.
+        let two = read_page("Ein Absatz, der mit einem Punkt endet und lang genug ist.\n\nNeue Regeln für Radfahrer in der Stadt\n\nWetterdienst warnt vor Sturm an der Küste\n\nNoch ein Absatz.");
+        let mut labels = labels_of(&two, Label::Body);
+        teaser_title_runs(&two, &mut labels);
+        assert!(labels.iter().all(|l| *l == Label::Body));
+    }
+
+    #[test]
+    fn the_cut_off_start_of_a_last_paragraph_is_body() {
+        let text = "Der Absatz des Artikels erzählt, was geschah, und endet mit einem Punkt.\n\nAdvert\n\nTh";
+        let page = read_page(text);
+        let mut labels = labels_of(&page, Label::Furniture);
+        labels[0] = Label::Body;
+        cut_off_last_line(&page, &mut labels);
+        assert_eq!(labels[2], Label::Body);
+        // With a line break after it the dump was not cut there; after furniture it is furniture.
+        let page = read_page(&format!("{text}\n"));
+        let mut labels = labels_of(&page, Label::Furniture);
+        labels[0] = Label::Body;
+        cut_off_last_line(&page, &mut labels);
+        assert_eq!(labels[2], Label::Furniture);
+        let page = read_page("Teaser eines anderen Artikels\n\nKommentare");
+        let mut labels = labels_of(&page, Label::Furniture);
+        cut_off_last_line(&page, &mut labels);
+        assert_eq!(labels[1], Label::Furniture);
+    }
+
+    #[test]
+    fn a_salutation_opens_its_paragraph() {
+        let page = read_page(
+            "Liebe Leserinnen und Leser,\n\ndie Nacht war lang und die Lage bleibt ernst.",
+        );
+        let mut labels = vec![Label::Byline, Label::Body];
+        salutations(&page, &mut labels);
+        assert_eq!(labels, [Label::Body, Label::Body]);
+        let page = read_page("Von Anna Muster,\n\nDie Nacht war lang.");
+        let mut labels = vec![Label::Byline, Label::Body];
+        salutations(&page, &mut labels);
+        assert_eq!(labels[0], Label::Byline);
+    }
+}

@@ -383,6 +383,28 @@ mod safety_net {
         );
     }
 
+    /// A paragraph-long line the classes took for a caption is put back by the safety net.
+    #[test]
+    fn the_safety_net_puts_back_a_paragraph_taken_for_a_caption() {
+        let para = "Die Stadt hat am Montag den neuen Haushalt beschlossen, der für das kommende \
+                    Jahr deutlich mehr Geld für Schulen, Straßen und den Nahverkehr vorsieht, wie der \
+                    Kämmerer nach der Sitzung sagte; die Opposition stimmte dagegen und kündigte eine Klage an.";
+        let text = format!("Haushalt beschlossen\n\n{para}\n\nFoto: Max Muster");
+        let page = features::read_page(&text);
+        let mut labels = vec![Label::Furniture; page.lines.len()];
+        labels[0] = Label::Headline;
+        labels[1] = Label::Caption;
+        let a = assemble::assemble(&page, &labels);
+        assert!(
+            a.lead
+                .iter()
+                .chain(&a.paragraphs)
+                .any(|p| p.starts_with("Die Stadt hat")),
+            "{a:?}"
+        );
+        assert!(!a.warnings.is_empty());
+    }
+
     /// The corpus' date prefix is read as the date and kept out of the headline.
     #[test]
     fn date_prefix_is_read_and_split_off() {
