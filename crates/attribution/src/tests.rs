@@ -554,9 +554,13 @@ fn hearsay_with_the_reportative_modal_is_a_quotation() {
         .iter()
         .find(|q| q.content.contains("Kasse geleert haben"))
         .unwrap_or_else(|| panic!("no quotation of the hearsay: {:?}", d.quotes));
+    // The whole sentence: the hearsay rule leaves out the final stop, the whole-sentence
+    // classifier keeps it, as quotes-de-news mostly does for whole-sentence quotations (train:
+    // 354 of 416 free indirect and reported ones end with it).
     assert!(
-        !q.content.ends_with('.'),
-        "the final stop is no part of it: {q:?}"
+        q.content.starts_with("Die Täter sollen")
+            && q.content.trim_end_matches('.').ends_with("geleert haben"),
+        "the whole sentence: {q:?}"
     );
     assert!(
         !d.quotes.iter().any(|q| q.content.contains("überfallen")),
