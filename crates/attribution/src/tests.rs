@@ -602,3 +602,25 @@ fn word_clusters_come_from_the_ner_lexicon() {
     assert_eq!(none.class(), 0);
     assert!(crate::learned::features::cluster_lexicon_for("en").is_none());
 }
+
+#[test]
+fn reported_speech_without_a_clause_is_a_whole_sentence_quotation() {
+    // "X sprach von …": the annotation of news makes the whole sentence the quotation.
+    let mut d = doc(
+        "de",
+        &["Die Hafenarbeiter in Neustadt haben am Montag die Arbeit niedergelegt. Die Gewerkschaft sprach von einem großen Erfolg für die Beschäftigten."],
+    );
+    run(&mut d);
+    assert!(
+        d.quotes.iter().any(|q| q
+            .content
+            .starts_with("Die Gewerkschaft sprach von einem großen Erfolg")),
+        "{:?}",
+        d.quotes
+    );
+    assert!(
+        !d.quotes.iter().any(|q| q.content.contains("niedergelegt")),
+        "{:?}",
+        d.quotes
+    );
+}

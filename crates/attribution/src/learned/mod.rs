@@ -330,9 +330,14 @@ impl<'m> Decoder<'m> {
             sub1: p.sub1,
         };
         // A sentence is reported speech as a whole only where something marks it as speech: a
-        // cue or speaker the first pass finds in it, the Konjunktiv I, or quotation marks (a
-        // plain statement in the indicative after reported speech stays the text's own).
+        // cue or speaker the first pass finds in it, a speech verb of the lexicon, the
+        // Konjunktiv I, or quotation marks (a plain statement in the indicative after reported
+        // speech stays the text's own). Only the German model has the classifier.
+        let lex = Lexicon::for_language("de");
         let marked = around.sub1
+            || p.lower
+                .iter()
+                .any(|w| lex.readings(w, VerbClass::Cue).next().is_some())
             || p.labels
                 .iter()
                 .any(|l| l[CUE] != chain::O || l[SPEAKER] != chain::O)
