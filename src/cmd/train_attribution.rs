@@ -79,7 +79,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         train.clear();
     }
     let started = std::time::Instant::now();
-    let model = learned::train::train(
+    let model = learned::train::train_for(
+        &args.lang,
         &mut examples,
         args.epochs,
         args.bits.clamp(8, 24),

@@ -33,7 +33,8 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10.0);
-    let mut model = learned::train::train(&mut examples, epochs, bits, 1, shift);
+    let lang = if english { "en" } else { "de" };
+    let mut model = learned::train::train_for(lang, &mut examples, epochs, bits, 1, shift);
     for (role, var) in ["SHIFT_CUE", "SHIFT_QUOTE", "SHIFT_SPEAKER", "SHIFT_ADDR"]
         .iter()
         .enumerate()
@@ -42,8 +43,62 @@ fn main() {
             model.roles[role].shift_outside(d);
         }
     }
+    for (role, var) in [
+        "SHIFT2_CUE",
+        "SHIFT2_QUOTE",
+        "SHIFT2_SPEAKER",
+        "SHIFT2_ADDR",
+    ]
+    .iter()
+    .enumerate()
+    {
+        if let Some(d) = std::env::var(var).ok().and_then(|v| v.parse().ok()) {
+            if let Some(c) = model.second.get_mut(role) {
+                c.shift_outside(d);
+            }
+        }
+    }
+    if let (Some(c), Some(d)) = (
+        model.whole.as_mut(),
+        std::env::var("SHIFT_WHOLE")
+            .ok()
+            .and_then(|v| v.parse().ok()),
+    ) {
+        c.shift_outside(d);
+    }
     eprintln!("trained in {:.1} s", started.elapsed().as_secs_f64());
     print!("{}", eval::dev_report(&dev, &model, english));
+    if let Ok(variants) = std::env::var("VARIANTS") {
+        // The same model with one part shifted further or left out, scored again on dev:
+        // `w:2` (whole-sentence classifier), `c:3`, `q:3`, `s:3`, `a:3` (second-pass roles),
+        // `w:off`, `second:off`.
+        for v in variants.split(',') {
+            let mut m = model.clone();
+            let (part, amount) = v.split_once(':').unwrap_or((v, "off"));
+            let d: Option<f32> = amount.parse().ok();
+            match (part, d) {
+                ("w", Some(d)) => {
+                    if let Some(c) = m.whole.as_mut() {
+                        c.shift_outside(d);
+                    }
+                }
+                ("w", None) => m.whole = None,
+                ("second", _) => m.second.clear(),
+                (role, Some(d)) => {
+                    let k = ["c", "q", "s", "a"]
+                        .iter()
+                        .position(|r| *r == role)
+                        .unwrap_or(0);
+                    if let Some(c) = m.second.get_mut(k) {
+                        c.shift_outside(d);
+                    }
+                }
+                _ => {}
+            }
+            println!("=== variant {v}");
+            print!("{}", eval::dev_report(&dev, &m, english));
+        }
+    }
     if let Some(path) = args.get(3) {
         std::fs::write(path, model.to_bytes()).expect("write");
     }

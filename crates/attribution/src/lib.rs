@@ -58,22 +58,17 @@ fn run(doc: &Document, model: Option<&learned::Model>) -> (Vec<Quote>, Vec<Attri
     let mut found = analyzer.run();
     let predicted = match model {
         Some(m) => {
-            let mut out: [Vec<(usize, usize)>; 4] = Default::default();
-            let mut prev_cue = false;
-            learned::features::sentence_features(
-                doc,
-                analyzer.view(),
-                analyzer.lexicon(),
-                &found.events,
-                |a, features| {
-                    let view = analyzer.view();
-                    let b = a + features.len();
-                    let lower: Vec<&str> = (a..b).map(|k| view.lower(k)).collect();
-                    let classes = learned::features::cluster_classes(doc, view, a, b);
-                    m.predict_sentence(a, features, &lower, &classes, &mut prev_cue, &mut out)
-                },
-            );
-            out
+            let view = analyzer.view();
+            let lex = analyzer.lexicon();
+            let mut decoder = learned::Decoder::new(m);
+            learned::features::sentence_features(doc, view, lex, &found.events, |a, features| {
+                let b = a + features.len();
+                let lower: Vec<&str> = (a..b).map(|k| view.lower(k)).collect();
+                let classes = learned::features::cluster_classes(doc, view, a, b);
+                let (para, sub1) = sentence_context(view, lex, a, b);
+                decoder.push(a, features, &lower, &classes, para, sub1);
+            });
+            decoder.finish()
         }
         None => Default::default(),
     };
@@ -139,14 +134,37 @@ pub fn model_spans(doc: &Document, model: &learned::Model) -> [Vec<(usize, usize
     let features = learned::features::token_features(doc, view, analyzer.lexicon(), &found.events);
     let lower: Vec<&str> = (0..view.toks.len()).map(|k| view.lower(k)).collect();
     let classes = learned::features::cluster_classes(doc, view, 0, view.toks.len());
+    let (paras, sub1): (Vec<usize>, Vec<bool>) = view
+        .sents
+        .iter()
+        .map(|&(a, b)| sentence_context(view, analyzer.lexicon(), a, b))
+        .unzip();
     model
-        .predict(&features, &lower, &classes, &view.sents)
+        .predict(&features, &lower, &classes, &view.sents, &paras, &sub1)
         .map(|spans| {
             spans
                 .into_iter()
                 .map(|(a, b)| (view.toks[a].b0, view.toks[b - 1].b1))
                 .collect()
         })
+}
+
+/// The paragraph of the sentence of tokens `a..b` and whether it holds a Konjunktiv I form (for
+/// the model's second pass).
+pub(crate) fn sentence_context(
+    view: &text::View,
+    lex: &lexicon::Lexicon,
+    a: usize,
+    b: usize,
+) -> (usize, bool) {
+    let para = view
+        .toks
+        .get(a)
+        .and_then(|t| view.sent_para.get(t.sent as usize))
+        .copied()
+        .unwrap_or(0);
+    let sub1 = (a..b).any(|k| lex.mood(view.lower(k)) == Some(lexicon::Mood::Sub1));
+    (para, sub1)
 }
 
 /// One speech event in byte offsets into `doc.text`, for evaluation against corpora that annotate

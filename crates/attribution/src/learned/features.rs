@@ -604,3 +604,293 @@ pub(crate) fn add_cue_features<S: AsRef<str>>(
         ));
     }
 }
+
+/// First-pass labels of a token, one per role (in [`super::ROLES`] order: outside, begin or
+/// inside).
+pub(crate) type Labels = [u8; 4];
+
+/// What the second pass reads about a sentence's neighbours: the first-pass labels of the
+/// sentences before and after (and whether each is in the same paragraph), the sentence's
+/// position in its paragraph, and whether it holds a Konjunktiv I form.
+pub(crate) struct Around<'a> {
+    pub prev: Option<(&'a [Labels], bool)>,
+    pub next: Option<(&'a [Labels], bool)>,
+    pub para_pos: usize,
+    pub sub1: bool,
+}
+
+/// Whether a lower-case token bounds a clause (for the second pass's clause features).
+pub(crate) fn is_clause_mark(lower: &str) -> bool {
+    matches!(
+        lower,
+        "," | ";" | ":" | "–" | "—" | "-" | "(" | ")" | "." | "?" | "!"
+    )
+}
+
+/// A share as a coarse bucket: none of `d`, a quarter or less, half or less, three quarters or
+/// less, more, all; `"empty"` when `d` is 0.
+fn share(n: usize, d: usize) -> &'static str {
+    if d == 0 {
+        "empty"
+    } else if n == 0 {
+        "0"
+    } else if n >= d {
+        "all"
+    } else if n * 4 <= d {
+        "q1"
+    } else if n * 2 <= d {
+        "q2"
+    } else if n * 4 <= d * 3 {
+        "q3"
+    } else {
+        "q4"
+    }
+}
+
+/// The second pass's features (a stacked tagger over the first pass's output, trained on
+/// first-pass labels of documents the first pass did not see): each role's first-pass label at
+/// the tokens ±1..±8, the share of quotation tokens in the sentence, its clause and the clauses
+/// beside it, in the sentences before and after, whether they hold a cue or speaker, the
+/// distance to the nearest first-pass cue and speaker, the sentence's place in its paragraph
+/// and its Konjunktiv. `marks[k]`: whether token `k` bounds a clause ([`is_clause_mark`]).
+pub(crate) fn add_second_features(
+    features: &mut [Vec<u64>],
+    marks: &[bool],
+    here: &[Labels],
+    around: &Around,
+) {
+    use super::chain::O;
+    use super::{CUE, QUOTATION, SPEAKER};
+    let n = features.len().min(marks.len()).min(here.len());
+    let count = |ls: &[Labels], role: usize| ls.iter().filter(|l| l[role] != O).count();
+    let summary = |x: Option<(&[Labels], bool)>| -> [&'static str; 4] {
+        match x {
+            None => ["none"; 4],
+            Some((ls, same)) => [
+                if same { "same" } else { "other" },
+                share(count(ls, QUOTATION), ls.len()),
+                if count(ls, CUE) > 0 { "cue" } else { "-" },
+                if count(ls, SPEAKER) > 0 { "spk" } else { "-" },
+            ],
+        }
+    };
+    let p = summary(around.prev);
+    let nx = summary(around.next);
+    let here_q = share(count(&here[..n], QUOTATION), n);
+    let here_c = if count(&here[..n], CUE) > 0 {
+        "cue"
+    } else {
+        "-"
+    };
+    let here_s = if count(&here[..n], SPEAKER) > 0 {
+        "spk"
+    } else {
+        "-"
+    };
+    let sub1 = if around.sub1 { "k1" } else { "-" };
+    // Clauses: runs of tokens between clause marks (even ids), each mark a clause of its own
+    // (odd ids).
+    let mut clause = vec![0usize; n];
+    let mut c = 0usize;
+    for k in 0..n {
+        if marks[k] {
+            c += 1;
+            clause[k] = c;
+            c += 1;
+        } else {
+            clause[k] = c;
+        }
+    }
+    // Per clause: tokens, quotation tokens, cue tokens, speaker tokens.
+    let mut stats = vec![[0usize; 4]; c + 1];
+    for k in 0..n {
+        let s = &mut stats[clause[k]];
+        s[0] += 1;
+        s[1] += usize::from(here[k][QUOTATION] != O);
+        s[2] += usize::from(here[k][CUE] != O);
+        s[3] += usize::from(here[k][SPEAKER] != O);
+    }
+    let clause_share = |id: Option<usize>| match id.and_then(|i| stats.get(i)) {
+        Some(s) => share(s[1], s[0]),
+        None => "none",
+    };
+    // Nearest first-pass cue and speaker token at or before / after each token.
+    let nearest = |role: usize| {
+        let mut before = vec![None; n];
+        let mut last = None;
+        for k in 0..n {
+            if here[k][role] != O {
+                last = Some(k);
+            }
+            before[k] = last;
+        }
+        let mut after = vec![None; n];
+        let mut next = None;
+        for k in (0..n).rev() {
+            if here[k][role] != O {
+                next = Some(k);
+            }
+            after[k] = next;
+        }
+        (before, after)
+    };
+    let cues = nearest(CUE);
+    let speakers = nearest(SPEAKER);
+    let side = |(before, after): &(Vec<Option<usize>>, Vec<Option<usize>>), i: usize| {
+        let b = before[i].map(|k| i - k);
+        let a = after[i].map(|k| k - i);
+        match (b, a) {
+            (Some(0), _) | (_, Some(0)) => ("at", 0),
+            (Some(x), Some(y)) if x <= y => ("after", x),
+            (_, Some(y)) => ("before", y),
+            (Some(x), None) => ("after", x),
+            (None, None) => ("none", 0),
+        }
+    };
+    let label = |k: isize, role: usize| -> u64 {
+        if k < 0 || k as usize >= n {
+            3
+        } else {
+            here[k as usize][role] as u64
+        }
+    };
+    for i in 0..n {
+        let f = &mut features[i];
+        let ii = i as isize;
+        for role in 0..3 {
+            for off in -8isize..=8 {
+                f.push(hash_n(
+                    90,
+                    &[role as u64, (off + 8) as u64, label(ii + off, role)],
+                ));
+            }
+        }
+        for off in -2isize..=2 {
+            f.push(hash_n(90, &[3, (off + 8) as u64, label(ii + off, 3)]));
+        }
+        let own = here[i];
+        let ql = ["o", "b", "i", "x"][own[QUOTATION].min(3) as usize];
+        f.push(hash_n(
+            91,
+            &[own[0] as u64, own[1] as u64, own[2] as u64, own[3] as u64],
+        ));
+        f.push(hash_n(
+            92,
+            &[
+                label(ii - 1, QUOTATION),
+                label(ii, QUOTATION),
+                label(ii + 1, QUOTATION),
+            ],
+        ));
+        f.push(hash(93, &[p[0], p[1], here_q, nx[0], nx[1]]));
+        f.push(hash(94, &[p[0], p[1], p[3], here_c, sub1, ql]));
+        f.push(hash(95, &[nx[0], nx[1], nx[2], nx[3], here_q, here_c, ql]));
+        f.push(hash(96, &[bucket(around.para_pos), here_q, ql]));
+        f.push(hash(97, &[here_q, here_c, here_s, ql]));
+        let ci = clause[i];
+        let (cp, cn) = if ci.is_multiple_of(2) {
+            (ci.checked_sub(2), Some(ci + 2))
+        } else {
+            (ci.checked_sub(1), Some(ci + 1))
+        };
+        let (co, cpv, cnx) = (clause_share(Some(ci)), clause_share(cp), clause_share(cn));
+        f.push(hash(98, &[co, cpv, cnx]));
+        f.push(hash(99, &[co, ql]));
+        f.push(hash(100, &[co, cpv, ql]));
+        f.push(hash(101, &[co, cnx, ql]));
+        let st = stats[ci];
+        f.push(hash(
+            102,
+            &[
+                co,
+                if st[2] > 0 { "cue" } else { "-" },
+                if st[3] > 0 { "spk" } else { "-" },
+            ],
+        ));
+        let (cs, cd) = side(&cues, i);
+        f.push(hash(103, &[cs, bucket(cd), ql]));
+        f.push(hash(104, &[cs, bucket(cd), here_q]));
+        let (ss, sd) = side(&speakers, i);
+        f.push(hash(105, &[ss, bucket(sd), cs]));
+        f.push(hash(106, &[ss, bucket(sd), ql]));
+    }
+}
+
+/// Features of a whole sentence for the whole-sentence classifier (reported speech told
+/// without a clause, "Die Medien sprechen von …": the annotation makes the whole sentence the
+/// quotation, which a token tagger rarely labels throughout): its words and word pairs, the
+/// words the first pass marks as cue or speaker, the share of first-pass quotation tokens here
+/// and in the sentences beside it, its place in the paragraph, its Konjunktiv and marks.
+pub(crate) fn sentence_vector<S: AsRef<str>>(
+    lower: &[S],
+    here: &[Labels],
+    around: &Around,
+) -> Vec<u64> {
+    use super::chain::O;
+    use super::{CUE, QUOTATION, SPEAKER};
+    let n = lower.len().min(here.len());
+    let count = |ls: &[Labels], role: usize| ls.iter().filter(|l| l[role] != O).count();
+    let summary = |x: Option<(&[Labels], bool)>| -> [&'static str; 3] {
+        match x {
+            None => ["none"; 3],
+            Some((ls, same)) => [
+                if same { "same" } else { "other" },
+                share(count(ls, QUOTATION), ls.len()),
+                if count(ls, CUE) > 0 { "cue" } else { "-" },
+            ],
+        }
+    };
+    let mut f = Vec::with_capacity(3 * n + 16);
+    f.push(hash(110, &[]));
+    let word = |k: usize| lower[k].as_ref();
+    let mut words = 0;
+    let mut marks = false;
+    for (k, own) in here.iter().enumerate().take(n) {
+        let w = word(k);
+        if w.chars().any(char::is_alphanumeric) {
+            words += 1;
+            f.push(hash(111, &[w]));
+        }
+        marks |= w.chars().any(|c| "„“”\"»«‚‘".contains(c));
+        if k + 1 < n {
+            f.push(hash(112, &[w, word(k + 1)]));
+        }
+        if own[CUE] != O {
+            f.push(hash(114, &[w]));
+        }
+        if own[SPEAKER] == super::chain::B {
+            f.push(hash(115, &[bucket(k)]));
+        }
+    }
+    if n > 0 {
+        f.push(hash(113, &[word(0)]));
+    }
+    let here_q = share(count(&here[..n], QUOTATION), n);
+    let here_c = if count(&here[..n], CUE) > 0 {
+        "cue"
+    } else {
+        "-"
+    };
+    let here_s = if count(&here[..n], SPEAKER) > 0 {
+        "spk"
+    } else {
+        "-"
+    };
+    let p = summary(around.prev);
+    let nx = summary(around.next);
+    f.push(hash(116, &[here_q]));
+    f.push(hash(117, &p));
+    f.push(hash(118, &nx));
+    f.push(hash(119, &[bucket(around.para_pos)]));
+    f.push(hash(
+        120,
+        &[
+            if around.sub1 { "k1" } else { "-" },
+            if marks { "marks" } else { "-" },
+        ],
+    ));
+    f.push(hash(121, &[bucket(words / 4)]));
+    f.push(hash(122, &[here_q, here_c, here_s]));
+    f.push(hash(123, &[p[1], here_q, here_c]));
+    f
+}

@@ -7,6 +7,11 @@
 //! not (noun cues, opinion verbs, reports without a clause), it is added with its cue, speaker
 //! and addressee, the speaker resolved to an entity when the words name one or are a pronoun.
 //!
+//! The German model adds a second pass (one tagger per role over the first pass's labels of the
+//! sentence and the sentences beside it, trained on jackknifed first-pass output) and a
+//! whole-sentence classifier (reported speech without a clause: the whole sentence is the
+//! quotation); [`Decoder`] runs both, streaming, one sentence behind the first pass.
+//!
 //! Licence: the German model is trained on CC BY-NC-SA 4.0 data and inherits that licence.
 
 pub mod chain;
@@ -44,24 +49,44 @@ const KEEP_CUES: bool = true;
 const TRIM_MESSAGES: bool = true;
 /// Whether hearsay sentences ("sollen … geleert haben") become quotations ([`free_indirect`]).
 const FREE_INDIRECT: bool = true;
+/// Whether the whole-sentence classifier needs a mark of speech in the sentence (first-pass cue
+/// or speaker, Konjunktiv I, quotation marks).
+const WHOLE_NEEDS_MARK: bool = true;
 /// Whether a direct quotation, too, is continued by free indirect speech.
 const FREE_AFTER_DIRECT: bool = false;
 
 const MODEL_DE: &[u8] = include_bytes!("../../data/model-de.bin.gz");
 const MODEL_EN: &[u8] = include_bytes!("../../data/model-en.bin.gz");
 
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 #[derive(Debug, Clone)]
 pub struct Model {
     pub roles: Vec<Chain>,
     /// Whether the roles after the cue read the cue tagger's spans ([`features::add_cue_features`]).
     pub stacked: bool,
+    /// The second pass (one tagger per role, or none): it reads the first pass's labels of the
+    /// sentence and of the sentences beside it ([`features::add_second_features`]) and gives
+    /// the spans in their place.
+    pub second: Vec<Chain>,
+    /// The whole-sentence classifier ([`features::sentence_vector`]; a chain over one "token"
+    /// a sentence, outside = no): a sentence it takes becomes one quotation.
+    pub whole: Option<Chain>,
 }
 
 /// The stored form: weights quantised to `i16` with one scale per role, zeros left out.
 #[derive(Serialize, Deserialize)]
 struct Stored {
+    version: u32,
+    stacked: bool,
+    roles: Vec<StoredChain>,
+    second: Vec<StoredChain>,
+    whole: Vec<StoredChain>,
+}
+
+/// The stored form before the second pass (version 2).
+#[derive(Serialize, Deserialize)]
+struct StoredV2 {
     version: u32,
     stacked: bool,
     roles: Vec<StoredChain>,
@@ -80,40 +105,12 @@ struct StoredChain {
 impl Model {
     /// The compressed bytes embedded in the binary.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let roles = self
-            .roles
-            .iter()
-            .map(|c| {
-                let max = c.weights.iter().fold(0.0f32, |m, w| m.max(w.abs()));
-                let scale = if max > 0.0 {
-                    max / i16::MAX as f32
-                } else {
-                    1.0
-                };
-                let mut gaps = Vec::new();
-                let mut values = Vec::new();
-                let mut last = 0usize;
-                for (i, w) in c.weights.iter().enumerate() {
-                    let q = (w / scale).round() as i16;
-                    if q != 0 {
-                        gaps.push((i - last) as u32);
-                        values.push(q);
-                        last = i;
-                    }
-                }
-                StoredChain {
-                    bits: c.bits,
-                    transitions: c.transitions.clone(),
-                    scale,
-                    gaps,
-                    values,
-                }
-            })
-            .collect();
         let raw = postcard::to_allocvec(&Stored {
             version: VERSION,
             stacked: self.stacked,
-            roles,
+            roles: self.roles.iter().map(store).collect(),
+            second: self.second.iter().map(store).collect(),
+            whole: self.whole.iter().map(store).collect(),
         })
         .unwrap_or_default();
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
@@ -127,31 +124,34 @@ impl Model {
         flate2::read::GzDecoder::new(bytes)
             .read_to_end(&mut raw)
             .map_err(|e| format!("attribution model: {e}"))?;
-        let stored: Stored =
-            postcard::from_bytes(&raw).map_err(|e| format!("attribution model: {e}"))?;
-        if stored.version != VERSION || stored.roles.len() != ROLES.len() {
+        let stored: Stored = match postcard::from_bytes::<Stored>(&raw) {
+            Ok(s) if s.version == VERSION => s,
+            _ => {
+                let old: StoredV2 =
+                    postcard::from_bytes(&raw).map_err(|e| format!("attribution model: {e}"))?;
+                if old.version != 2 {
+                    return Err("attribution model: unknown version".into());
+                }
+                Stored {
+                    version: old.version,
+                    stacked: old.stacked,
+                    roles: old.roles,
+                    second: Vec::new(),
+                    whole: Vec::new(),
+                }
+            }
+        };
+        if stored.roles.len() != ROLES.len()
+            || !(stored.second.is_empty() || stored.second.len() == ROLES.len())
+        {
             return Err("attribution model: unknown version".into());
         }
-        let stacked = stored.stacked;
-        let roles = stored
-            .roles
-            .into_iter()
-            .map(|s| {
-                let mut c = Chain::new(s.bits.min(24));
-                let mut i = 0usize;
-                for (gap, v) in s.gaps.iter().zip(&s.values) {
-                    i += *gap as usize;
-                    if let Some(w) = c.weights.get_mut(i) {
-                        *w = *v as f32 * s.scale;
-                    }
-                }
-                if s.transitions.len() == c.transitions.len() {
-                    c.transitions = s.transitions;
-                }
-                c
-            })
-            .collect();
-        Ok(Model { roles, stacked })
+        Ok(Model {
+            roles: stored.roles.into_iter().map(load).collect(),
+            stacked: stored.stacked,
+            second: stored.second.into_iter().map(load).collect(),
+            whole: stored.whole.into_iter().map(load).next(),
+        })
     }
 
     /// The embedded model for a language, if one is shipped.
@@ -169,63 +169,260 @@ impl Model {
         cell.get_or_init(|| Model::from_bytes(bytes).ok()).as_ref()
     }
 
-    /// Token ranges (of the view) per role for one sentence whose first token is `a`, appended
-    /// to `out`; `lower` holds the sentence's tokens in lower case, `prev_cue` says whether the
-    /// sentence before had a cue (and is set for the next one).
-    pub(crate) fn predict_sentence<S: AsRef<str>>(
-        &self,
-        a: usize,
-        mut features: Vec<Vec<u64>>,
-        lower: &[S],
-        classes: &[u32],
-        prev_cue: &mut bool,
-        out: &mut [Vec<(usize, usize)>; 4],
-    ) {
-        if features.is_empty() || self.roles.len() != ROLES.len() {
-            return;
-        }
-        let cues = chain::spans(&self.roles[CUE].decode(&features));
-        if self.stacked {
-            features::add_cue_features(&mut features, lower, classes, &cues, *prev_cue);
-        }
-        *prev_cue = !cues.is_empty();
-        out[CUE].extend(cues.iter().map(|&(x, y)| (a + x, a + y)));
-        for (role, c) in self.roles.iter().enumerate().skip(1) {
-            let labels = c.decode(&features);
-            out[role].extend(
-                chain::spans(&labels)
-                    .into_iter()
-                    .map(|(x, y)| (a + x, a + y)),
-            );
-        }
-    }
-
     /// Token ranges (of the view) per role, decoded sentence by sentence (`sentences` are token
-    /// ranges; `lower` the tokens in lower case).
+    /// ranges; `lower` the tokens in lower case; `paras` and `sub1` per sentence: its paragraph
+    /// and whether it holds a Konjunktiv I form).
     pub fn predict<S: AsRef<str>>(
         &self,
         features: &[Vec<u64>],
         lower: &[S],
         classes: &[u32],
         sentences: &[(usize, usize)],
+        paras: &[usize],
+        sub1: &[bool],
     ) -> [Vec<(usize, usize)>; 4] {
-        let mut out: [Vec<(usize, usize)>; 4] = Default::default();
-        let mut prev_cue = false;
-        for &(a, b) in sentences
-            .iter()
-            .filter(|(a, b)| a < b && *b <= features.len() && *b <= lower.len())
-        {
-            self.predict_sentence(
-                a,
-                features[a..b].to_vec(),
-                &lower[a..b],
-                classes.get(a..b).unwrap_or(&[]),
-                &mut prev_cue,
-                &mut out,
-            );
+        let mut decoder = Decoder::new(self);
+        for (s, &(a, b)) in sentences.iter().enumerate() {
+            if a < b && b <= features.len() && b <= lower.len() {
+                decoder.push(
+                    a,
+                    features[a..b].to_vec(),
+                    &lower[a..b],
+                    classes.get(a..b).unwrap_or(&[]),
+                    paras.get(s).copied().unwrap_or(0),
+                    sub1.get(s).copied().unwrap_or(false),
+                );
+            }
         }
-        out
+        decoder.finish()
     }
+
+    /// The first pass's labels (outside, begin, inside; one per role) of one sentence's tokens,
+    /// its features extended by the cue tagger's (`prev_cue`: whether the sentence before had a
+    /// cue; set for the next one).
+    pub(crate) fn first_pass<S: AsRef<str>>(
+        &self,
+        features: &mut [Vec<u64>],
+        lower: &[S],
+        classes: &[u32],
+        prev_cue: &mut bool,
+    ) -> Vec<features::Labels> {
+        let n = features.len();
+        let mut labels = vec![[chain::O; 4]; n];
+        if n == 0 || self.roles.len() != ROLES.len() {
+            return labels;
+        }
+        let cues = chain::spans(&self.roles[CUE].decode(features));
+        if self.stacked {
+            features::add_cue_features(features, lower, classes, &cues, *prev_cue);
+        }
+        *prev_cue = !cues.is_empty();
+        set_labels(&mut labels, CUE, &cues);
+        for role in 1..ROLES.len() {
+            let spans = chain::spans(&self.roles[role].decode(features));
+            set_labels(&mut labels, role, &spans);
+        }
+        labels
+    }
+}
+
+/// Marks `spans` (token ranges) of `role` in `labels`: begin, then inside.
+pub(crate) fn set_labels(labels: &mut [features::Labels], role: usize, spans: &[(usize, usize)]) {
+    for &(x, y) in spans {
+        for (k, l) in labels.iter_mut().enumerate().take(y).skip(x) {
+            l[role] = if k == x { chain::B } else { chain::I };
+        }
+    }
+}
+
+/// One sentence the first pass has labelled, waiting for the next sentence's labels before the
+/// second pass reads it.
+struct Pending {
+    a: usize,
+    features: Vec<Vec<u64>>,
+    lower: Vec<String>,
+    labels: Vec<features::Labels>,
+    para: usize,
+    para_pos: usize,
+    sub1: bool,
+}
+
+/// Decodes a document sentence by sentence, in order: the first pass at once, the second one
+/// sentence later (it reads the next sentence's first-pass labels). Holds at most two
+/// sentences' features.
+pub(crate) struct Decoder<'m> {
+    model: &'m Model,
+    prev_cue: bool,
+    pending: Option<Pending>,
+    /// First-pass labels and paragraph of the sentence before the pending one.
+    before: Option<(Vec<features::Labels>, usize)>,
+    last_para: Option<usize>,
+    para_pos: usize,
+    out: [Vec<(usize, usize)>; 4],
+}
+
+impl<'m> Decoder<'m> {
+    pub(crate) fn new(model: &'m Model) -> Decoder<'m> {
+        Decoder {
+            model,
+            prev_cue: false,
+            pending: None,
+            before: None,
+            last_para: None,
+            para_pos: 0,
+            out: Default::default(),
+        }
+    }
+
+    /// The next sentence, its first token `a` (of the view), its features, lower-case words,
+    /// word-cluster classes, paragraph and whether it holds a Konjunktiv I form.
+    pub(crate) fn push<S: AsRef<str>>(
+        &mut self,
+        a: usize,
+        mut features: Vec<Vec<u64>>,
+        lower: &[S],
+        classes: &[u32],
+        para: usize,
+        sub1: bool,
+    ) {
+        if features.is_empty() {
+            return;
+        }
+        let labels = self
+            .model
+            .first_pass(&mut features, lower, classes, &mut self.prev_cue);
+        if self.model.second.len() != ROLES.len() {
+            for role in 0..ROLES.len() {
+                let spans = label_spans(&labels, role);
+                self.out[role].extend(spans.into_iter().map(|(x, y)| (a + x, a + y)));
+            }
+            return;
+        }
+        self.para_pos = if self.last_para == Some(para) {
+            self.para_pos + 1
+        } else {
+            0
+        };
+        self.last_para = Some(para);
+        let next = Pending {
+            a,
+            features,
+            lower: lower.iter().map(|w| w.as_ref().to_string()).collect(),
+            labels,
+            para,
+            para_pos: self.para_pos,
+            sub1,
+        };
+        if let Some(p) = self.pending.take() {
+            self.second(p, Some((&next.labels, next.para)));
+        }
+        self.pending = Some(next);
+    }
+
+    fn second(&mut self, mut p: Pending, next: Option<(&[features::Labels], usize)>) {
+        let around = features::Around {
+            prev: self
+                .before
+                .as_ref()
+                .map(|(l, para)| (l.as_slice(), *para == p.para)),
+            next: next.map(|(l, para)| (l, para == p.para)),
+            para_pos: p.para_pos,
+            sub1: p.sub1,
+        };
+        // A sentence is reported speech as a whole only where something marks it as speech: a
+        // cue or speaker the first pass finds in it, a speech verb of the lexicon, the
+        // Konjunktiv I, or quotation marks (a plain statement in the indicative after reported
+        // speech stays the text's own). Only the German model has the classifier.
+        let lex = Lexicon::for_language("de");
+        let marked = around.sub1
+            || p.lower
+                .iter()
+                .any(|w| lex.readings(w, VerbClass::Cue).next().is_some())
+            || p.labels
+                .iter()
+                .any(|l| l[CUE] != chain::O || l[SPEAKER] != chain::O)
+            || p.lower
+                .iter()
+                .any(|w| w.chars().any(|c| "„“”\"»«‚‘".contains(c)));
+        let whole = (marked || !WHOLE_NEEDS_MARK)
+            && self.model.whole.as_ref().is_some_and(|c| {
+                let v = features::sentence_vector(&p.lower, &p.labels, &around);
+                c.decode(&[v]).first().is_some_and(|&l| l != chain::O)
+            });
+        let marks: Vec<bool> = p
+            .lower
+            .iter()
+            .map(|w| features::is_clause_mark(w))
+            .collect();
+        features::add_second_features(&mut p.features, &marks, &p.labels, &around);
+        for (role, c) in self.model.second.iter().enumerate() {
+            if role == QUOTATION && whole {
+                self.out[role].push((p.a, p.a + p.features.len()));
+                continue;
+            }
+            let spans = chain::spans(&c.decode(&p.features));
+            self.out[role].extend(spans.into_iter().map(|(x, y)| (p.a + x, p.a + y)));
+        }
+        self.before = Some((p.labels, p.para));
+    }
+
+    /// Token ranges (of the view) per role.
+    pub(crate) fn finish(mut self) -> [Vec<(usize, usize)>; 4] {
+        if let Some(p) = self.pending.take() {
+            self.second(p, None);
+        }
+        self.out
+    }
+}
+
+/// The spans of `role` in first-pass labels.
+fn label_spans(labels: &[features::Labels], role: usize) -> Vec<(usize, usize)> {
+    let seq: Vec<u8> = labels.iter().map(|l| l[role]).collect();
+    chain::spans(&seq)
+}
+
+/// A chain in its stored form.
+fn store(c: &Chain) -> StoredChain {
+    let max = c.weights.iter().fold(0.0f32, |m, w| m.max(w.abs()));
+    let scale = if max > 0.0 {
+        max / i16::MAX as f32
+    } else {
+        1.0
+    };
+    let mut gaps = Vec::new();
+    let mut values = Vec::new();
+    let mut last = 0usize;
+    for (i, w) in c.weights.iter().enumerate() {
+        let q = (w / scale).round() as i16;
+        if q != 0 {
+            gaps.push((i - last) as u32);
+            values.push(q);
+            last = i;
+        }
+    }
+    StoredChain {
+        bits: c.bits,
+        transitions: c.transitions.clone(),
+        scale,
+        gaps,
+        values,
+    }
+}
+
+/// A chain from its stored form.
+fn load(s: StoredChain) -> Chain {
+    let mut c = Chain::new(s.bits.min(24));
+    let mut i = 0usize;
+    for (gap, v) in s.gaps.iter().zip(&s.values) {
+        i += *gap as usize;
+        if let Some(w) = c.weights.get_mut(i) {
+            *w = *v as f32 * s.scale;
+        }
+    }
+    if s.transitions.len() == c.transitions.len() {
+        c.transitions = s.transitions;
+    }
+    c
 }
 
 /// A range of the view's tokens.
@@ -525,10 +722,19 @@ pub(crate) fn merge(
         }
     }
     // Quotations only the model finds.
+    // Claims by their extent less final punctuation (a whole-sentence quotation keeps the stop
+    // the rules' claim of the sentence leaves out).
+    let bare = |(x, y): (usize, usize)| {
+        let t = doc.text.get(x..y).unwrap_or("");
+        (
+            x,
+            x + t.trim_end_matches(|c: char| !c.is_alphanumeric()).len(),
+        )
+    };
     let mut claimed: std::collections::HashSet<(usize, usize)> = found
         .attributions
         .iter()
-        .map(|a| span_bytes(a.claim.span))
+        .map(|a| bare(span_bytes(a.claim.span)))
         .collect();
     for (k, &(a, b)) in predicted[QUOTATION].iter().enumerate() {
         let qb = bytes(view, (a, b));
@@ -563,11 +769,14 @@ pub(crate) fn merge(
         let anchor = cue.unwrap_or((a, b));
         let anchor_sentence = sentence_of(anchor.0);
         let (lo, hi) = sentence_tokens(anchor_sentence.saturating_sub(1), anchor_sentence + 1);
+        // A whole sentence (reported speech told without a clause: the annotation makes the
+        // sentence the quotation) holds its speaker.
+        let whole = view.sents.get(sentence_of(a)) == Some(&(a, b));
         let around = |role: usize| {
             starting_in(&predicted[role], lo, hi)
                 .iter()
                 .filter(|r| {
-                    overlap(**r, (a, b)) == 0
+                    (overlap(**r, (a, b)) == 0 || (whole && role == SPEAKER))
                         && sentence_of(r.0).abs_diff(sentence_of(anchor.0)) <= 1
                 })
                 .min_by_key(|r| r.0.abs_diff(anchor.0))
@@ -602,7 +811,7 @@ pub(crate) fn merge(
             });
         }
         // A claim the rules have already (their stance and chain) is not made twice.
-        if claimed.insert(qb) {
+        if claimed.insert(bare(qb)) {
             found.attributions.push(Attribution {
                 id: String::new(),
                 claim: TextSpan {
@@ -1137,6 +1346,62 @@ mod tests {
             assert!(m.stacked);
         }
         assert!(Model::for_language("fr").is_none());
+    }
+
+    #[test]
+    fn the_german_model_has_a_second_pass_and_the_english_one_not() {
+        let de = Model::for_language("de").expect("German model");
+        assert_eq!(de.second.len(), ROLES.len());
+        assert!(de.whole.is_some());
+        let en = Model::for_language("en").expect("English model");
+        assert!(en.second.is_empty() && en.whole.is_none());
+    }
+
+    #[test]
+    fn a_model_with_a_second_pass_round_trips_through_its_bytes() {
+        let mut c = Chain::new(8);
+        c.weights[5] = 1.5;
+        c.weights[700] = -3.0;
+        let model = Model {
+            roles: vec![c.clone(); ROLES.len()],
+            stacked: true,
+            second: vec![c.clone(); ROLES.len()],
+            whole: Some(c),
+        };
+        let back = Model::from_bytes(&model.to_bytes()).expect("model");
+        assert_eq!(back.second.len(), ROLES.len());
+        let w = back.whole.expect("whole-sentence classifier");
+        assert!((w.weights[700] + 3.0).abs() < 1e-3 && (w.weights[5] - 1.5).abs() < 1e-3);
+        assert_eq!(back.second[2].weights[5], w.weights[5]);
+    }
+
+    #[test]
+    fn second_pass_features_read_the_neighbours_labels() {
+        let lower = ["die", "firma", "sagte", ",", "sie", "wachse"];
+        let marks: Vec<bool> = lower.iter().map(|w| features::is_clause_mark(w)).collect();
+        let mut here = vec![[chain::O; 4]; lower.len()];
+        here[2][CUE] = chain::B;
+        let around = features::Around {
+            prev: None,
+            next: None,
+            para_pos: 0,
+            sub1: true,
+        };
+        let mut a = vec![Vec::new(); lower.len()];
+        features::add_second_features(&mut a, &marks, &here, &around);
+        // Every token gets the same number of features.
+        assert!(a.iter().all(|f| f.len() == a[0].len() && !f.is_empty()));
+        // The quotation labels of the clause after the cue change the features of its tokens.
+        let mut quoted = here.clone();
+        for l in &mut quoted[4..] {
+            l[QUOTATION] = chain::I;
+        }
+        let mut b = vec![Vec::new(); lower.len()];
+        features::add_second_features(&mut b, &marks, &quoted, &around);
+        assert_ne!(a[4], b[4]);
+        assert_ne!(a[0], b[0]);
+        let v = features::sentence_vector(&lower, &quoted, &around);
+        assert_ne!(v, features::sentence_vector(&lower, &here, &around));
     }
 
     #[test]
