@@ -128,7 +128,8 @@ fn german_case_frames_of_round_four() {
          Die Opposition warf Präsident Jan Novák Wahlbetrug vor und will das Ergebnis anfechten. \
          Das Parlament lehnte den Vorschlag von Petr Dvořák ab. \
          Die Festnahme von Karel Brenner wurde von Menschenrechtlern kritisiert. \
-         Die Annäherung der beiden Staaten wurde von der Kirche scharf verurteilt.",
+         Die Annäherung der beiden Staaten wurde von der Kirche scharf verurteilt. \
+         Der Journalist Tomáš Malý wartet auf seine Freilassung.",
     );
     doc.validate_spans().expect("valid spans");
     let has = |e: &Event, role: &str, text: &str| {
@@ -154,6 +155,10 @@ fn german_case_frames_of_round_four() {
     // A passive whose subject is an event noun: that noun's genitive is the target.
     let condemn = find(&doc, "ACCUSE", "verurteilt");
     assert!(has(condemn, "target", "Staaten"), "{condemn:#?}");
+    // "seine Freilassung": the possessor is the one released, not the one releasing.
+    let release = find(&doc, "RETREAT", "Freilassung");
+    assert!(has(release, "target", "Malý"), "{release:#?}");
+    assert!(!has(release, "actor", "Malý"), "{release:#?}");
 }
 
 #[test]

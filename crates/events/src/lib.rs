@@ -1181,12 +1181,14 @@ impl<'a> View<'a> {
             let possessor = subject
                 .filter(|_| possessed || with_noun)
                 .filter(|s| s.start < i || in_clause(s));
-            let patient_possessor = matches!(tr.kind.as_str(), "COERCE" | "SANCTION");
+            // (-ung, and -nahme of the verbs in -nehmen: "Festnahme", "Geiselnahme".)
+            let deverbal = tr.lemma.ends_with("ung") || tr.lemma.ends_with("nahme");
+            // "seine Festnahme", "ihre Freilassung": the possessor is the patient.
+            let patient_possessor = matches!(tr.kind.as_str(), "COERCE" | "SANCTION")
+                || (deverbal && matches!(tr.kind.as_str(), "ASSAULT" | "CONCEDE" | "RETREAT"));
             // A nominalisation of a transitive verb ("Festnahme", "-ung") takes its object as
             // genitive or "von X" ("die Freilassung der Geiseln", "die Festnahme von X"), its
             // agent with "durch X".
-            // (-ung, and -nahme of the verbs in -nehmen: "Festnahme", "Geiselnahme".)
-            let deverbal = tr.lemma.ends_with("ung") || tr.lemma.ends_with("nahme");
             let patient_noun = !tr.symm
                 && !tr.mit
                 && (deverbal || target_gen)
