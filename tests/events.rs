@@ -122,6 +122,46 @@ fn german_participants_titles_relatives_passives() {
 }
 
 #[test]
+fn german_case_frames_of_round_four() {
+    let doc = analyze(
+        "Streit in Prag\n\n\
+         Die Opposition warf Präsident Jan Novák Wahlbetrug vor und will das Ergebnis anfechten. \
+         Das Parlament lehnte den Vorschlag von Petr Dvořák ab. \
+         Die Festnahme von Karel Brenner wurde von Menschenrechtlern kritisiert. \
+         Die Annäherung der beiden Staaten wurde von der Kirche scharf verurteilt. \
+         Der Journalist Tomáš Malý wartet auf seine Freilassung.",
+    );
+    doc.validate_spans().expect("valid spans");
+    let has = |e: &Event, role: &str, text: &str| {
+        let m = if role == "actor" {
+            &e.actor_mentions
+        } else {
+            &e.target_mentions
+        };
+        m.iter().any(|m| m.text.contains(text))
+    };
+    // Coordinated verb phrases: the object of the first verb is not the second verb's.
+    let accuse = find(&doc, "ACCUSE", "warf");
+    assert!(has(accuse, "target", "Novák"), "{accuse:#?}");
+    let appeal = find(&doc, "ACCUSE", "anfechten");
+    assert!(!has(appeal, "target", "Novák"), "{appeal:#?}");
+    // "von X" after a plain-noun object stands for its genitive.
+    let reject = find(&doc, "REJECT", "lehnte");
+    assert!(has(reject, "target", "Dvořák"), "{reject:#?}");
+    // The patient of a nominalisation: "die Festnahme von X".
+    let arrest = find(&doc, "COERCE", "Festnahme");
+    assert!(has(arrest, "target", "Brenner"), "{arrest:#?}");
+    assert!(!has(arrest, "actor", "Brenner"), "{arrest:#?}");
+    // A passive whose subject is an event noun: that noun's genitive is the target.
+    let condemn = find(&doc, "ACCUSE", "verurteilt");
+    assert!(has(condemn, "target", "Staaten"), "{condemn:#?}");
+    // "seine Freilassung": the possessor is the one released, not the one releasing.
+    let release = find(&doc, "RETREAT", "Freilassung");
+    assert!(has(release, "target", "Malý"), "{release:#?}");
+    assert!(!has(release, "actor", "Malý"), "{release:#?}");
+}
+
+#[test]
 fn english_events_are_typed_by_the_classifier() {
     let doc = analyze(
         "Talks\n\nThe Spanish government condemned Morocco on Monday over the border closure.",

@@ -95,6 +95,11 @@ pub struct EvalArgs {
     /// half `A` or `B` (develop on A only).
     #[arg(long)]
     pub misses: Option<String>,
+    /// Also write each German article's report before the events stage, one JSON line each, to
+    /// this file (for `cargo run -p dossier-events --example de_eval`; keep it out of the
+    /// repository: it holds the corpus text).
+    #[arg(long, hide = true)]
+    pub dump_docs: Option<PathBuf>,
 }
 
 pub fn run_eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
@@ -104,12 +109,26 @@ pub fn run_eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     }
     let only = args.only.as_deref();
     if only.is_none() || only == Some("german") {
+        let dump = std::cell::RefCell::new(String::new());
         let analyze = |name: &str, paragraphs: Vec<String>, date: &str| {
-            dossier::pipeline::analyze_paragraphs(name, "de", paragraphs, Some(date))
+            let doc = dossier::pipeline::analyze_paragraphs(name, "de", paragraphs, Some(date));
+            if args.dump_docs.is_some() {
+                let mut d = doc.clone();
+                d.events.clear();
+                if let Ok(line) = serde_json::to_string(&d) {
+                    let mut w = dump.borrow_mut();
+                    w.push_str(&line);
+                    w.push('\n');
+                }
+            }
+            doc
         };
         let r = dossier_events::eval::german(&args.data.join("plover-de"), &analyze)
             .map_err(anyhow::Error::msg)?;
         print!("{}", dossier_events::eval::print_german(&r));
+        if let Some(path) = &args.dump_docs {
+            std::fs::write(path, dump.borrow().as_bytes())?;
+        }
         if let Some(half) = args.errors.as_deref() {
             let h = if half.eq_ignore_ascii_case("b") { 1 } else { 0 };
             for line in &r.halves[h].errors {

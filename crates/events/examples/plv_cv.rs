@@ -43,6 +43,17 @@ fn main() {
     }
     let (acc, f1) = scores(&g, &p);
     println!("CV root accuracy {acc:.3}, macro F1 {f1:.3} ({settings:?})");
+    // PLV_WRITE=PATH: also train on all of PLV_train with these settings and write the model
+    // (what `dossier train events` writes with the same settings).
+    if let Ok(out) = std::env::var("PLV_WRITE") {
+        match dossier_events::learned::train_model(data, settings) {
+            Ok(bytes) => match std::fs::write(&out, bytes) {
+                Ok(()) => println!("wrote {out}"),
+                Err(e) => eprintln!("{out}: {e}"),
+            },
+            Err(e) => eprintln!("{e}"),
+        }
+    }
     if std::env::var("PLV_CONFUSIONS").is_ok() {
         let mut v: Vec<_> = conf.into_iter().collect();
         v.sort_by_key(|b| std::cmp::Reverse(b.1));

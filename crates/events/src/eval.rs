@@ -66,6 +66,14 @@ pub struct Counts {
     pub actor_right: usize,
     pub target_right: usize,
     pub factuality_right: usize,
+    /// Actor and target errors by kind: [predicted where gold has none, none predicted where
+    /// gold has one, predicted but not overlapping the gold span].
+    pub actor_err: [usize; 3],
+    pub target_err: [usize; 3],
+    /// Role errors by kind of construction (counts only, for error analysis without reading
+    /// the sentences): role, error kind, type, trigger noun or verb, gold before or after the
+    /// trigger, gold inside an entity mention or not, gold is the predicted other role.
+    pub role_diag: BTreeMap<String, usize>,
     pub confusion: BTreeMap<(String, String), usize>,
     pub by_type: BTreeMap<String, (usize, usize, usize)>,
     /// One line per matched event with a wrong actor or target (for error analysis).
@@ -115,6 +123,13 @@ impl Counts {
         self.actor_right += o.actor_right;
         self.target_right += o.target_right;
         self.factuality_right += o.factuality_right;
+        for i in 0..3 {
+            self.actor_err[i] += o.actor_err[i];
+            self.target_err[i] += o.target_err[i];
+        }
+        for (k, v) in &o.role_diag {
+            *self.role_diag.entry(k.clone()).or_default() += v;
+        }
         for (k, v) in &o.confusion {
             *self.confusion.entry(k.clone()).or_default() += v;
         }
@@ -263,6 +278,66 @@ pub fn german(
                         let tr = role_right(&g.target, &e.target_mentions);
                         c.actor_right += ar as usize;
                         c.target_right += tr as usize;
+                        let kind = |gold: &Option<GoldSpan>, m: &[dossier_core::TextSpan]| match (
+                            gold.is_some(),
+                            m.is_empty(),
+                        ) {
+                            (false, _) => 0,
+                            (true, true) => 1,
+                            (true, false) => 2,
+                        };
+                        let diag =
+                            |role: &str,
+                             k: usize,
+                             gold: &Option<GoldSpan>,
+                             other: &[dossier_core::TextSpan]| {
+                                let trig = e.trigger.as_ref().map_or([0, 0], |t| t.span);
+                                let noun = e.trigger.as_ref().is_some_and(|t| {
+                                    t.text.chars().next().is_some_and(char::is_uppercase)
+                                });
+                                let (pos, ent, swap) = match gold {
+                                    None => ("-", "-", "-"),
+                                    Some(g) => {
+                                        let gs = span_of(g);
+                                        let ent = doc.entities.iter().any(|en| {
+                                            en.mentions.iter().any(|m| overlaps(m.span, gs))
+                                        });
+                                        (
+                                            if gs[1] <= trig[0] { "before" } else { "after" },
+                                            if ent { "entity" } else { "noun" },
+                                            if other.iter().any(|m| overlaps(m.span, gs)) {
+                                                "=other"
+                                            } else {
+                                                ""
+                                            },
+                                        )
+                                    }
+                                };
+                                format!(
+                                    "{role} {} {} {} {pos} {ent} {swap}",
+                                    ["spurious", "missing", "wrong"][k],
+                                    g.kind,
+                                    if noun { "noun" } else { "verb" }
+                                )
+                            };
+                        if !ar {
+                            let k = kind(&g.actor, &e.actor_mentions);
+                            *c.role_diag
+                                .entry(diag("actor", k, &g.actor, &e.target_mentions))
+                                .or_default() += 1;
+                        }
+                        if !tr {
+                            let k = kind(&g.target, &e.target_mentions);
+                            *c.role_diag
+                                .entry(diag("target", k, &g.target, &e.actor_mentions))
+                                .or_default() += 1;
+                        }
+                        if !ar {
+                            c.actor_err[kind(&g.actor, &e.actor_mentions)] += 1;
+                        }
+                        if !tr {
+                            c.target_err[kind(&g.target, &e.target_mentions)] += 1;
+                        }
                         if !(ar && tr) {
                             let gold_text = |g: &Option<GoldSpan>| {
                                 g.as_ref().map_or("-".to_string(), |g| {
@@ -366,6 +441,24 @@ pub fn print_german(r: &GermanResult) -> String {
             c.actor_accuracy(),
             c.target_accuracy(),
             c.factuality_accuracy()
+        ));
+    }
+    out.push_str(
+        "role errors (spurious: predicted where gold has none / missing / wrong mention):\n",
+    );
+    for (name, c) in [
+        ("half A", &r.halves[0]),
+        ("half B", &r.halves[1]),
+        ("all", &r.all),
+    ] {
+        out.push_str(&format!(
+            "  {name:<8} actor {} / {} / {}   target {} / {} / {}\n",
+            c.actor_err[0],
+            c.actor_err[1],
+            c.actor_err[2],
+            c.target_err[0],
+            c.target_err[1],
+            c.target_err[2]
         ));
     }
     out.push_str("per type (all): gold / predicted / matched\n");

@@ -320,7 +320,51 @@ pub fn feature_strings(marked: &str) -> Vec<String> {
         f.push(format!("w:{w}"));
     }
     cameo_features(&b, &m, &a, &mut f);
+    pair_features(&b, &m, &a, st, &mut f);
     f
+}
+
+/// Second-order features: the conjunctions of every two of a few facts about the pair (the
+/// order of the marks; the nearest CAMEO verb after the first mark, its block, its root and the
+/// word after it; the first and last word between the marks; the first word after them), so
+/// that the linear model can weigh a verb differently by how it links the two.
+fn pair_features(
+    before: &[String],
+    between: &[String],
+    after: &[String],
+    st: bool,
+    f: &mut Vec<String>,
+) {
+    let Some(dict) = crate::cameo::Dict::get() else {
+        return;
+    };
+    let all: Vec<String> = before.iter().chain(between).chain(after).cloned().collect();
+    let (nb, nm) = (before.len(), between.len());
+    let first_verb =
+        (nb..(nb + nm + 6).min(all.len())).find_map(|v| dict.verb_at(&all, v).map(|h| (v, h)));
+    let mut keys: Vec<String> = vec![format!("o{st}")];
+    if let Some((v, h)) = &first_verb {
+        keys.push(format!("vb{}", h.block));
+        let (root, _) = h.pattern.unwrap_or((h.root, h.cameo));
+        keys.push(format!("vr{root}"));
+        if let Some(n) = all.get(v + 1) {
+            keys.push(format!("vn{n}"));
+        }
+    }
+    if let Some(w) = between.first() {
+        keys.push(format!("m0{w}"));
+    }
+    if let Some(w) = between.last() {
+        keys.push(format!("mL{w}"));
+    }
+    if let Some(w) = after.first() {
+        keys.push(format!("r0{w}"));
+    }
+    for x in 0..keys.len() {
+        for y in x + 1..keys.len() {
+            f.push(format!("x:{}|{}", keys[x], keys[y]));
+        }
+    }
 }
 
 /// Words that put the verb after them into the future or into an offer ("will visit",

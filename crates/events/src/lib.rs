@@ -526,10 +526,20 @@ impl<'a> View<'a> {
             }
         }
         // Pronouns the stage does not resolve ("sie", "diese"): the mention itself.
-        for i in 0..self.toks.len() {
-            if self.g.plain_pronouns.contains(&self.toks[i].lower.as_ref())
+        let mut resolved = vec![false; self.toks.len()];
+        for c in cands
+            .iter()
+            .filter(|c| c.kind == "PER" && c.end == c.start + 1)
+        {
+            resolved[c.start] = true;
+        }
+        for (i, &named) in resolved.iter().enumerate() {
+            let w = self.toks[i].lower.as_ref();
+            let extra = matches!(w, "ihnen") || (self.g.pronouns.contains(&w) && !named);
+            let determiner = matches!(w, "diese" | "these");
+            if (self.g.plain_pronouns.contains(&w) || extra)
                 && i + 1 < self.sents[self.toks[i].sent].1
-                && !self.toks[i + 1].cap
+                && (!determiner || !self.toks[i + 1].cap)
             {
                 cands.push(Cand {
                     start: i,
@@ -538,7 +548,11 @@ impl<'a> View<'a> {
                     kind: "PRO".into(),
                     sector: None,
                     prep: None,
-                    case: Case::NomAcc,
+                    case: if matches!(w, "ihnen" | "ihn" | "ihm" | "him") {
+                        Case::Obj
+                    } else {
+                        Case::NomAcc
+                    },
                 });
             }
         }
@@ -945,7 +959,9 @@ impl<'a> View<'a> {
                     g.kind != "NP"
                         && g.start >= np.end
                         && g.start <= np.end + 1
-                        && matches!(g.case, Case::Gen(n) if n >= np.start && n <= np.end)
+                        && (matches!(g.case, Case::Gen(n) if n >= np.start && n <= np.end)
+                            || (g.start == np.end + 1
+                                && matches!(g.prep.as_deref(), Some("von" | "vom"))))
                 })
                 .copied()
         };
@@ -1047,12 +1063,23 @@ impl<'a> View<'a> {
                 }
                 // A plain noun's genitive stands for it ("die Annäherung der beiden Staaten
                 // wurde verurteilt" → the two states).
-                if let Some(s) = relative_object.or(subject) {
+                if let Some(a) = against.filter(|a| in_clause(a)) {
+                    targets.push(a);
+                } else if let Some(s) = relative_object.or(subject) {
                     targets.push(if s.kind == "NP" {
                         genitive_of(s).unwrap_or(s)
                     } else {
                         s
                     });
+                } else if let Some(g) = cands.iter().find(|g| {
+                    // The subject is an event noun ("die Annäherung der beiden Staaten wurde
+                    // verurteilt"): its genitive participant.
+                    matches!(g.case, Case::Gen(n) if n >= c0 && n < i
+                        && self.role_of(n).0.is_none()
+                        && !cands.iter().any(|c| c.start <= n && n < c.end))
+                        && in_clause(g)
+                }) {
+                    targets.push(g);
                 }
             } else {
                 if let Some(s) = subject {
@@ -1074,6 +1101,25 @@ impl<'a> View<'a> {
                         || self.g.coord.contains(&self.toks[j].lower.as_ref())
                         || self.toks[j].lower == "."
                 };
+                // Coordinated verb phrases ("werfen X Betrug vor und wollen das Ergebnis
+                // anfechten"): the objects before the "und" belong to the first verb.
+                // (German only: the first verb is a lower-case word after the clause's first.)
+                let first_lower = (c0 + 1..i).find(|&k| !self.toks[k].cap);
+                let vp_start = (c0..i)
+                    .rev()
+                    .take(40)
+                    .find(|&j| {
+                        self.lex.lang == "de"
+                            && first_lower.is_some_and(|k| k < j)
+                            && self.g.coord.contains(&self.toks[j].lower.as_ref())
+                            && self.toks.get(j + 1).is_some_and(|n| {
+                                !n.cap
+                                    && !self.g.articles.contains(&n.lower.as_ref())
+                                    && !self.g.preps.contains(&n.lower.as_ref())
+                            })
+                            && self.cands_in(j + 1, j + 2).is_empty()
+                    })
+                    .unwrap_or(c0);
                 // "etwas von X fordern": whom the demand is made of.
                 let demanded_of = agent.filter(|_| tr.kind == "REQUEST");
                 let other = relative_object
@@ -1084,10 +1130,14 @@ impl<'a> View<'a> {
                     .or(aim)
                     .or(if transfer { recipient } else { None })
                     .or_else(|| {
+                        if tr.intr {
+                            return None;
+                        }
                         objects
                             .iter()
                             .filter(|c| in_clause(c) && Some(c.start) != subject.map(|s| s.start))
                             .filter(|c| !verb_final || c.end <= i)
+                            .filter(|c| c.start > vp_start || vp_start == c0)
                             .filter(|c| c.kind != "NP")
                             .find(|c| c.kind != "LOC" || c.prep.is_none())
                             .copied()
@@ -1131,12 +1181,49 @@ impl<'a> View<'a> {
             let possessor = subject
                 .filter(|_| possessed || with_noun)
                 .filter(|s| s.start < i || in_clause(s));
-            let patient_possessor = matches!(tr.kind.as_str(), "COERCE" | "SANCTION");
+            // (-ung, and -nahme of the verbs in -nehmen: "Festnahme", "Geiselnahme".)
+            let deverbal = tr.lemma.ends_with("ung") || tr.lemma.ends_with("nahme");
+            // "seine Festnahme", "ihre Freilassung": the possessor is the patient.
+            let patient_possessor = matches!(tr.kind.as_str(), "COERCE" | "SANCTION")
+                || (deverbal && matches!(tr.kind.as_str(), "ASSAULT" | "CONCEDE" | "RETREAT"));
+            // A nominalisation of a transitive verb ("Festnahme", "-ung") takes its object as
+            // genitive or "von X" ("die Freilassung der Geiseln", "die Festnahme von X"), its
+            // agent with "durch X".
+            let patient_noun = !tr.symm
+                && !tr.mit
+                && (deverbal || target_gen)
+                && matches!(
+                    tr.kind.as_str(),
+                    "COERCE"
+                        | "SANCTION"
+                        | "ASSAULT"
+                        | "AID"
+                        | "SUPPORT"
+                        | "CONCEDE"
+                        | "RETREAT"
+                        | "ACCUSE"
+                        | "REJECT"
+                );
+            let von_patient = agent.filter(|a| {
+                patient_noun
+                    && a.start > i
+                    && a.start <= i + 3
+                    && matches!(a.prep.as_deref(), Some("von" | "vom"))
+                    && deverbal
+            });
+            let agent = agent.filter(|a| von_patient.is_none_or(|v| v.start != a.start));
+            let receiving = (c0..c1).any(|j| {
+                self.g
+                    .receiving_verbs
+                    .contains(&self.toks[j].lower.as_ref())
+            });
+            let light = has(self.g.light_verbs) || has(self.g.support_verbs);
+            let genitive_is_target = target_gen || (patient_noun && deverbal);
             if let Some(b) = between {
                 actors.push(b);
             } else if let Some(p) = possessor.filter(|_| !patient_possessor) {
                 actors.push(p);
-            } else if let Some(gn) = genitive.filter(|_| !target_gen) {
+            } else if let Some(gn) = genitive.filter(|_| !genitive_is_target) {
                 actors.push(gn);
             } else if let Some(a) = agent.filter(|a| {
                 // "Angriff von X", "Erstürmung … durch X"; not the agent of a passive verb
@@ -1147,13 +1234,17 @@ impl<'a> View<'a> {
                             .any(|j| self.g.passive_aux.contains(&self.toks[j].lower.as_ref())))
             }) {
                 actors.push(a);
-            } else if has(self.g.light_verbs) && self.role_of(i).0.is_none() {
+            } else if light && !receiving && self.role_of(i).0.is_none() {
                 if let Some(s) = subject.filter(|s| s.start < i || in_clause(s)) {
                     actors.push(s);
                 }
             }
-            if let Some(gn) = genitive.filter(|_| target_gen) {
+            if let Some(gn) = genitive.filter(|_| genitive_is_target) {
                 targets.push(gn);
+            } else if let Some(v) = von_patient {
+                targets.push(v);
+            } else if let Some(s) = subject.filter(|s| receiving && in_clause(s)) {
+                targets.push(s);
             } else if let Some(p) = possessor.filter(|_| patient_possessor) {
                 targets.push(p);
             } else if let Some(a) = against.or(aim).or(recipient.filter(|r| r.start > i)) {
@@ -1373,8 +1464,22 @@ impl<'a> View<'a> {
         let tr = &self.lex.triggers[f.trigger];
         let i = f.tok;
         let (s0, _) = self.sents[f.sent];
-        let (c0, c1) = self.clause(i);
+        let (c0, full_c1) = self.clause(i);
         let toks = &self.toks;
+        // The cues of a second coordinated verb phrase ("warf X Betrug vor und will das
+        // Ergebnis anfechten") are not the first verb's; the perfect auxiliary is shared.
+        let c1 = (i + 1..full_c1.min(i + 40))
+            .find(|&j| {
+                self.lex.lang == "de"
+                    && self.g.coord.contains(&toks[j].lower.as_ref())
+                    && toks.get(j + 1).is_some_and(|n| {
+                        !n.cap
+                            && !self.g.articles.contains(&n.lower.as_ref())
+                            && !self.g.preps.contains(&n.lower.as_ref())
+                    })
+                    && self.cands_in(j + 1, j + 2).is_empty()
+            })
+            .unwrap_or(full_c1);
         let has = |a: usize, b: usize, words: &[&str]| {
             (a..b).any(|j| words.contains(&toks[j].lower.as_ref()))
         };
@@ -1422,13 +1527,17 @@ impl<'a> View<'a> {
         {
             return "hypothetical";
         }
-        let perfect = participle && !passive && has(c0, c1, self.g.perfect_aux);
-        let reportative_past = has(c0, c1, &["haben", "worden"]) && has(c0, c1, self.g.reportative);
+        let perfect = participle && !passive && has(c0, full_c1, self.g.perfect_aux);
+        let reportative_past =
+            has(c0, full_c1, &["haben", "worden"]) && has(c0, full_c1, self.g.reportative);
         if perfect || reportative_past {
             return "occurred";
         }
         let future_time = self.future_time(c0, c1);
-        let planned_here = has(c0, c1, self.g.planned)
+        // ("vor" is a cue of "hat … vor", not when it is the trigger's own particle: "warf … vor".)
+        let planned_here = (c0..c1).any(|j| {
+            Some(j) != f.particle && self.g.planned.contains(&toks[j].lower.as_ref())
+        })
             || (infinitive && has(c0, c1, self.g.future_aux))
             || (tr.pos != Pos::Verb && has(c0, c1, self.g.future_aux) && !passive)
             || (tr.pos != Pos::Verb && (c0..i).any(|j| self.g.planned_adj.contains(&toks[j].lower.as_ref())))
