@@ -647,6 +647,30 @@ fn share(n: usize, d: usize) -> &'static str {
     }
 }
 
+/// What the first pass marked in a run of labels: the share of quotation tokens, whether it
+/// holds a cue, whether it holds a speaker.
+fn marked(ls: &[Labels]) -> [&'static str; 3] {
+    use super::chain::O;
+    use super::{CUE, QUOTATION, SPEAKER};
+    let count = |role: usize| ls.iter().filter(|l| l[role] != O).count();
+    [
+        share(count(QUOTATION), ls.len()),
+        if count(CUE) > 0 { "cue" } else { "-" },
+        if count(SPEAKER) > 0 { "spk" } else { "-" },
+    ]
+}
+
+/// [`marked`] for the sentence before or after, behind whether it is in the same paragraph.
+fn beside(x: Option<(&[Labels], bool)>) -> [&'static str; 4] {
+    match x {
+        None => ["none"; 4],
+        Some((ls, same)) => {
+            let [q, c, s] = marked(ls);
+            [if same { "same" } else { "other" }, q, c, s]
+        }
+    }
+}
+
 /// The second pass's features (a stacked tagger over the first pass's output, trained on
 /// first-pass labels of documents the first pass did not see): each role's first-pass label at
 /// the tokens ±1..±8, the share of quotation tokens in the sentence, its clause and the clauses
@@ -662,31 +686,9 @@ pub(crate) fn add_second_features(
     use super::chain::O;
     use super::{CUE, QUOTATION, SPEAKER};
     let n = features.len().min(marks.len()).min(here.len());
-    let count = |ls: &[Labels], role: usize| ls.iter().filter(|l| l[role] != O).count();
-    let summary = |x: Option<(&[Labels], bool)>| -> [&'static str; 4] {
-        match x {
-            None => ["none"; 4],
-            Some((ls, same)) => [
-                if same { "same" } else { "other" },
-                share(count(ls, QUOTATION), ls.len()),
-                if count(ls, CUE) > 0 { "cue" } else { "-" },
-                if count(ls, SPEAKER) > 0 { "spk" } else { "-" },
-            ],
-        }
-    };
-    let p = summary(around.prev);
-    let nx = summary(around.next);
-    let here_q = share(count(&here[..n], QUOTATION), n);
-    let here_c = if count(&here[..n], CUE) > 0 {
-        "cue"
-    } else {
-        "-"
-    };
-    let here_s = if count(&here[..n], SPEAKER) > 0 {
-        "spk"
-    } else {
-        "-"
-    };
+    let p = beside(around.prev);
+    let nx = beside(around.next);
+    let [here_q, here_c, here_s] = marked(&here[..n]);
     let sub1 = if around.sub1 { "k1" } else { "-" };
     // Clauses: runs of tokens between clause marks (even ids), each mark a clause of its own
     // (odd ids).
@@ -827,19 +829,8 @@ pub(crate) fn sentence_vector<S: AsRef<str>>(
     around: &Around,
 ) -> Vec<u64> {
     use super::chain::O;
-    use super::{CUE, QUOTATION, SPEAKER};
+    use super::{CUE, SPEAKER};
     let n = lower.len().min(here.len());
-    let count = |ls: &[Labels], role: usize| ls.iter().filter(|l| l[role] != O).count();
-    let summary = |x: Option<(&[Labels], bool)>| -> [&'static str; 3] {
-        match x {
-            None => ["none"; 3],
-            Some((ls, same)) => [
-                if same { "same" } else { "other" },
-                share(count(ls, QUOTATION), ls.len()),
-                if count(ls, CUE) > 0 { "cue" } else { "-" },
-            ],
-        }
-    };
     let mut f = Vec::with_capacity(3 * n + 16);
     f.push(hash(110, &[]));
     let word = |k: usize| lower[k].as_ref();
@@ -865,22 +856,12 @@ pub(crate) fn sentence_vector<S: AsRef<str>>(
     if n > 0 {
         f.push(hash(113, &[word(0)]));
     }
-    let here_q = share(count(&here[..n], QUOTATION), n);
-    let here_c = if count(&here[..n], CUE) > 0 {
-        "cue"
-    } else {
-        "-"
-    };
-    let here_s = if count(&here[..n], SPEAKER) > 0 {
-        "spk"
-    } else {
-        "-"
-    };
-    let p = summary(around.prev);
-    let nx = summary(around.next);
+    let [here_q, here_c, here_s] = marked(&here[..n]);
+    let p = beside(around.prev);
+    let nx = beside(around.next);
     f.push(hash(116, &[here_q]));
-    f.push(hash(117, &p));
-    f.push(hash(118, &nx));
+    f.push(hash(117, &p[..3]));
+    f.push(hash(118, &nx[..3]));
     f.push(hash(119, &[bucket(around.para_pos)]));
     f.push(hash(
         120,
