@@ -97,6 +97,14 @@ const FAMILIES: &[(&str, &[&str])] = &[
 /// Reads `dev.jsonl`.
 pub fn read_dev(path: &Path) -> Result<Vec<DevPage>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    parse_jsonl(&text, path)
+}
+
+/// One JSON value per non-empty line; errors name the file and line.
+pub fn parse_jsonl<T: serde::de::DeserializeOwned>(
+    text: &str,
+    path: &Path,
+) -> Result<Vec<T>, String> {
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .enumerate()

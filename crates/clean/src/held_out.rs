@@ -43,13 +43,7 @@ pub fn read_titled(path: &Path) -> Result<Vec<TitledPage>, String> {
     } else {
         String::from_utf8(raw).map_err(|e| format!("{}: {e}", path.display()))?
     };
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .enumerate()
-        .map(|(i, l)| {
-            serde_json::from_str(l).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))
-        })
-        .collect()
+    crate::eval::parse_jsonl(&text, path)
 }
 
 /// Counts per language.
