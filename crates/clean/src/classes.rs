@@ -540,13 +540,18 @@ fn cut_off_last_line(page: &Page, labels: &mut [Label]) {
     if !cut || labels[i] != Label::Furniture {
         return;
     }
+    if follows_article_text(page, labels, i) {
+        labels[i] = Label::Body;
+    }
+}
+
+/// Whether the content line before line `i` (lines with furniture cues skipped) is body or lead.
+fn follows_article_text(page: &Page, labels: &[Label], i: usize) -> bool {
     let prev = (0..i)
         .rev()
         .find(|&j| matches!(page.cues[j], Class::Content))
         .map(|j| labels[j]);
-    if matches!(prev, Some(Label::Body | Label::Lead)) {
-        labels[i] = Label::Body;
-    }
+    matches!(prev, Some(Label::Body | Label::Lead))
 }
 
 /// A full sentence the model called furniture, right after a paragraph of the article (furniture
@@ -561,11 +566,7 @@ fn sentences_after_paragraphs(page: &Page, labels: &mut [Label]) {
         if labels[i] != Label::Furniture || !matches!(page.cues[i], Class::Content) || !sentence {
             continue;
         }
-        let prev = (0..i)
-            .rev()
-            .find(|&j| matches!(page.cues[j], Class::Content))
-            .map(|j| labels[j]);
-        if matches!(prev, Some(Label::Body | Label::Lead)) {
+        if follows_article_text(page, labels, i) {
             labels[i] = Label::Body;
         }
     }
