@@ -691,6 +691,48 @@ impl<'a> Analyzer<'a> {
         None
     }
 
+    /// "… . Das teilte die Polizei am Montag mit." / "Dies bestätigte der Minister.": a sentence
+    /// whose object, a demonstrative before its speech verb, stands for the sentence before. That
+    /// sentence (same paragraph, outside any quotation) is what the source said; the cue and the
+    /// speaker are this sentence's.
+    fn points_back(&self, s: usize, last_person: Option<&Source>) -> Option<Frame> {
+        if s == 0 || self.v.sent_para.get(s) != self.v.sent_para.get(s - 1) {
+            return None;
+        }
+        let (a, b) = self.v.sents[s];
+        let (pa, pb) = self.v.sents[s - 1];
+        if a + 3 > b || pa >= pb || !self.outside(a) {
+            return None;
+        }
+        if !self.lex.demonstrative_messages.contains(self.lower(a)) {
+            return None;
+        }
+        let reading = self.cue_reading(a + 1, b)?;
+        let np = self.np_forward(a + 2, b)?;
+        if (pa..pb).any(|k| !self.outside(k)) {
+            return None;
+        }
+        let end = self.content_end(pa, pb);
+        if (pa..end).filter(|&k| is_word(self.tok(k))).count() < 3 {
+            return None;
+        }
+        let cue_text = self.span_text(a + 1, a + 2);
+        let mut chain = vec![self.source(np, &cue_text, last_person)];
+        chain.extend(
+            self.markers(np.1, b, last_person)
+                .into_iter()
+                .map(|(_, s)| s),
+        );
+        Some(Frame {
+            cue: Some((self.v.toks[a + 1].b0, self.v.toks[a + 1].b1)),
+            cue_stance: reading.stance.clone(),
+            chain,
+            content: (pa, end),
+            speaker_np: Some(np),
+            inherited: false,
+        })
+    }
+
     /// Where the reported clause starts after a leading cue verb: after a comma or colon (and a
     /// complementizer) within a few words, or (English) after "that" or right after the verb.
     fn leading_content_start(&self, i: usize, b: usize) -> Option<usize> {
@@ -907,6 +949,18 @@ impl<'a> Analyzer<'a> {
             if a >= b || (a..b).all(|k| !self.outside(k)) {
                 // A sentence wholly inside a quotation: the quotation carries it.
                 continue;
+            }
+            if frames.get(s.wrapping_sub(1)).is_some_and(Option::is_none) {
+                if let Some(f) = self.points_back(s, last_person.as_ref()) {
+                    if let Some(first) = f.chain.first().filter(|first| first.person) {
+                        last_person = Some(first.clone());
+                    }
+                    scope = Some(f.clone());
+                    last = Some(f.clone());
+                    sentence_stance[s - 1] = None;
+                    frames[s - 1] = Some(f);
+                    continue;
+                }
             }
             let own = self.frame(s, last_person.as_ref());
             let (k1, k2) = self.mood(a, b);

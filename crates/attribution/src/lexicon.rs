@@ -71,6 +71,9 @@ pub struct Lexicon {
     pub future_auxiliaries: HashSet<String>,
     /// Words that open a sentence continuing the one before (see `carry.rs`).
     pub continuation_starts: HashSet<String>,
+    /// Demonstratives that, as the object opening a sentence with a speech verb, stand for the
+    /// sentence before: "… . Das teilte die Polizei mit." (see `Analyzer::points_back`).
+    pub demonstrative_messages: HashSet<String>,
     /// Lemmas listed in the data files that the morphology artifact has no forms for (stale build).
     pub missing_lemmas: Vec<String>,
 }
@@ -124,6 +127,7 @@ impl Lexicon {
             source_after: set("source_after"),
             information_nouns: set("information_nouns"),
             anaphoric_sources: set("anaphoric_sources"),
+            demonstrative_messages: set("demonstrative_messages"),
             role_nouns: set("role_nouns"),
             separable_particles: set("particles"),
             indefinite_articles: set("indefinite_articles"),

@@ -624,3 +624,56 @@ fn reported_speech_without_a_clause_is_a_whole_sentence_quotation() {
         d.quotes
     );
 }
+
+#[test]
+fn a_demonstrative_before_the_speech_verb_points_to_the_sentence_before() {
+    // "… . Das teilte die Polizei mit.": the sentence before is what the police said, so its
+    // claim is reported, not the text's own.
+    let mut d = doc(
+        "de",
+        &["Auf der Landstraße bei Neustadt sind zwei Lastwagen zusammengestoßen. Das teilte die Polizei am Abend mit. Die Straße ist gesperrt."],
+    );
+    let police = entity(&mut d, "ORG", &["Polizei"]);
+    run(&mut d);
+    let claim = d
+        .attributions
+        .iter()
+        .find(|a| a.claim.text.contains("zusammengestoßen"))
+        .expect("a claim of the first sentence");
+    assert_eq!(
+        claim.chain.first().and_then(|l| l.entity.as_deref()),
+        Some(police.as_str()),
+        "{claim:?}"
+    );
+    let q = d
+        .quotes
+        .iter()
+        .find(|q| q.content.contains("zusammengestoßen"))
+        .expect("a quotation of the first sentence");
+    assert_eq!(q.cue.as_ref().map(|c| c.text.as_str()), Some("teilte"));
+    assert!(
+        !d.attributions
+            .iter()
+            .any(|a| a.claim.text.contains("gesperrt") && !a.chain.is_empty()),
+        "the sentence after is the text's own: {:?}",
+        d.attributions
+    );
+}
+
+#[test]
+fn an_article_before_a_noun_is_no_demonstrative_message() {
+    // "Das Unternehmen teilte mit, …": "Das" is the subject's article; the sentence before
+    // stays the text's own.
+    let mut d = doc(
+        "de",
+        &["In Neustadt schließt das letzte Kaufhaus der Innenstadt. Das Unternehmen teilte mit, die Mitarbeiter würden übernommen."],
+    );
+    run(&mut d);
+    assert!(
+        !d.attributions
+            .iter()
+            .any(|a| a.claim.text.contains("Kaufhaus") && !a.chain.is_empty()),
+        "{:?}",
+        d.attributions
+    );
+}
