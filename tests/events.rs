@@ -207,6 +207,29 @@ fn english_events() {
 }
 
 #[test]
+fn the_dateline_place_is_no_actor() {
+    // "OSLO, March 4 (Reuters) -" says where the story was filed, not who acted.
+    let doc = analyze(
+        "Strike\n\nOSLO, March 4 (Reuters) - Dock workers went on strike on Monday, \
+         demanding higher wages from the port operator.",
+    );
+    let oslo = doc
+        .entities
+        .iter()
+        .find(|e| e.name.eq_ignore_ascii_case("oslo"));
+    if let Some(oslo) = oslo {
+        assert!(
+            doc.events
+                .iter()
+                .all(|e| !e.actors.contains(&oslo.id) && !e.targets.contains(&oslo.id)),
+            "{:#?}",
+            doc.events
+        );
+    }
+    assert!(doc.meta.dateline.is_some(), "the dateline is read");
+}
+
+#[test]
 fn events_in_text_format() {
     let doc = analyze("Treffen\n\nDie Präsidenten trafen sich am Montag in Wien.");
     let text = dossier::render::text_summary(&doc);

@@ -317,6 +317,9 @@ impl<'a> View<'a> {
 
     fn collect_candidates(&mut self) {
         let doc = self.doc;
+        // The wire dateline ("MUNICH, May 7 (Reuters) -") says where the story was filed: its
+        // place and agency take no part in the first sentence's events.
+        let dateline = doc.meta.dateline.as_ref().map(|d| d.span);
         let mut cands = Vec::new();
         for (ei, e) in doc.entities.iter().enumerate() {
             for m in &e.mentions {
@@ -327,6 +330,9 @@ impl<'a> View<'a> {
                     for i in a..b {
                         self.in_mention[i] = true;
                     }
+                }
+                if dateline.is_some_and(|d| d[0] <= m.span[0] && m.span[1] <= d[1]) {
+                    continue;
                 }
                 let lowercase = !m.text.chars().next().is_some_and(char::is_uppercase);
                 if m.kind == "derived" || m.kind == "part" || (lowercase && b == a + 1) {
