@@ -677,3 +677,38 @@ fn an_article_before_a_noun_is_no_demonstrative_message() {
         d.attributions
     );
 }
+
+#[test]
+fn the_sentence_a_dateline_opens_starts_after_it() {
+    // "OSLO, March 4 (Reuters) - The port operator said …": the reporting clause after the
+    // dateline is read as if the sentence began there.
+    let text = "OSLO, March 4 (Reuters) - The port operator said on Monday it would cut 300 jobs at its main terminal.";
+    let mut d = doc("en", &[text]);
+    let end = text.find(" - ").unwrap() + 3;
+    d.meta.dateline = Some(dossier_core::Dateline {
+        span: d.span_of_bytes(0, end),
+        place: dossier_core::TextSpan {
+            text: "OSLO".into(),
+            span: d.span_of_bytes(0, 4),
+        },
+        ..Default::default()
+    });
+    run(&mut d);
+    let a = d
+        .attributions
+        .iter()
+        .find(|a| a.claim.text.contains("300 jobs"))
+        .expect("a claim");
+    assert!(
+        a.chain
+            .first()
+            .is_some_and(|l| l.text.contains("port operator")),
+        "{:?}",
+        d.attributions
+    );
+    assert!(
+        !d.attributions.iter().any(|a| a.claim.text.contains("said")),
+        "the reporting clause is no claim: {:?}",
+        d.attributions
+    );
+}

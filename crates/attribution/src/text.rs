@@ -288,6 +288,17 @@ impl<'a> View<'a> {
             }
             sents[s].1 = i + 1;
         }
+        // The wire dateline ("MUNICH, May 7 (Reuters) -") is where the story was filed: the
+        // sentence it opens starts after it, so that it is neither speaker nor claim.
+        if let Some(d) = &doc.meta.dateline {
+            let end = doc.byte_range(d.span).end;
+            for (a, b) in sents.iter_mut() {
+                let first_after = (*a..*b).find(|&k| toks[k].b0 >= end).unwrap_or(*b);
+                if first_after > *a && first_after < *b && toks[*a].b0 < end {
+                    *a = first_after;
+                }
+            }
+        }
         let breaks: Vec<usize> = text.match_indices("\n\n").map(|(b, _)| b).collect();
         let sent_para: Vec<usize> = sent_bytes
             .iter()
