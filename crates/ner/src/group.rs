@@ -22,6 +22,12 @@ use crate::{label_of, Label};
 use dossier_core::{Document, Entity, Mention, Span};
 use std::collections::{HashMap, HashSet};
 
+/// Articles and determiners that may open a title's adjectives ("der designierte Präsident").
+const ARTICLES: &[&str] = &[
+    "der", "die", "das", "des", "dem", "den", "ein", "eine", "einer", "eines", "einem", "einen",
+    "the", "a", "an",
+];
+
 /// Role nouns: whole words and compound heads.
 #[derive(Debug, Default)]
 pub struct Roles {
@@ -694,6 +700,17 @@ pub fn build<L: AsRef<str>>(
                 break;
             }
         }
+        // "sagte Vorstandschefin Berger": a weak past tense ("sagte", "erklärten") has the shape
+        // of an adjective; without an article before it, it is the verb, not part of the title.
+        let article_before = s > 0 && ARTICLES.contains(&texts[s - 1].to_lowercase().as_str());
+        while s < r && !article_before && chunk_at(s).is_none() {
+            let w = texts[s];
+            if w.ends_with("te") || w.ends_with("ten") {
+                s += 1;
+            } else {
+                break;
+            }
+        }
         (s, country)
     };
     let sentence_end = |w: &str| matches!(w, "." | "!" | "?" | ";" | ":");
@@ -958,6 +975,36 @@ mod grouping_tests {
                 assert_eq!(doc.slice(m.span), m.text);
             }
         }
+    }
+
+    #[test]
+    fn a_past_tense_verb_before_a_title_is_not_part_of_it() {
+        let text = "Die Kosten steigen, sagte Vorstandschefin Anna Berger. Der designierte \
+                    Ministerpräsident Paul Kern schwieg.";
+        let (doc, labels) = doc_with(
+            text,
+            &[
+                ("Anna", "B-PER"),
+                ("Berger", "I-PER"),
+                ("Paul", "B-PER"),
+                ("Kern", "I-PER"),
+            ],
+        );
+        let texts: Vec<&str> = doc.tokens.iter().map(|&t| doc.slice(t)).collect();
+        let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+        let rules = Rules::parse("vorstandschefin\nministerpräsident\n", "", "", "");
+        let ents = build(&doc, &texts, &labels, &Lexicon::default(), &rules);
+        let title = |name: &str| {
+            ents.iter()
+                .find(|e| e.name == name)
+                .and_then(|e| e.mentions.iter().find(|m| m.kind == "title"))
+                .map(|m| m.text.clone())
+        };
+        assert_eq!(title("Anna Berger").as_deref(), Some("Vorstandschefin"));
+        assert_eq!(
+            title("Paul Kern").as_deref(),
+            Some("designierte Ministerpräsident")
+        );
     }
 
     #[test]
