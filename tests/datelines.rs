@@ -69,3 +69,24 @@ fn an_ordinary_opening_is_no_dateline() {
     );
     assert!(doc.meta.dateline.is_none(), "{:?}", doc.meta.dateline);
 }
+
+#[test]
+fn a_dated_dateline_dates_the_report() {
+    let doc = analyze(
+        "Neues Gesetz\n\nLINZ, 4. Juni 2025 (APA) – Der Landtag hat am Mittwoch ein neues Baugesetz beschlossen. Die Abstimmung über den Haushalt folgt kommende Woche.\n",
+    );
+    let published = doc.meta.published.as_ref().expect("a date");
+    assert_eq!(published.date, "2025-06-04");
+    assert_eq!(published.origin, "metadata");
+    assert!(
+        published.evidence[0].contains("4. Juni 2025"),
+        "{published:?}"
+    );
+    // Relative dates count from it.
+    let next_week = doc
+        .times
+        .iter()
+        .find(|t| t.text == "kommende Woche")
+        .expect("a relative date");
+    assert_eq!(next_week.value, "2025-W24");
+}

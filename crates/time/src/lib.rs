@@ -824,6 +824,9 @@ mod tests;
 /// user, `meta.published` with the inferred one (`origin: inferred`). `sentences` are byte ranges.
 /// Returns the code of the rules that ran (`de`, `en`, [`ANY_LANGUAGE`]; empty when none did).
 pub fn annotate(doc: &mut dossier_core::Document, sentences: &[(usize, usize)]) -> String {
+    if doc.meta.published.is_none() {
+        doc.meta.published = dateline_published(doc);
+    }
     let dct = doc
         .meta
         .published
@@ -859,4 +862,34 @@ pub fn annotate(doc: &mut dossier_core::Document, sentences: &[(usize, usize)]) 
         }
     }
     tagging.lang
+}
+
+/// A wire dateline that gives a whole date ("Wien, 12. März 2024 (APA) –") says when the story
+/// was filed: the report's date, printed by the report itself (`origin: metadata`, the dateline as
+/// evidence). A date without its year ("MUNICH, May 7") is left to the inference.
+fn dateline_published(doc: &dossier_core::Document) -> Option<dossier_core::Published> {
+    let dateline = doc.meta.dateline.as_ref()?;
+    let date = dateline.date.as_ref()?;
+    let options = Options {
+        lang: doc.language.clone(),
+        dct: None,
+        mode: Mode::News,
+    };
+    let tagging = tag(&date.text, &[(0, date.text.len())], &options);
+    let day = tagging.timexes.iter().find_map(|t| {
+        let v = t.value.as_deref()?;
+        let whole_day = v.len() == 10 || v.get(10..).is_some_and(|r| r.starts_with('T'));
+        whole_day
+            .then(|| v.get(..10)?.parse::<Date>().ok())
+            .flatten()
+    })?;
+    Some(dossier_core::Published {
+        date: day.to_string(),
+        origin: "metadata".into(),
+        evidence: vec![format!(
+            "the dateline \"{}\"",
+            doc.slice(dateline.span).trim()
+        )],
+        confidence: 0.9,
+    })
 }
