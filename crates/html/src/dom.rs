@@ -336,11 +336,15 @@ fn intern_tag(name: &str) -> (&'static str, u8) {
 }
 
 /// Attributes kept on one tag only, where metadata lives: a canonical `<link href>`, the
-/// machine-readable date in `<abbr class="published" title="…">`.
-fn tag_attr(tag: &str, name: &str) -> Option<&'static str> {
+/// machine-readable date in `<abbr class="published" title="…">`, the `<a href>` of a blog's
+/// author archive ("…/author/name/"; other links' targets are not kept).
+fn tag_attr(tag: &str, name: &str, value: &str) -> Option<&'static str> {
     match tag {
         "link" if name.eq_ignore_ascii_case("href") => Some("href"),
         "abbr" if name.eq_ignore_ascii_case("title") => Some("title"),
+        "a" if name.eq_ignore_ascii_case("href") && crate::meta::is_author_archive(value) => {
+            Some("href")
+        }
         _ => None,
     }
 }
@@ -758,7 +762,8 @@ impl Builder {
         let (tag, flags) = intern_tag(raw_name);
         let mut attrs: Vec<(&'static str, String)> = Vec::new();
         for a in &tag_token.attrs {
-            if let Some(name) = intern_attr(&a.name.local).or_else(|| tag_attr(tag, &a.name.local))
+            if let Some(name) =
+                intern_attr(&a.name.local).or_else(|| tag_attr(tag, &a.name.local, &a.value))
             {
                 // The tokenizer already drops duplicate attributes.
                 attrs.push((name, a.value.to_string()));

@@ -56,6 +56,7 @@ pub fn collect(dom: &Dom) -> PageMeta {
     let mut rel_authors = Vec::new();
     let mut meta_authors = Vec::new();
     let mut byline_authors: Vec<String> = Vec::new();
+    let mut path_authors: Vec<String> = Vec::new();
     // Dates the markup shows rather than declares, each used only when the ones before it
     // (meta, JSON-LD, itemprop, <time>) give none: a machine-readable attribute of a
     // microformat or RDFa element, a short text that introduces the publication date
@@ -129,6 +130,16 @@ pub fn collect(dom: &Dom) -> PageMeta {
                     rel_authors.push(t);
                 }
             }
+            // A blog's author archive ("…/author/daniel/"): the link's words name the author.
+            "a" if path_authors.is_empty()
+                && e.attr("href").is_some_and(is_author_archive)
+                && !is_byline_class_excluded(e.attr("class").unwrap_or("")) =>
+            {
+                let t = dom.text_of(id);
+                if t.split_whitespace().count() <= 4 && t.chars().count() < 60 {
+                    path_authors.push(t);
+                }
+            }
             _ => {}
         }
         if let Some(prop) = e.attr("itemprop") {
@@ -161,7 +172,9 @@ pub fn collect(dom: &Dom) -> PageMeta {
                 .unwrap_or("")
                 .trim()
                 .to_string();
-            if !name.is_empty() && name.chars().count() < 80 {
+            // A label alone ("By ", "Autor:") in its own byline-classed element does not count:
+            // the name follows in the next one.
+            if name.chars().count() < 80 && !clean_authors(vec![name.clone()]).is_empty() {
                 byline_authors.push(name);
             }
         }
@@ -221,6 +234,9 @@ pub fn collect(dom: &Dom) -> PageMeta {
     authors.extend(rel_authors);
     if authors.is_empty() {
         authors = byline_authors;
+    }
+    if authors.is_empty() {
+        authors = path_authors;
     }
     m.authors = clean_authors(authors);
     m
@@ -491,11 +507,31 @@ fn is_byline_class(class: &str) -> bool {
         ["author", "byline", "autor", "autorin", "verfasser"]
             .iter()
             .any(|k| t.eq_ignore_ascii_case(k))
-    }) && !tokens().any(|t| {
+    }) && !is_byline_class_excluded(class)
+}
+
+/// Classes of comment threads and forms, whose names are commenters, not authors.
+fn is_byline_class_excluded(class: &str) -> bool {
+    class.split(|c: char| !c.is_ascii_alphanumeric()).any(|t| {
         ["comment", "comments", "reply", "respond", "form", "avatar"]
             .iter()
             .any(|k| t.eq_ignore_ascii_case(k))
     })
+}
+
+/// A link to a blog's author archive: a path segment `author`/`autor` followed by a name.
+pub(crate) fn is_author_archive(href: &str) -> bool {
+    let path = href.split(['?', '#']).next().unwrap_or("");
+    let mut segments = path.split('/').filter(|s| !s.is_empty());
+    while let Some(seg) = segments.next() {
+        if ["author", "autor", "autoren", "authors"]
+            .iter()
+            .any(|a| seg.eq_ignore_ascii_case(a))
+        {
+            return segments.next().is_some();
+        }
+    }
+    false
 }
 
 fn read_json_ld(v: &Value, m: &mut PageMeta, depth: usize) {
@@ -897,6 +933,22 @@ mod tests {
             clean_authors(vec!["By Jane Doe, John Roe".into(), "jane doe".into()]),
             vec!["Jane Doe", "John Roe"]
         );
+    }
+
+    #[test]
+    fn authors_from_a_label_element_and_an_author_archive() {
+        // The label "By" sits in its own author-classed span; the name follows in the next.
+        let dom = crate::dom::Dom::parse(
+            "<html><body><p><span class=\"meta-prep-author\">By </span><span class=\"author vcard\"><a href=\"/author/kim\">Kim Berg</a></span></p></body></html>",
+        );
+        assert_eq!(collect(&dom).authors, vec!["Kim Berg"]);
+        // Only an author-archive link names the author.
+        let dom = crate::dom::Dom::parse(
+            "<html><body><article><p>Text.</p><a href=\"https://blog.example/autor/lena-hof/\">Lena Hof</a> <a href=\"/tag/autor\">Autor</a></article></body></html>",
+        );
+        assert_eq!(collect(&dom).authors, vec!["Lena Hof"]);
+        assert!(!is_author_archive("/tag/autor"));
+        assert!(is_author_archive("https://x.example/author/daniel/?ref=1"));
     }
 
     #[test]
