@@ -458,7 +458,13 @@ mod tests {
             // Outside is likelier for the other roles (with all three scores equal, begin and
             // inside together would outweigh it).
             out_b: (0..outs)
-                .map(|k| if k % LABELS == 0 && k != LABELS { 1.0 } else { 0.0 })
+                .map(|k| {
+                    if k % LABELS == 0 && k != LABELS {
+                        1.0
+                    } else {
+                        0.0
+                    }
+                })
                 .collect(),
             roles: [OFF, REPLACE, OFF, OFF],
             shift: [0.0; 4],
