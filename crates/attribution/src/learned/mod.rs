@@ -16,6 +16,10 @@
 
 pub mod chain;
 pub(crate) mod features;
+#[cfg(feature = "train-neural")]
+pub mod neural;
+#[cfg(feature = "train-neural")]
+pub mod neural_train;
 pub mod train;
 
 use crate::analyze::Found;
@@ -72,6 +76,11 @@ pub struct Model {
     /// The whole-sentence classifier ([`features::sentence_vector`]; a chain over one "token"
     /// a sentence, outside = no): a sentence it takes becomes one quotation.
     pub whole: Option<Chain>,
+    /// The neural tagger ([`neural::Net`]) over the second pass's features, for the roles it
+    /// gives in place of the second pass or joins it (`train-neural` only: measured on dev
+    /// and not shipped, see the README).
+    #[cfg(feature = "train-neural")]
+    pub neural: Option<neural::Net>,
 }
 
 /// The stored form: weights quantised to `i16` with one scale per role, zeros left out.
@@ -151,6 +160,8 @@ impl Model {
             stacked: stored.stacked,
             second: stored.second.into_iter().map(load).collect(),
             whole: stored.whole.into_iter().map(load).next(),
+            #[cfg(feature = "train-neural")]
+            neural: None,
         })
     }
 
@@ -259,6 +270,9 @@ pub(crate) struct Decoder<'m> {
     last_para: Option<usize>,
     para_pos: usize,
     out: [Vec<(usize, usize)>; 4],
+    /// The window the neural tagger has not read yet.
+    #[cfg(feature = "train-neural")]
+    window: neural::Window,
 }
 
 impl<'m> Decoder<'m> {
@@ -271,7 +285,18 @@ impl<'m> Decoder<'m> {
             last_para: None,
             para_pos: 0,
             out: Default::default(),
+            #[cfg(feature = "train-neural")]
+            window: neural::Window::default(),
         }
+    }
+
+    /// How the neural tagger joins the second pass for `role` (none without `train-neural`).
+    fn net_mode(&self, _role: usize) -> u8 {
+        #[cfg(feature = "train-neural")]
+        if let Some(n) = &self.model.neural {
+            return n.roles[_role];
+        }
+        0
     }
 
     /// The next sentence, its first token `a` (of the view), its features, lower-case words,
@@ -355,12 +380,28 @@ impl<'m> Decoder<'m> {
             .map(|w| features::is_clause_mark(w))
             .collect();
         features::add_second_features(&mut p.features, &marks, &p.labels, &around);
+        #[cfg(feature = "train-neural")]
+        if let Some(net) = &self.model.neural {
+            self.window
+                .push(net, &p.features, p.a, p.para, whole, &mut self.out);
+        }
         for (role, c) in self.model.second.iter().enumerate() {
             if role == QUOTATION && whole {
                 self.out[role].push((p.a, p.a + p.features.len()));
                 continue;
             }
-            let spans = chain::spans(&c.decode(&p.features));
+            // The neural tagger (`train-neural` only) gives the role (1) or joins it (2, 3).
+            let mode = self.net_mode(role);
+            if mode == 1 {
+                continue;
+            }
+            let labels = c.decode(&p.features);
+            if mode != 0 {
+                #[cfg(feature = "train-neural")]
+                self.window.second_labels(role, &labels);
+                continue;
+            }
+            let spans = chain::spans(&labels);
             self.out[role].extend(spans.into_iter().map(|(x, y)| (p.a + x, p.a + y)));
         }
         self.before = Some((p.labels, p.para));
@@ -370,6 +411,10 @@ impl<'m> Decoder<'m> {
     pub(crate) fn finish(mut self) -> [Vec<(usize, usize)>; 4] {
         if let Some(p) = self.pending.take() {
             self.second(p, None);
+        }
+        #[cfg(feature = "train-neural")]
+        if let Some(net) = &self.model.neural {
+            self.window.flush(net, &mut self.out);
         }
         self.out
     }
@@ -1367,6 +1412,8 @@ mod tests {
             stacked: true,
             second: vec![c.clone(); ROLES.len()],
             whole: Some(c),
+            #[cfg(feature = "train-neural")]
+            neural: None,
         };
         let back = Model::from_bytes(&model.to_bytes()).expect("model");
         assert_eq!(back.second.len(), ROLES.len());

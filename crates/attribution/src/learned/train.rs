@@ -10,7 +10,7 @@ use dossier_core::Document;
 
 /// One training document: its features, the gold label sequence of each role, and its
 /// sentences as token ranges (the sequences the taggers learn and decode).
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct Example {
     pub features: Vec<Vec<u64>>,
     /// The view's tokens, lower-case (for the features of the cue tagger's spans).
@@ -279,6 +279,8 @@ fn train_first(examples: &mut [Example], epochs: usize, bits: u32, seed: u64, sh
         stacked: STACKED,
         second: Vec::new(),
         whole: None,
+        #[cfg(feature = "train-neural")]
+        neural: None,
     }
 }
 
