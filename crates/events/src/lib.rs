@@ -580,8 +580,29 @@ impl<'a> View<'a> {
                     && matches!(last.kind.as_str(), "ROLE" | "NP")
                     && matches!(c.kind.as_str(), "PER" | "ORG" | "MISC" | "LOC")
                     && !c.entities.is_empty();
-                if same_sentence
+                // "der Bremer Verkehrssenator", "die Berliner Polizei": an adjective from a
+                // place name (capitalised, in -er) before the noun it qualifies.
+                let place_adjective = last.entities.is_empty()
+                    && last.kind == "NP"
+                    && last.end == last.start + 1
                     && last.end == c.start
+                    && c.entities.is_empty()
+                    && matches!(c.kind.as_str(), "ROLE" | "NP")
+                    && self.toks[last.start].lower.ends_with("er")
+                    && self.toks[last.start].lower.chars().count() > 4;
+                if same_sentence && place_adjective && self.toks[c.start].cap {
+                    last.end = c.end;
+                    last.kind = c.kind;
+                    last.sector = c.sector;
+                    continue;
+                }
+                // "der Verkehrssenator Dr. Reinhard Loske": an academic title between.
+                let gap = last.end < c.start
+                    && c.start == last.end + 1
+                    && title
+                    && self.g.name_titles.contains(&self.toks[last.end].lower.as_ref());
+                if same_sentence
+                    && (last.end == c.start || gap)
                     && (title || (!c.entities.is_empty() && last.entities == c.entities))
                     && self.toks[c.start].cap
                 {
@@ -626,6 +647,22 @@ impl<'a> View<'a> {
                     kept[k].case = Case::Gen(n);
                     continue;
                 }
+            }
+            // A genitive plural without article: a strong adjective in -er right after a noun
+            // ("ein Protestcamp sudanesischer Flüchtlinge", "Angriffe islamistischer Rebellen").
+            let first = &self.toks[start];
+            if self.lex.lang == "de"
+                && before.cap
+                && start - 1 > s0
+                && !self.in_mention[start - 1]
+                && end > start + 1
+                && !first.cap
+                && first.lower.ends_with("er")
+                && first.lower.chars().all(char::is_alphabetic)
+                && (k == 0 || kept[k - 1].end < start)
+            {
+                kept[k].case = Case::Gen(start - 1);
+                continue;
             }
             // A name with genitive s right after a noun ("den Rücktritt Thaksins").
             let last = &self.toks[end - 1];
@@ -686,6 +723,8 @@ impl<'a> View<'a> {
             } else if self.g.articles.contains(&w)
                 || self.g.quantifiers.contains(&w)
                 || (w.bytes().all(|b| b.is_ascii_digit() || b == b'.') && !w.is_empty())
+                // "dem Bremer Verkehrssenator": an adjective from a place name.
+                || (p.cap && w.ends_with("er") && self.adj_at[j - 1].is_some())
                 || (!p.cap
                     && p.lower.chars().all(char::is_alphabetic)
                     && (w.ends_with('e')
@@ -872,6 +911,13 @@ impl<'a> View<'a> {
             .filter(|c| c.start >= s0 && c.end <= s1 && !(c.start <= i && i < c.end))
             .collect();
         let in_clause = |c: &&Cand| c.start >= c0 && c.end <= c1;
+        if std::env::var("EVDBG").is_ok_and(|w| w == self.toks[i].lower.as_ref()) {
+            for c in &cands {
+                let span = [self.toks[c.start].span[0], self.toks[c.end - 1].span[1]];
+                eprintln!("DBG {} {:?} {:?} {:?} ent={:?} adj={:?}", self.doc.slice(span), c.kind, c.prep, c.case, c.entities, (c.start..c.end).map(|k| self.adj_at[k].is_some()).collect::<Vec<_>>());
+            }
+            eprintln!("DBG trig {i} clause {c0}..{c1}");
+        }
         let has = |words: &[&str]| (c0..c1).any(|j| words.contains(&self.toks[j].lower.as_ref()));
         let lemma_form = {
             let l = &self.toks[i].lower;
