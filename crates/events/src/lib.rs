@@ -996,7 +996,22 @@ impl<'a> View<'a> {
                     && (in_clause(c) || c.start > i)
             })
             .copied();
-        let genitive = cands.iter().find(|c| c.case == Case::Gen(i)).copied();
+        // The genitive attribute of the trigger; where that is a plain noun that is no
+        // candidate (an event noun itself: "die Erstürmung eines Protestcamps sudanesischer
+        // Flüchtlinge"), the genitive attached to it.
+        let genitive = cands
+            .iter()
+            .find(|c| c.case == Case::Gen(i))
+            .or_else(|| {
+                let n = (i + 2..(i + 5).min(c1)).find(|&n| {
+                    self.toks[n].cap
+                        && !self.in_mention[n]
+                        && self.role_of(n) == (None, Case::Gen(i))
+                        && !cands.iter().any(|c| c.start <= n && n < c.end)
+                })?;
+                cands.iter().find(|c| c.case == Case::Gen(n))
+            })
+            .copied();
         // The named genitive attached to a noun phrase (an entity or a role word, right after it).
         let genitive_of = |np: &Cand| -> Option<&Cand> {
             cands
