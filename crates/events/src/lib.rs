@@ -1022,7 +1022,7 @@ impl<'a> View<'a> {
                         && g.start <= np.end + 1
                         && (matches!(g.case, Case::Gen(n) if n >= np.start && n <= np.end)
                             || (g.start == np.end + 1
-                                && matches!(g.prep.as_deref(), Some("von" | "vom"))))
+                                && matches!(g.prep.as_deref(), Some("von" | "vom" | "für"))))
                 })
                 .copied()
         };
@@ -1213,6 +1213,40 @@ impl<'a> View<'a> {
                             .filter(|c| !verb_final || c.end <= i)
                             .filter(|c| c.kind == "NP")
                             .find_map(|c| genitive_of(c))
+                    })
+                    .or_else(|| {
+                        // The beneficiary of an object that is an event noun itself ("stellte
+                        // seine Hilfen für die Flüchtlinge ein" → the refugees).
+                        cands
+                            .iter()
+                            .filter(|c| in_clause(c) && c.start > c0 + 1)
+                            .filter(|c| !verb_final || c.end <= i)
+                            .filter(|c| c.start > vp_start || vp_start == c0)
+                            .find(|c| {
+                                let Some(n) = (c.start.saturating_sub(4).max(c0 + 1)..c.start)
+                                    .rev()
+                                    .find(|&p| {
+                                        self.g.beneficiary_preps
+                                            .contains(&self.toks[p].lower.as_ref())
+                                    })
+                                    .map(|p| p - 1)
+                                else {
+                                    return false;
+                                };
+                                c.prep
+                                    .as_deref()
+                                    .is_some_and(|p| self.g.beneficiary_preps.contains(&p))
+                                    && c.kind != "NP"
+                                    && n != i
+                                    && self.toks[n].cap
+                                    && !self.in_mention[n]
+                                    && !cands.iter().any(|o| o.start <= n && n < o.end)
+                                    && self.role_of(n).0.is_none()
+                                    && n > c0
+                                    && (self.g.articles.contains(&self.toks[n - 1].lower.as_ref())
+                                        || self.g.possessive.contains(&self.toks[n - 1].lower.as_ref()))
+                            })
+                            .copied()
                     });
                 if let Some(o) = other {
                     targets.push(o);
