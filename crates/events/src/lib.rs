@@ -1026,6 +1026,24 @@ impl<'a> View<'a> {
                 })
                 .copied()
         };
+        // "seine Aufnahme wurde abgelehnt", "kritisierte seine Entscheidung": an abstract noun
+        // after "sein-" stands for the person named last before it (who is affected or acts).
+        let possessor_of = |np: &Cand| -> Option<&Cand> {
+            let w = self.toks[np.end - 1].lower.as_ref();
+            let abstract_noun = ["ung", "nahme", "ion", "ität", "heit", "keit"]
+                .iter()
+                .any(|x| w.ends_with(x));
+            let det = np.start.checked_sub(1).map(|d| self.toks[d].lower.as_ref());
+            if !abstract_noun || !det.is_some_and(|d| d.starts_with("sein")) {
+                return None;
+            }
+            let sent = self.toks[np.start].sent;
+            self.cands[..self.cands.partition_point(|c| c.start < np.start)]
+                .iter()
+                .rev()
+                .take_while(|c| self.toks[c.start].sent == sent)
+                .find(|c| c.kind == "PER" && c.entities.len() == 1)
+        };
         let subjects: Vec<&Cand> = cands
             .iter()
             .filter(|c| c.prep.is_none() && c.case == Case::NomAcc)
@@ -1128,7 +1146,7 @@ impl<'a> View<'a> {
                     targets.push(a);
                 } else if let Some(s) = relative_object.or(subject) {
                     targets.push(if s.kind == "NP" {
-                        genitive_of(s).unwrap_or(s)
+                        genitive_of(s).or_else(|| possessor_of(s)).unwrap_or(s)
                     } else {
                         s
                     });
@@ -1212,7 +1230,7 @@ impl<'a> View<'a> {
                             .filter(|c| in_clause(c) && Some(c.start) != subject.map(|s| s.start))
                             .filter(|c| !verb_final || c.end <= i)
                             .filter(|c| c.kind == "NP")
-                            .find_map(|c| genitive_of(c))
+                            .find_map(|c| genitive_of(c).or_else(|| possessor_of(c)))
                     })
                     .or_else(|| {
                         // The beneficiary of an object that is an event noun itself ("stellte
