@@ -1209,7 +1209,7 @@ impl<'a> View<'a> {
                     .or(aim)
                     .or(if transfer { recipient } else { None })
                     .or_else(|| {
-                        if tr.intr {
+                        if !matches!(tr.kind.as_str(), "ASSAULT" | "COERCE") {
                             return None;
                         }
                         objects
@@ -1231,6 +1231,24 @@ impl<'a> View<'a> {
                             .filter(|c| !verb_final || c.end <= i)
                             .filter(|c| c.kind == "NP")
                             .find_map(|c| genitive_of(c).or_else(|| possessor_of(c)))
+                    })
+                    .or_else(|| {
+                        // A plain noun with a possessive is a thing someone has, the patient
+                        // of a physical action ("als sie ihr Dorf angegriffen haben").
+                        if !matches!(tr.kind.as_str(), "ASSAULT" | "COERCE") {
+                            return None;
+                        }
+                        objects
+                            .iter()
+                            .filter(|c| in_clause(c) && Some(c.start) != subject.map(|s| s.start))
+                            .filter(|c| !verb_final || c.end <= i)
+                            .filter(|c| c.kind == "NP" && c.start > c0)
+                            .find(|c| {
+                                self.g
+                                    .possessive
+                                    .contains(&self.toks[c.start - 1].lower.as_ref())
+                            })
+                            .copied()
                     })
                     .or_else(|| {
                         // The beneficiary of an object that is an event noun itself ("stellte
