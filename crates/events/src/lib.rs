@@ -1209,7 +1209,7 @@ impl<'a> View<'a> {
                     .or(aim)
                     .or(if transfer { recipient } else { None })
                     .or_else(|| {
-                        if !matches!(tr.kind.as_str(), "ASSAULT" | "COERCE") {
+                        if tr.intr {
                             return None;
                         }
                         objects
@@ -1378,7 +1378,21 @@ impl<'a> View<'a> {
                 targets.push(s);
             } else if let Some(p) = possessor.filter(|_| patient_possessor) {
                 targets.push(p);
-            } else if let Some(a) = against.or(aim).or(recipient.filter(|r| r.start > i)) {
+            } else if let Some(a) = against.or(aim).or(recipient.filter(|r| r.start > i)).or_else(|| {
+                // "Kritik an X", "Zweifel an X": what a disapproval is aimed at.
+                cands
+                    .iter()
+                    .filter(|_| tr.kind == "ACCUSE")
+                    .find(|c| {
+                        c.start > i + 1
+                            && c.start <= i + 4
+                            && c.prep
+                                .as_deref()
+                                .is_some_and(|p| self.g.recipient_preps.contains(&p))
+                            && c.kind != "LOC"
+                    })
+                    .copied()
+            }) {
                 targets.push(a);
             } else if tr.mit && partner.is_some_and(|p| p.start > i) {
                 targets.extend(partner);
