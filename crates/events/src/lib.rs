@@ -882,7 +882,7 @@ impl<'a> View<'a> {
             let named = self.cands_in(c0 + 1, c1).iter().any(|c| {
                 c.start > c0
                     && c.end <= c1
-                    && c.kind != "NP"
+                    && (c.kind != "NP" || tr.kind != "PROTEST")
                     && c.prep
                         .as_deref()
                         .is_some_and(|p| self.g.partner_preps.contains(&p))
@@ -994,6 +994,7 @@ impl<'a> View<'a> {
                     .as_deref()
                     .is_some_and(|p| self.g.against_preps.contains(&p))
                     && (in_clause(c) || c.start > i)
+                    && (c.kind != "NP" || tr.kind != "PROTEST")
             })
             .copied();
         // The genitive attribute of the trigger; where that is a plain noun that is no
@@ -1272,7 +1273,7 @@ impl<'a> View<'a> {
                                 c.prep
                                     .as_deref()
                                     .is_some_and(|p| self.g.beneficiary_preps.contains(&p))
-                                    && c.kind != "NP"
+                                    && (c.kind != "NP" || tr.kind != "PROTEST")
                                     && n != i
                                     && self.toks[n].cap
                                     && !self.in_mention[n]
