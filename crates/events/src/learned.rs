@@ -50,6 +50,12 @@ pub struct Settings {
     /// Models in the ensemble, each with its own hashing of the features (its own collisions)
     /// and shuffling; their probabilities are summed.
     pub members: usize,
+    /// Domain adaptation by feature augmentation (Daumé 2007) for the synthetic stories:
+    /// 0 none; 1 every feature of a synthetic row once shared and once as the synthetic domain's
+    /// own copy (the PLV rows and the prediction use the shared ones only); 2 also a PLV copy of
+    /// every PLV row's feature (for cross-validation only: the shipped classifier does not add
+    /// that copy when it predicts).
+    pub augment: u8,
 }
 
 impl Default for Settings {
@@ -62,6 +68,7 @@ impl Default for Settings {
             l2: 1e-4,
             rate: 0.5,
             members: 1,
+            augment: 0,
         }
     }
 }
@@ -256,6 +263,28 @@ pub fn hashed(strings: &[String], salt: u32) -> Vec<u32> {
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// The feature strings with a domain's own copy of each added ("plv", "syn").
+pub fn with_domain(strings: &[String], domain: &str) -> Vec<String> {
+    let mut out = Vec::with_capacity(strings.len() * 2);
+    out.extend(strings.iter().cloned());
+    out.extend(strings.iter().map(|x| format!("{domain}|{x}")));
+    out
+}
+
+/// The training rows' feature strings, augmented by domain as the settings say.
+pub fn training_strings(rows: &[Row], settings: Settings) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| {
+            let f = feature_strings(&r.text);
+            match (settings.augment, r.group.starts_with("syn:")) {
+                (1 | 2, true) => with_domain(&f, "syn"),
+                (2, false) => with_domain(&f, "plv"),
+                _ => f,
+            }
+        })
+        .collect()
 }
 
 /// The feature strings of a marked sentence.
@@ -749,7 +778,7 @@ pub fn cv_predictions(
     settings: Settings,
 ) -> Result<(Vec<Row>, Vec<Option<usize>>), String> {
     let rows = training_rows(events_dir, settings)?;
-    let strings: Vec<Vec<String>> = rows.iter().map(|r| feature_strings(&r.text)).collect();
+    let strings = training_strings(&rows, settings);
     let fold_of = |g: &str| (hash(g) % 5) as usize;
     let mut pred = vec![None; rows.len()];
     for k in 0..5 {
@@ -790,7 +819,7 @@ pub fn label_of(root: &str) -> Option<usize> {
 /// Trains the shipped model; returns its bytes.
 pub fn train_model(events_dir: &Path, settings: Settings) -> Result<Vec<u8>, String> {
     let rows = training_rows(events_dir, settings)?;
-    let strings: Vec<Vec<String>> = rows.iter().map(|r| feature_strings(&r.text)).collect();
+    let strings = training_strings(&rows, settings);
     let set: Vec<(&[String], usize, f32)> = rows
         .iter()
         .zip(&strings)
