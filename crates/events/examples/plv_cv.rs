@@ -16,13 +16,13 @@ fn main() {
     };
     let settings = Settings {
         epochs: arg(1, 20.0) as usize,
-        synthetic_weight: arg(2, 0.0),
+        synthetic_weight: arg(2, 0.3),
         logistic: arg(3, 1.0) > 0.0,
         l2: arg(4, 1e-4),
         rate: arg(5, 0.5),
         members: arg(6, 1.0) as usize,
         seed: arg(7, 7.0) as u64,
-        augment: arg(8, 0.0) as u8,
+        augment: arg(8, 1.0) as u8,
     };
     let (rows, pred) = match cv_predictions(data, settings) {
         Ok(x) => x,

@@ -62,13 +62,13 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             epochs: 20,
-            synthetic_weight: 0.0,
+            synthetic_weight: 0.3,
             seed: 7,
             logistic: true,
             l2: 1e-4,
             rate: 0.5,
             members: 1,
-            augment: 0,
+            augment: 1,
         }
     }
 }
@@ -138,6 +138,11 @@ impl Classifier {
     /// The label index for a sentence's feature strings: the members' softmax probabilities
     /// summed.
     pub fn predict_strings(&self, strings: &[String]) -> usize {
+        argmax(&self.probabilities(strings))
+    }
+
+    /// The members' softmax probabilities summed, per label.
+    pub fn probabilities(&self, strings: &[String]) -> [f32; 15] {
         let mut total = [0f32; 15];
         for (k, m) in self.members.iter().enumerate() {
             let s = m.scores(&hashed(strings, k as u32));
@@ -148,7 +153,7 @@ impl Classifier {
                 *t += v / z;
             }
         }
-        argmax(&total)
+        total
     }
 
     /// The label of a marked sentence.
@@ -770,6 +775,11 @@ pub fn train_classifier(rows: &[(&[String], usize, f32)], settings: Settings) ->
     Classifier { members }
 }
 
+/// The cross-validation fold (of 5) of a row's group.
+pub fn cv_fold(group: &str) -> usize {
+    (hash(group) % 5) as usize
+}
+
 /// 5-fold cross-validation on PLV_train (folds by sentence; the synthetic rows always train):
 /// the training rows and, for each PLV row, the label predicted by the model of the folds
 /// without it.
@@ -779,7 +789,7 @@ pub fn cv_predictions(
 ) -> Result<(Vec<Row>, Vec<Option<usize>>), String> {
     let rows = training_rows(events_dir, settings)?;
     let strings = training_strings(&rows, settings);
-    let fold_of = |g: &str| (hash(g) % 5) as usize;
+    let fold_of = cv_fold;
     let mut pred = vec![None; rows.len()];
     for k in 0..5 {
         let train_set: Vec<(&[String], usize, f32)> = rows
