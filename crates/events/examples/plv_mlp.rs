@@ -7,7 +7,8 @@
 //! probabilities, the MLP's weighted by MIX).
 
 use dossier_events::learned::{
-    cv_fold, hashed, scores, train_classifier, training_rows, training_strings, Settings, BITS, LABELS,
+    cv_fold, hashed, scores, train_classifier, training_rows, training_strings, Settings, BITS,
+    LABELS,
 };
 
 struct Rng(u64);
@@ -80,7 +81,9 @@ fn train(rows: &[(Vec<u32>, usize, f32)], h: usize, epochs: usize, rate: f32, se
         h,
         emb: (0..n * h).map(|_| rng.next() * 0.1).collect(),
         b1: vec![0.0; h],
-        w2: (0..h * 15).map(|_| rng.next() * (1.0 / h as f32).sqrt()).collect(),
+        w2: (0..h * 15)
+            .map(|_| rng.next() * (1.0 / h as f32).sqrt())
+            .collect(),
         b2: [0.0; 15],
     };
     let l2 = 1e-5;
@@ -179,11 +182,8 @@ fn main() {
         for (r, f) in rows.iter().zip(&strings) {
             if r.group.starts_with("plv:") && fold_of(&r.group) == k {
                 let (p, _) = mlp.probs(&hashed(f, 0));
-                let best = |p: &[f32; 15]| {
-                    (0..15)
-                        .max_by(|&a, &b| p[a].total_cmp(&p[b]))
-                        .unwrap_or(0)
-                };
+                let best =
+                    |p: &[f32; 15]| (0..15).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(0);
                 gold.push(r.label);
                 pred.push(best(&p));
                 if let Some(lr) = &lr {

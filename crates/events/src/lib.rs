@@ -600,7 +600,10 @@ impl<'a> View<'a> {
                 let gap = last.end < c.start
                     && c.start == last.end + 1
                     && title
-                    && self.g.name_titles.contains(&self.toks[last.end].lower.as_ref());
+                    && self
+                        .g
+                        .name_titles
+                        .contains(&self.toks[last.end].lower.as_ref());
                 if same_sentence
                     && (last.end == c.start || gap)
                     && (title || (!c.entities.is_empty() && last.entities == c.entities))
@@ -882,7 +885,7 @@ impl<'a> View<'a> {
             let named = self.cands_in(c0 + 1, c1).iter().any(|c| {
                 c.start > c0
                     && c.end <= c1
-                    && (c.kind != "NP" || tr.kind != "PROTEST")
+                    && c.kind != "NP"
                     && c.prep
                         .as_deref()
                         .is_some_and(|p| self.g.partner_preps.contains(&p))
@@ -911,13 +914,6 @@ impl<'a> View<'a> {
             .filter(|c| c.start >= s0 && c.end <= s1 && !(c.start <= i && i < c.end))
             .collect();
         let in_clause = |c: &&Cand| c.start >= c0 && c.end <= c1;
-        if std::env::var("EVDBG").is_ok_and(|w| w == self.toks[i].lower.as_ref()) {
-            for c in &cands {
-                let span = [self.toks[c.start].span[0], self.toks[c.end - 1].span[1]];
-                eprintln!("DBG {} {:?} {:?} {:?} ent={:?} adj={:?}", self.doc.slice(span), c.kind, c.prep, c.case, c.entities, (c.start..c.end).map(|k| self.adj_at[k].is_some()).collect::<Vec<_>>());
-            }
-            eprintln!("DBG trig {i} clause {c0}..{c1}");
-        }
         let has = |words: &[&str]| (c0..c1).any(|j| words.contains(&self.toks[j].lower.as_ref()));
         let lemma_form = {
             let l = &self.toks[i].lower;
@@ -1263,7 +1259,8 @@ impl<'a> View<'a> {
                                 let Some(n) = (c.start.saturating_sub(4).max(c0 + 1)..c.start)
                                     .rev()
                                     .find(|&p| {
-                                        self.g.beneficiary_preps
+                                        self.g
+                                            .beneficiary_preps
                                             .contains(&self.toks[p].lower.as_ref())
                                     })
                                     .map(|p| p - 1)
@@ -1273,7 +1270,7 @@ impl<'a> View<'a> {
                                 c.prep
                                     .as_deref()
                                     .is_some_and(|p| self.g.beneficiary_preps.contains(&p))
-                                    && (c.kind != "NP" || tr.kind != "PROTEST")
+                                    && c.kind != "NP"
                                     && n != i
                                     && self.toks[n].cap
                                     && !self.in_mention[n]
@@ -1281,7 +1278,10 @@ impl<'a> View<'a> {
                                     && self.role_of(n).0.is_none()
                                     && n > c0
                                     && (self.g.articles.contains(&self.toks[n - 1].lower.as_ref())
-                                        || self.g.possessive.contains(&self.toks[n - 1].lower.as_ref()))
+                                        || self
+                                            .g
+                                            .possessive
+                                            .contains(&self.toks[n - 1].lower.as_ref()))
                             })
                             .copied()
                     });
@@ -1379,21 +1379,25 @@ impl<'a> View<'a> {
                 targets.push(s);
             } else if let Some(p) = possessor.filter(|_| patient_possessor) {
                 targets.push(p);
-            } else if let Some(a) = against.or(aim).or(recipient.filter(|r| r.start > i)).or_else(|| {
-                // "Kritik an X", "Zweifel an X": what a disapproval is aimed at.
-                cands
-                    .iter()
-                    .filter(|_| tr.kind == "ACCUSE")
-                    .find(|c| {
-                        c.start > i + 1
-                            && c.start <= i + 4
-                            && c.prep
-                                .as_deref()
-                                .is_some_and(|p| self.g.recipient_preps.contains(&p))
-                            && c.kind != "LOC"
-                    })
-                    .copied()
-            }) {
+            } else if let Some(a) = against
+                .or(aim)
+                .or(recipient.filter(|r| r.start > i))
+                .or_else(|| {
+                    // "Kritik an X", "Zweifel an X": what a disapproval is aimed at.
+                    cands
+                        .iter()
+                        .filter(|_| tr.kind == "ACCUSE")
+                        .find(|c| {
+                            c.start > i + 1
+                                && c.start <= i + 4
+                                && c.prep
+                                    .as_deref()
+                                    .is_some_and(|p| self.g.recipient_preps.contains(&p))
+                                && c.kind != "LOC"
+                        })
+                        .copied()
+                })
+            {
                 targets.push(a);
             } else if tr.mit && partner.is_some_and(|p| p.start > i) {
                 targets.extend(partner);
