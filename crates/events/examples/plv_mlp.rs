@@ -107,18 +107,18 @@ fn train(rows: &[(Vec<u32>, usize, f32)], h: usize, epochs: usize, rate: f32, se
                 if a[j] <= 0.0 {
                     continue;
                 }
-                for l in 0..15 {
-                    dh[j] += g[l] * m.w2[j * 15 + l];
-                    let w = &mut m.w2[j * 15 + l];
-                    *w -= lr * (g[l] * a[j] + l2 * *w);
+                let row = &mut m.w2[j * 15..(j + 1) * 15];
+                for (w, gl) in row.iter_mut().zip(&g) {
+                    dh[j] += gl * *w;
+                    *w -= lr * (gl * a[j] + l2 * *w);
                 }
             }
-            for l in 0..15 {
-                m.b2[l] -= lr * g[l];
+            for (b, gl) in m.b2.iter_mut().zip(&g) {
+                *b -= lr * gl;
             }
             let scale = 1.0 / (feats.len().max(1) as f32).sqrt();
-            for j in 0..h {
-                m.b1[j] -= lr * dh[j];
+            for (b, d) in m.b1.iter_mut().zip(&dh) {
+                *b -= lr * d;
             }
             for &f in feats {
                 let row = &mut m.emb[f as usize * h..(f as usize + 1) * h];
