@@ -162,6 +162,52 @@ fn german_case_frames_of_round_four() {
 }
 
 #[test]
+fn german_targets_of_round_five() {
+    let doc = analyze(
+        "Gewalt in Nairobi\n\n\
+         Bei der Erstürmung eines Protestcamps kenianischer Studenten durch die Polizei brach \
+         Panik aus. \
+         Die Weltbank stellte ihre Hilfen für die malischen Flüchtlinge ein. \
+         Der Dissident Ivan Petrow wollte nach Schweden ausreisen, dort wurde seine Aufnahme \
+         jedoch abgelehnt. \
+         Hunderte Studenten demonstrierten am Montag gegen die Reform.",
+    );
+    doc.validate_spans().expect("valid spans");
+    let has = |e: &Event, role: &str, text: &str| {
+        let m = if role == "actor" {
+            &e.actor_mentions
+        } else {
+            &e.target_mentions
+        };
+        m.iter().any(|m| m.text.contains(text))
+    };
+    // A genitive plural without article, and the genitive of an event noun's genitive.
+    let storm = find(&doc, "ASSAULT", "Erstürmung");
+    assert!(has(storm, "target", "Studenten"), "{storm:#?}");
+    assert!(has(storm, "actor", "Polizei"), "{storm:#?}");
+    // The beneficiary of an event-noun object.
+    let stop = doc
+        .events
+        .iter()
+        .find(|e| e.trigger.as_ref().is_some_and(|t| t.text == "stellte"));
+    if let Some(stop) = stop {
+        assert!(has(stop, "target", "Flüchtlinge"), "{stop:#?}");
+    }
+    // "seine Aufnahme": the person named before.
+    let reject = find(&doc, "REJECT", "abgelehnt");
+    assert!(
+        reject
+            .target_mentions
+            .iter()
+            .any(|m| m.text.contains("Petrow")),
+        "{reject:#?}"
+    );
+    // What is protested against is an issue, not a party.
+    let protest = find(&doc, "PROTEST", "demonstrierten");
+    assert!(!has(protest, "target", "Reform"), "{protest:#?}");
+}
+
+#[test]
 fn english_events_are_typed_by_the_classifier() {
     let doc = analyze(
         "Talks\n\nThe Spanish government condemned Morocco on Monday over the border closure.",

@@ -174,8 +174,12 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 1)]
     pub members: usize,
     /// Weight of a synthetic story's update (0: leave them out).
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.3)]
     pub synthetic_weight: f32,
+    /// Domain adaptation of the synthetic stories by feature augmentation: 0 none, 1 a
+    /// synthetic-only copy of their features, 2 also a PLV-only copy (cross-validation only).
+    #[arg(long, default_value_t = 1)]
+    pub augment: u8,
     /// Only cross-validate on PLV_train (5 folds by sentence); write nothing.
     #[arg(long)]
     pub cv: bool,
@@ -189,6 +193,7 @@ pub fn run_train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         l2: args.l2,
         rate: args.rate,
         members: args.members,
+        augment: args.augment,
         ..Default::default()
     };
     if args.cv {

@@ -1,7 +1,7 @@
 //! 5-fold cross-validation of the PLV classifier on PLV_train (folds by sentence), for choosing
 //! features and settings quickly (`dossier train events --cv` gives the same figure):
 //! `cargo run --release -p dossier-events --example plv_cv [EPOCHS [SYNTHETIC_WEIGHT [LOGISTIC
-//! L2 RATE [MEMBERS [SEED]]]]]`. PLV_test is never read.
+//! L2 RATE [MEMBERS [SEED [AUGMENT]]]]]]`. PLV_test is never read.
 
 use dossier_events::learned::{cv_predictions, scores, Settings, LABELS};
 use std::collections::BTreeMap;
@@ -16,12 +16,13 @@ fn main() {
     };
     let settings = Settings {
         epochs: arg(1, 20.0) as usize,
-        synthetic_weight: arg(2, 0.0),
+        synthetic_weight: arg(2, 0.3),
         logistic: arg(3, 1.0) > 0.0,
         l2: arg(4, 1e-4),
         rate: arg(5, 0.5),
         members: arg(6, 1.0) as usize,
         seed: arg(7, 7.0) as u64,
+        augment: arg(8, 1.0) as u8,
     };
     let (rows, pred) = match cv_predictions(data, settings) {
         Ok(x) => x,

@@ -59,6 +59,8 @@ pub struct Grammar {
     /// Support verbs beyond `light_verbs` whose subject performs the event the noun names
     /// ("äußerte Kritik", "legte Beschwerde ein", "reichte Klage ein").
     pub support_verbs: &'static [&'static str],
+    /// Academic titles between a role word and a name ("der Senator Dr. X").
+    pub name_titles: &'static [&'static str],
 }
 
 pub const DE: Grammar = Grammar {
@@ -335,6 +337,7 @@ pub const DE: Grammar = Grammar {
         "kassierten",
         "kassiert",
     ],
+    name_titles: &["dr.", "dr", "prof.", "prof"],
     support_verbs: &[
         "äußerte",
         "äußerten",
@@ -472,6 +475,7 @@ pub const EN: Grammar = Grammar {
         "received", "receives", "receive", "got", "gets", "faced", "faces", "face", "suffered",
         "suffers", "drew", "draws", "drawn",
     ],
+    name_titles: &["dr.", "dr", "prof.", "prof"],
     support_verbs: &[
         "voiced",
         "filed",

@@ -50,18 +50,25 @@ pub struct Settings {
     /// Models in the ensemble, each with its own hashing of the features (its own collisions)
     /// and shuffling; their probabilities are summed.
     pub members: usize,
+    /// Domain adaptation by feature augmentation (Daumé 2007) for the synthetic stories:
+    /// 0 none; 1 every feature of a synthetic row once shared and once as the synthetic domain's
+    /// own copy (the PLV rows and the prediction use the shared ones only); 2 also a PLV copy of
+    /// every PLV row's feature (for cross-validation only: the shipped classifier does not add
+    /// that copy when it predicts).
+    pub augment: u8,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             epochs: 20,
-            synthetic_weight: 0.0,
+            synthetic_weight: 0.3,
             seed: 7,
             logistic: true,
             l2: 1e-4,
             rate: 0.5,
             members: 1,
+            augment: 1,
         }
     }
 }
@@ -131,6 +138,11 @@ impl Classifier {
     /// The label index for a sentence's feature strings: the members' softmax probabilities
     /// summed.
     pub fn predict_strings(&self, strings: &[String]) -> usize {
+        argmax(&self.probabilities(strings))
+    }
+
+    /// The members' softmax probabilities summed, per label.
+    pub fn probabilities(&self, strings: &[String]) -> [f32; 15] {
         let mut total = [0f32; 15];
         for (k, m) in self.members.iter().enumerate() {
             let s = m.scores(&hashed(strings, k as u32));
@@ -141,7 +153,7 @@ impl Classifier {
                 *t += v / z;
             }
         }
-        argmax(&total)
+        total
     }
 
     /// The label of a marked sentence.
@@ -256,6 +268,28 @@ pub fn hashed(strings: &[String], salt: u32) -> Vec<u32> {
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// The feature strings with a domain's own copy of each added ("plv", "syn").
+pub fn with_domain(strings: &[String], domain: &str) -> Vec<String> {
+    let mut out = Vec::with_capacity(strings.len() * 2);
+    out.extend(strings.iter().cloned());
+    out.extend(strings.iter().map(|x| format!("{domain}|{x}")));
+    out
+}
+
+/// The training rows' feature strings, augmented by domain as the settings say.
+pub fn training_strings(rows: &[Row], settings: Settings) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| {
+            let f = feature_strings(&r.text);
+            match (settings.augment, r.group.starts_with("syn:")) {
+                (1 | 2, true) => with_domain(&f, "syn"),
+                (2, false) => with_domain(&f, "plv"),
+                _ => f,
+            }
+        })
+        .collect()
 }
 
 /// The feature strings of a marked sentence.
@@ -741,6 +775,11 @@ pub fn train_classifier(rows: &[(&[String], usize, f32)], settings: Settings) ->
     Classifier { members }
 }
 
+/// The cross-validation fold (of 5) of a row's group.
+pub fn cv_fold(group: &str) -> usize {
+    (hash(group) % 5) as usize
+}
+
 /// 5-fold cross-validation on PLV_train (folds by sentence; the synthetic rows always train):
 /// the training rows and, for each PLV row, the label predicted by the model of the folds
 /// without it.
@@ -749,8 +788,8 @@ pub fn cv_predictions(
     settings: Settings,
 ) -> Result<(Vec<Row>, Vec<Option<usize>>), String> {
     let rows = training_rows(events_dir, settings)?;
-    let strings: Vec<Vec<String>> = rows.iter().map(|r| feature_strings(&r.text)).collect();
-    let fold_of = |g: &str| (hash(g) % 5) as usize;
+    let strings = training_strings(&rows, settings);
+    let fold_of = cv_fold;
     let mut pred = vec![None; rows.len()];
     for k in 0..5 {
         let train_set: Vec<(&[String], usize, f32)> = rows
@@ -790,7 +829,7 @@ pub fn label_of(root: &str) -> Option<usize> {
 /// Trains the shipped model; returns its bytes.
 pub fn train_model(events_dir: &Path, settings: Settings) -> Result<Vec<u8>, String> {
     let rows = training_rows(events_dir, settings)?;
-    let strings: Vec<Vec<String>> = rows.iter().map(|r| feature_strings(&r.text)).collect();
+    let strings = training_strings(&rows, settings);
     let set: Vec<(&[String], usize, f32)> = rows
         .iter()
         .zip(&strings)

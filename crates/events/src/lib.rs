@@ -586,8 +586,32 @@ impl<'a> View<'a> {
                     && matches!(last.kind.as_str(), "ROLE" | "NP")
                     && matches!(c.kind.as_str(), "PER" | "ORG" | "MISC" | "LOC")
                     && !c.entities.is_empty();
-                if same_sentence
+                // "der Bremer Verkehrssenator", "die Berliner Polizei": an adjective from a
+                // place name (capitalised, in -er) before the noun it qualifies.
+                let place_adjective = last.entities.is_empty()
+                    && last.kind == "NP"
+                    && last.end == last.start + 1
                     && last.end == c.start
+                    && c.entities.is_empty()
+                    && matches!(c.kind.as_str(), "ROLE" | "NP")
+                    && self.toks[last.start].lower.ends_with("er")
+                    && self.toks[last.start].lower.chars().count() > 4;
+                if same_sentence && place_adjective && self.toks[c.start].cap {
+                    last.end = c.end;
+                    last.kind = c.kind;
+                    last.sector = c.sector;
+                    continue;
+                }
+                // "der Verkehrssenator Dr. Reinhard Loske": an academic title between.
+                let gap = last.end < c.start
+                    && c.start == last.end + 1
+                    && title
+                    && self
+                        .g
+                        .name_titles
+                        .contains(&self.toks[last.end].lower.as_ref());
+                if same_sentence
+                    && (last.end == c.start || gap)
                     && (title || (!c.entities.is_empty() && last.entities == c.entities))
                     && self.toks[c.start].cap
                 {
@@ -632,6 +656,22 @@ impl<'a> View<'a> {
                     kept[k].case = Case::Gen(n);
                     continue;
                 }
+            }
+            // A genitive plural without article: a strong adjective in -er right after a noun
+            // ("ein Protestcamp sudanesischer Flüchtlinge", "Angriffe islamistischer Rebellen").
+            let first = &self.toks[start];
+            if self.lex.lang == "de"
+                && before.cap
+                && start - 1 > s0
+                && !self.in_mention[start - 1]
+                && end > start + 1
+                && !first.cap
+                && first.lower.ends_with("er")
+                && first.lower.chars().all(char::is_alphabetic)
+                && (k == 0 || kept[k - 1].end < start)
+            {
+                kept[k].case = Case::Gen(start - 1);
+                continue;
             }
             // A name with genitive s right after a noun ("den Rücktritt Thaksins").
             let last = &self.toks[end - 1];
@@ -692,6 +732,8 @@ impl<'a> View<'a> {
             } else if self.g.articles.contains(&w)
                 || self.g.quantifiers.contains(&w)
                 || (w.bytes().all(|b| b.is_ascii_digit() || b == b'.') && !w.is_empty())
+                // "dem Bremer Verkehrssenator": an adjective from a place name.
+                || (p.cap && w.ends_with("er") && self.adj_at[j - 1].is_some())
                 || (!p.cap
                     && p.lower.chars().all(char::is_alphabetic)
                     && (w.ends_with('e')
@@ -954,9 +996,25 @@ impl<'a> View<'a> {
                     .as_deref()
                     .is_some_and(|p| self.g.against_preps.contains(&p))
                     && (in_clause(c) || c.start > i)
+                    && (c.kind != "NP" || tr.kind != "PROTEST")
             })
             .copied();
-        let genitive = cands.iter().find(|c| c.case == Case::Gen(i)).copied();
+        // The genitive attribute of the trigger; where that is a plain noun that is no
+        // candidate (an event noun itself: "die Erstürmung eines Protestcamps sudanesischer
+        // Flüchtlinge"), the genitive attached to it.
+        let genitive = cands
+            .iter()
+            .find(|c| c.case == Case::Gen(i))
+            .or_else(|| {
+                let n = (i + 2..(i + 5).min(c1)).find(|&n| {
+                    self.toks[n].cap
+                        && !self.in_mention[n]
+                        && self.role_of(n) == (None, Case::Gen(i))
+                        && !cands.iter().any(|c| c.start <= n && n < c.end)
+                })?;
+                cands.iter().find(|c| c.case == Case::Gen(n))
+            })
+            .copied();
         // The named genitive attached to a noun phrase (an entity or a role word, right after it).
         let genitive_of = |np: &Cand| -> Option<&Cand> {
             cands
@@ -967,9 +1025,27 @@ impl<'a> View<'a> {
                         && g.start <= np.end + 1
                         && (matches!(g.case, Case::Gen(n) if n >= np.start && n <= np.end)
                             || (g.start == np.end + 1
-                                && matches!(g.prep.as_deref(), Some("von" | "vom"))))
+                                && matches!(g.prep.as_deref(), Some("von" | "vom" | "für"))))
                 })
                 .copied()
+        };
+        // "seine Aufnahme wurde abgelehnt", "kritisierte seine Entscheidung": an abstract noun
+        // after "sein-" stands for the person named last before it (who is affected or acts).
+        let possessor_of = |np: &Cand| -> Option<&Cand> {
+            let w = self.toks[np.end - 1].lower.as_ref();
+            let abstract_noun = ["ung", "nahme", "ion", "ität", "heit", "keit"]
+                .iter()
+                .any(|x| w.ends_with(x));
+            let det = np.start.checked_sub(1).map(|d| self.toks[d].lower.as_ref());
+            if !abstract_noun || !det.is_some_and(|d| d.starts_with("sein")) {
+                return None;
+            }
+            let sent = self.toks[np.start].sent;
+            self.cands[..self.cands.partition_point(|c| c.start < np.start)]
+                .iter()
+                .rev()
+                .take_while(|c| self.toks[c.start].sent == sent)
+                .find(|c| c.kind == "PER" && c.entities.len() == 1)
         };
         let subjects: Vec<&Cand> = cands
             .iter()
@@ -1073,7 +1149,7 @@ impl<'a> View<'a> {
                     targets.push(a);
                 } else if let Some(s) = relative_object.or(subject) {
                     targets.push(if s.kind == "NP" {
-                        genitive_of(s).unwrap_or(s)
+                        genitive_of(s).or_else(|| possessor_of(s)).unwrap_or(s)
                     } else {
                         s
                     });
@@ -1157,7 +1233,63 @@ impl<'a> View<'a> {
                             .filter(|c| in_clause(c) && Some(c.start) != subject.map(|s| s.start))
                             .filter(|c| !verb_final || c.end <= i)
                             .filter(|c| c.kind == "NP")
-                            .find_map(|c| genitive_of(c))
+                            .find_map(|c| genitive_of(c).or_else(|| possessor_of(c)))
+                    })
+                    .or_else(|| {
+                        // A plain noun with a possessive is a thing someone has, the patient
+                        // of a physical action ("als sie ihr Dorf angegriffen haben").
+                        if !matches!(tr.kind.as_str(), "ASSAULT" | "COERCE") {
+                            return None;
+                        }
+                        objects
+                            .iter()
+                            .filter(|c| in_clause(c) && Some(c.start) != subject.map(|s| s.start))
+                            .filter(|c| !verb_final || c.end <= i)
+                            .filter(|c| c.kind == "NP" && c.start > c0)
+                            .find(|c| {
+                                self.g
+                                    .possessive
+                                    .contains(&self.toks[c.start - 1].lower.as_ref())
+                            })
+                            .copied()
+                    })
+                    .or_else(|| {
+                        // The beneficiary of an object that is an event noun itself ("stellte
+                        // seine Hilfen für die Flüchtlinge ein" → the refugees).
+                        cands
+                            .iter()
+                            .filter(|c| in_clause(c) && c.start > c0 + 1)
+                            .filter(|c| !verb_final || c.end <= i)
+                            .filter(|c| c.start > vp_start || vp_start == c0)
+                            .find(|c| {
+                                let Some(n) = (c.start.saturating_sub(4).max(c0 + 1)..c.start)
+                                    .rev()
+                                    .find(|&p| {
+                                        self.g
+                                            .beneficiary_preps
+                                            .contains(&self.toks[p].lower.as_ref())
+                                    })
+                                    .map(|p| p - 1)
+                                else {
+                                    return false;
+                                };
+                                c.prep
+                                    .as_deref()
+                                    .is_some_and(|p| self.g.beneficiary_preps.contains(&p))
+                                    && c.kind != "NP"
+                                    && n != i
+                                    && self.toks[n].cap
+                                    && !self.in_mention[n]
+                                    && !cands.iter().any(|o| o.start <= n && n < o.end)
+                                    && self.role_of(n).0.is_none()
+                                    && n > c0
+                                    && (self.g.articles.contains(&self.toks[n - 1].lower.as_ref())
+                                        || self
+                                            .g
+                                            .possessive
+                                            .contains(&self.toks[n - 1].lower.as_ref()))
+                            })
+                            .copied()
                     });
                 if let Some(o) = other {
                     targets.push(o);
@@ -1253,7 +1385,25 @@ impl<'a> View<'a> {
                 targets.push(s);
             } else if let Some(p) = possessor.filter(|_| patient_possessor) {
                 targets.push(p);
-            } else if let Some(a) = against.or(aim).or(recipient.filter(|r| r.start > i)) {
+            } else if let Some(a) = against
+                .or(aim)
+                .or(recipient.filter(|r| r.start > i))
+                .or_else(|| {
+                    // "Kritik an X", "Zweifel an X": what a disapproval is aimed at.
+                    cands
+                        .iter()
+                        .filter(|_| tr.kind == "ACCUSE")
+                        .find(|c| {
+                            c.start > i + 1
+                                && c.start <= i + 4
+                                && c.prep
+                                    .as_deref()
+                                    .is_some_and(|p| self.g.recipient_preps.contains(&p))
+                                && c.kind != "LOC"
+                        })
+                        .copied()
+                })
+            {
                 targets.push(a);
             } else if tr.mit && partner.is_some_and(|p| p.start > i) {
                 targets.extend(partner);
