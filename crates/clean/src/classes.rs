@@ -255,6 +255,7 @@ fn choose_headline(page: &Page, model: &Model, labels: &mut [Label], scores: &[[
         s[k] += LINE_MODEL_WEIGHT * (scores[i][h0] - top);
     }
     let best = (0..s.len())
+        .filter(|&k| !options.barred.get(k).copied().unwrap_or(false))
         .max_by(|&a, &b| s[a].total_cmp(&s[b]).then(b.cmp(&a)))
         .unwrap_or(options.none());
     let chosen = options.lines.get(best).copied();

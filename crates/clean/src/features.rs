@@ -660,7 +660,10 @@ fn unwrap_hard_wrapped(lines: Vec<Line>) -> Vec<Line> {
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
     let mut last_len = 0;
     for line in lines {
+        // A wire dateline ("Frankfurt (ots) – …") opens a paragraph: the line above it ends
+        // one (or is the title above the report).
         let joins = last_len + 20 >= longest
+            && crate::agency::dateline_agencies(&line.text).is_none()
             && out
                 .last()
                 .is_some_and(|prev: &Line| every_line_a_block || prev.block == line.block);

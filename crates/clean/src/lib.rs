@@ -69,6 +69,28 @@ pub fn label_raw_lines(text: &str, model: &Model, decider: Decider) -> Vec<Label
     out
 }
 
+/// For looking into one page (`PAGES=` of the `clean_cv` example): each line the cleaner reads
+/// (after splitting and rejoining), its phrase-table cue, its first-pass and final label.
+pub fn explain(text: &str, model: &Model, decider: Decider) -> String {
+    use std::fmt::Write;
+    let page = features::read_page(text);
+    let (first, _) = classes::first_pass(&page, model, decider);
+    let labels = classify_lines(&page, model, decider);
+    let mut out = String::new();
+    for (i, l) in page.lines.iter().enumerate() {
+        let t: String = l.text.chars().take(90).collect();
+        let _ = writeln!(
+            out,
+            "  {i:>3} b{:<3} {:<14} {:<14} {:<10} {t:?}",
+            l.block,
+            first[i].name(),
+            labels[i].name(),
+            features::cue_name(&page.cues[i]),
+        );
+    }
+    out
+}
+
 /// A labelled page as the trainer reads it: each line's features and the gold label of its
 /// (first) raw line.
 pub fn training_page(text: &str, gold_raw: &[Label]) -> model::TrainPage {
