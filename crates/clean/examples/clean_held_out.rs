@@ -2,7 +2,8 @@
 //! trained in-process on all of `pagedumps/dev.jsonl`, as `dossier train clean` does, so a change
 //! can be measured without rebuilding the embedded model:
 //! `cargo run --release -p dossier-clean --example clean_held_out -- [DEV] [TITLED] [--verbose]`.
-//! `SEED=` and `STACK=` override the training settings as in `clean_cv`.
+//! `SEED=` and `STACK=` override the training settings as in `clean_cv`; `WRITE_MODEL=path` also
+//! writes the model (with the default settings the same bytes as `dossier train clean`).
 
 use dossier_clean::classes::SHIPPED;
 use dossier_clean::model::Settings;
@@ -37,6 +38,11 @@ fn main() {
     }
     let all: Vec<&eval::DevPage> = pages.iter().collect();
     let model = eval::train_on(&all, settings);
+    if let Ok(path) = std::env::var("WRITE_MODEL") {
+        if let Err(e) = std::fs::write(&path, model.to_bytes()) {
+            eprintln!("{path}: {e}");
+        }
+    }
     let report = held_out::score_titled_with(&titled, &pages, &model, SHIPPED);
     print!("{}", held_out::print_titled(&report));
     if verbose {
