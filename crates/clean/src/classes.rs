@@ -748,7 +748,9 @@ mod tests {
         assert!(!is_weather_widget(
             "Die Temperaturen stiegen am Nachmittag auf 35° im Schatten."
         ));
-        assert!(!is_weather_widget("Der Hang hat 30° Neigung und ist gesperrt worden, sagt die Bergwacht"));
+        assert!(!is_weather_widget(
+            "Der Hang hat 30° Neigung und ist gesperrt worden, sagt die Bergwacht"
+        ));
         assert!(!is_weather_widget("Winkel von 45 Grad"));
     }
 
