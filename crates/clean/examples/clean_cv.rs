@@ -40,6 +40,39 @@ fn main() {
         settings.stack_folds = e;
     }
     let out = eval::cross_validate(&pages, 5, settings, Decider::ModelAndCues);
+    // EXPLAIN=p001,p002: the cleaner's own lines of those pages (cue, first-pass and final
+    // label), by the model of the fold that did not see them.
+    let explain: Vec<String> = std::env::var("EXPLAIN")
+        .map(|v| v.split(',').map(str::to_string).collect())
+        .unwrap_or_default();
+    if !explain.is_empty() {
+        let fold = eval::folds(&pages, 5);
+        for f in 0..5 {
+            let ids: Vec<&eval::DevPage> = pages
+                .iter()
+                .zip(&fold)
+                .filter(|(p, g)| **g == f && explain.contains(&p.id))
+                .map(|(p, _)| p)
+                .collect();
+            if ids.is_empty() {
+                continue;
+            }
+            let train: Vec<&eval::DevPage> = pages
+                .iter()
+                .zip(&fold)
+                .filter(|(_, g)| **g != f)
+                .map(|(p, _)| p)
+                .collect();
+            let model = eval::train_on(&train, settings);
+            for p in ids {
+                println!("##### {} {}", p.id, p.outlet);
+                print!(
+                    "{}",
+                    dossier_clean::explain(&p.text(), &model, Decider::ModelAndCues)
+                );
+            }
+        }
+    }
     println!(
         "{}",
         eval::report("5-fold CV by publisher family", &eval::score(&pages, &out))

@@ -459,6 +459,9 @@ fn split_glued_kicker(line: &str) -> (Option<&str>, &str) {
             }
         }
     }
+    if let Some(at) = kicker_by_head(line).or_else(|| kicker_restated(line)) {
+        return (Some(line[..at].trim()), line[at..].trim());
+    }
     if words >= 5 {
         for k in &rules().kickers {
             if let Some(rest) = strip_prefix_ci(line, k) {
@@ -469,6 +472,118 @@ fn split_glued_kicker(line: &str) -> (Option<&str>, &str) {
         }
     }
     (None, line)
+}
+
+/// The words of a line with their byte offsets.
+fn word_spans(line: &str) -> Vec<(usize, &str)> {
+    line.split_whitespace()
+        .map(|w| (w.as_ptr() as usize - line.as_ptr() as usize, w))
+        .collect()
+}
+
+/// Whether a word opens a headline: a capital ("iPhone" too) or an opening quote.
+fn opens_headline(w: &str) -> bool {
+    w.starts_with(['"', '„', '“', '»', '«', '\'', '‚'])
+        || (w.starts_with(char::is_alphanumeric) && w.chars().take(3).any(char::is_uppercase))
+}
+
+/// A kicker closed by a coverage-format word of the phrase tables (`kicker-head`): the last
+/// part of a compound ("Ukraine-News am Mittwoch Russland bringt …", the day after it belongs
+/// to the kicker) or a word before a colon ("Unwetter an der Ostsee News aktuell: "Es ist …"").
+/// Returns where the headline starts.
+fn kicker_by_head(line: &str) -> Option<usize> {
+    let r = rules();
+    let ws = word_spans(line);
+    let lower = |w: &str| w.trim_end_matches([':', ',']).to_lowercase();
+    for k in 0..ws.len().saturating_sub(3).min(6) {
+        let w = ws[k].1;
+        let colon = w.ends_with(':');
+        let bare = lower(w);
+        let (head, compound) = match bare.rsplit_once('-') {
+            Some((a, b)) if !a.is_empty() => (b.to_string(), true),
+            _ => (bare.clone(), false),
+        };
+        let closes = match r.kicker_heads.get(&head) {
+            Some(&before_colon) => compound || (colon && before_colon),
+            None => false,
+        };
+        if !closes || k + 1 >= ws.len() {
+            continue;
+        }
+        let mut j = k + 1;
+        if !colon {
+            let day = |i: usize| ws.get(i).is_some_and(|w| r.weekdays.contains(&lower(w.1)));
+            if ws
+                .get(j)
+                .is_some_and(|w| matches!(w.1, "am" | "vom" | "on"))
+                && day(j + 1)
+            {
+                j += 2;
+            } else if day(j) {
+                j += 1;
+            }
+        }
+        if ws.len() - j >= 3 && opens_headline(ws[j].1) {
+            return Some(ws[j].0);
+        }
+    }
+    None
+}
+
+/// A topic kicker that the headline after it restates: two to four capitalised words (and
+/// function words between them) whose content word comes again in the headline
+/// ("Sicherheitslücken bei Apple iPhone neuestes Update schließt Sicherheitslücken: …"). The
+/// headline must not be in title case (every word capitalised): there nothing marks a split.
+/// Returns where the headline starts.
+fn kicker_restated(line: &str) -> Option<usize> {
+    let r = rules();
+    let ws = word_spans(line);
+    let function = |w: &str| r.function_words.contains(&w.to_lowercase());
+    let plain = |w: &str| w.chars().all(|c| c.is_alphanumeric() || c == '-');
+    let capital = |w: &str| w.starts_with(char::is_uppercase);
+    let bare = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    };
+    for k in 2..=4usize {
+        if ws.len() < k + 4 {
+            break;
+        }
+        let (pre, rest) = ws.split_at(k);
+        if pre
+            .iter()
+            .any(|w| !plain(w.1) || !(capital(w.1) || function(w.1)))
+        {
+            break;
+        }
+        let last = pre[k - 1].1;
+        if function(last) || !capital(last) || !capital(pre[0].1) || !opens_headline(rest[0].1) {
+            continue;
+        }
+        let lower_words = rest
+            .iter()
+            .filter(|w| w.1.starts_with(char::is_lowercase) && !function(w.1))
+            .count();
+        if lower_words == 0 {
+            continue;
+        }
+        let topic: Vec<String> = pre
+            .iter()
+            .filter(|w| !function(w.1))
+            .map(|w| bare(w.1))
+            .filter(|w| w.chars().count() >= 4)
+            .collect();
+        let restated = rest.iter().any(|w| {
+            let b = bare(w.1);
+            topic
+                .iter()
+                .any(|t| b == *t || b.split('-').any(|part| part == t))
+        });
+        if restated {
+            return Some(rest[0].0);
+        }
+    }
+    None
 }
 
 /// The reason a furniture line is removed: its phrase-table reason when it has one.

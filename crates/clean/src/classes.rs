@@ -255,6 +255,7 @@ fn choose_headline(page: &Page, model: &Model, labels: &mut [Label], scores: &[[
         s[k] += LINE_MODEL_WEIGHT * (scores[i][h0] - top);
     }
     let best = (0..s.len())
+        .filter(|&k| !options.barred.get(k).copied().unwrap_or(false))
         .max_by(|&a, &b| s[a].total_cmp(&s[b]).then(b.cmp(&a)))
         .unwrap_or(options.none());
     let chosen = options.lines.get(best).copied();
@@ -345,13 +346,14 @@ fn page_structure(page: &Page, labels: &mut [Label]) {
     teaser_title_runs(page, labels);
     salutations(page, labels);
     cut_off_last_line(page, labels);
-    // The site's today-date bar is furniture whatever the line model made of it (the second
-    // pass may take a date alone at the top for article text).
+    // The site's today-date bar and its weather widget are furniture whatever the line model
+    // made of them (the second pass may take a date alone at the top for article text).
     let headline_at = labels.iter().position(|l| *l == Label::Headline);
     for (i, label) in labels.iter_mut().enumerate() {
         if (*label == Label::DatelineDate || label.is_text())
             && *label != Label::Headline
-            && crate::features::is_today_bar(&page.lines, i, headline_at)
+            && (crate::features::is_today_bar(&page.lines, i, headline_at)
+                || crate::features::is_weather_widget(&page.lines[i].text))
         {
             *label = Label::Furniture;
         }
@@ -735,6 +737,21 @@ mod tests {
         let mut labels = labels_of(&page, Label::Furniture);
         cut_off_last_line(&page, &mut labels);
         assert_eq!(labels[1], Label::Furniture);
+    }
+
+    #[test]
+    fn weather_widgets() {
+        use crate::features::is_weather_widget;
+        assert!(is_weather_widget("sonnig Musterstadt 24°"));
+        assert!(is_weather_widget("Tuesday 3 March 2026 Leeds: 11°C"));
+        assert!(is_weather_widget("18.5°C Toronto"));
+        assert!(!is_weather_widget(
+            "Die Temperaturen stiegen am Nachmittag auf 35° im Schatten."
+        ));
+        assert!(!is_weather_widget(
+            "Der Hang hat 30° Neigung und ist gesperrt worden, sagt die Bergwacht"
+        ));
+        assert!(!is_weather_widget("Winkel von 45 Grad"));
     }
 
     #[test]

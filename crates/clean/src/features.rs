@@ -660,7 +660,10 @@ fn unwrap_hard_wrapped(lines: Vec<Line>) -> Vec<Line> {
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
     let mut last_len = 0;
     for line in lines {
+        // A wire dateline ("Frankfurt (ots) – …") opens a paragraph: the line above it ends
+        // one (or is the title above the report).
         let joins = last_len + 20 >= longest
+            && crate::agency::dateline_agencies(&line.text).is_none()
             && out
                 .last()
                 .is_some_and(|prev: &Line| every_line_a_block || prev.block == line.block);
@@ -701,6 +704,24 @@ pub(crate) fn is_today_bar(lines: &[Line], i: usize, headline_at: Option<usize>)
         && !rules_time(text)
         && crate::dates::is_date_line(text)
         && !crate::dates::find_dates(text).is_empty()
+}
+
+/// A weather widget ("bedeckt München 20°", "Wednesday 7 June 2023 Dublin: 8°C"): a short line
+/// without a sentence end that gives a temperature.
+pub(crate) fn is_weather_widget(text: &str) -> bool {
+    let temperature = text.match_indices('°').any(|(at, _)| {
+        let before = text[..at].trim_end();
+        let digit = before.ends_with(|c: char| c.is_ascii_digit());
+        let after = &text[at + '°'.len_utf8()..];
+        let unit_ok = after.is_empty()
+            || after.starts_with(['C', 'F', ' ', ',', '|'])
+            || after.starts_with(char::is_whitespace);
+        digit && unit_ok
+    });
+    temperature
+        && text.chars().count() <= 60
+        && text.split_whitespace().count() <= 8
+        && !ends_sentence(text)
 }
 
 fn rules_time(text: &str) -> bool {

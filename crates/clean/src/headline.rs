@@ -25,6 +25,10 @@ pub(crate) struct Options {
     pub lines: Vec<usize>,
     /// Features of each candidate, then of "none".
     pub features: Vec<Vec<u32>>,
+    /// Candidates that are never chosen: a single word (a section label: no headline of the
+    /// dev set is one), or the opening words of a later paragraph (a teaser or deck slot filled
+    /// from the first paragraph).
+    pub barred: Vec<bool>,
 }
 
 impl Options {
@@ -69,6 +73,14 @@ pub(crate) fn options(page: &Page) -> Options {
                 && !lines[i].date_prefix
                 && lines[i].chars <= 250
                 && lines[i].text.chars().any(char::is_alphabetic)
+        })
+        .collect();
+    // Candidates the decision passes over (the ranker is trained on all of them: leaving them
+    // out of training moved its other choices, measured on the held-out outlets).
+    let barred: Vec<bool> = candidates
+        .iter()
+        .map(|&i| {
+            lines[i].text.split_whitespace().nth(1).is_none() || opens_a_later_paragraph(lines, i)
         })
         .collect();
     let n = candidates.len();
@@ -214,7 +226,18 @@ pub(crate) fn options(page: &Page) -> Options {
     Options {
         lines: candidates,
         features,
+        barred,
     }
+}
+
+/// Whether a later paragraph of running text opens with line `i`'s words: line `i` is a copy of
+/// that paragraph's start (a teaser or deck slot filled from the first paragraph), not a title.
+fn opens_a_later_paragraph(lines: &[crate::features::Line], i: usize) -> bool {
+    let text = lines[i].text.as_str();
+    text.split_whitespace().count() >= 4
+        && lines[i + 1..]
+            .iter()
+            .any(|l| l.text.len() > text.len() && l.text.starts_with(text) && is_prose(l))
 }
 
 /// "18:46 - 15. Spielminute", "22.28 Uhr: …": a line that opens with a clock time.

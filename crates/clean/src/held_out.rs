@@ -105,6 +105,22 @@ fn words(s: &str) -> Vec<String> {
 /// Cleans each page that no training page shares an outlet or family with, and scores its
 /// headline and date.
 pub fn score_titled(pages: &[TitledPage], seen: &[DevPage]) -> TitledReport {
+    score_titled_with(
+        pages,
+        seen,
+        crate::classes::embedded_model(),
+        crate::classes::SHIPPED,
+    )
+}
+
+/// [`score_titled`] with a given model (one trained in-process on the dev pages, for
+/// iterating without rebuilding the embedded model).
+pub fn score_titled_with(
+    pages: &[TitledPage],
+    seen: &[DevPage],
+    model: &crate::model::Model,
+    decider: crate::classes::Decider,
+) -> TitledReport {
     let seen_outlets: Vec<&str> = seen.iter().map(|p| host(&p.outlet)).collect();
     let seen_families: Vec<&str> = seen.iter().map(DevPage::family).collect();
     let mut report = TitledReport::default();
@@ -121,7 +137,7 @@ pub fn score_titled(pages: &[TitledPage], seen: &[DevPage]) -> TitledReport {
             report.left_out += 1;
             continue;
         }
-        let article = crate::clean_page_dump(&page.text);
+        let article = crate::clean_with(&page.text, model, decider);
         let tally = report.by_language.entry(page.language.clone()).or_default();
         tally.pages += 1;
         let ours = article.headline.clone().unwrap_or_default();

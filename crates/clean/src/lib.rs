@@ -69,6 +69,28 @@ pub fn label_raw_lines(text: &str, model: &Model, decider: Decider) -> Vec<Label
     out
 }
 
+/// For looking into one page (`PAGES=` of the `clean_cv` example): each line the cleaner reads
+/// (after splitting and rejoining), its phrase-table cue, its first-pass and final label.
+pub fn explain(text: &str, model: &Model, decider: Decider) -> String {
+    use std::fmt::Write;
+    let page = features::read_page(text);
+    let (first, _) = classes::first_pass(&page, model, decider);
+    let labels = classify_lines(&page, model, decider);
+    let mut out = String::new();
+    for (i, l) in page.lines.iter().enumerate() {
+        let t: String = l.text.chars().take(90).collect();
+        let _ = writeln!(
+            out,
+            "  {i:>3} b{:<3} {:<14} {:<14} {:<10} {t:?}",
+            l.block,
+            first[i].name(),
+            labels[i].name(),
+            features::cue_name(&page.cues[i]),
+        );
+    }
+    out
+}
+
 /// A labelled page as the trainer reads it: each line's features and the gold label of its
 /// (first) raw line.
 pub fn training_page(text: &str, gold_raw: &[Label]) -> model::TrainPage {
@@ -434,6 +456,53 @@ mod safety_net {
         assert_eq!(
             assemble::split_glued_kicker_for_test("Terror in London: Fünf Tote und 40 Verletzte"),
             (None, "Terror in London: Fünf Tote und 40 Verletzte")
+        );
+    }
+
+    /// A kicker closed by a coverage-format word, or one that the headline restates, is split
+    /// off; title-case and colon headlines without such evidence stay whole.
+    #[test]
+    fn glued_kicker_by_head_word_or_restated_topic() {
+        let split = assemble::split_glued_kicker_for_test;
+        assert_eq!(
+            split("Hochwasser-News am Freitag Deiche an der Elbe halten dem Druck stand"),
+            (
+                Some("Hochwasser-News am Freitag"),
+                "Deiche an der Elbe halten dem Druck stand"
+            )
+        );
+        assert_eq!(
+            split("Sturm im Norden aktuell: \"Das war knapp\" Bäume stürzen auf Gleise"),
+            (
+                Some("Sturm im Norden aktuell:"),
+                "\"Das war knapp\" Bäume stürzen auf Gleise"
+            )
+        );
+        assert_eq!(
+            split("Streit um Windräder Gemeinde stoppt neue Windräder am Waldrand"),
+            (
+                Some("Streit um Windräder"),
+                "Gemeinde stoppt neue Windräder am Waldrand"
+            )
+        );
+        // A finite verb in the first words: no topic kicker.
+        assert_eq!(
+            split("Bürgermeister lobt Windräder Gemeinde baut neue Windräder").0,
+            None
+        );
+        // English headlines keep "live:" (the dev set's convention), and title case has no split.
+        assert_eq!(
+            split("Budget live: Chancellor raises fuel duty by two pence").0,
+            None
+        );
+        assert_eq!(
+            split("Tower Fire Tower Residents Demand Answers From Council").0,
+            None
+        );
+        // A compound with a head word followed by a lower-case word is the headline's subject.
+        assert_eq!(
+            split("Corona-Update bringt neue Regeln für die Schulen").0,
+            None
         );
     }
 }

@@ -722,4 +722,27 @@ mod tests {
         let short = split_lines("Eins\n\nZwei drei\n\nVier fünf sechs");
         assert_eq!(short.len(), 3);
     }
+
+    #[test]
+    fn a_wire_dateline_opens_a_paragraph_of_a_wrapped_dump() {
+        let text = "Musterstadt – Altstadt: Radfahrer bei Unfall am Markt verletzt – Zeugen gesucht
+
+                    Musterstadt (ots) – Am Montagmorgen ist ein Radfahrer an der Kreuzung am
+
+                    Markt von einem abbiegenden Lieferwagen erfasst und leicht verletzt worden,
+
+                    teilte die Polizei mit. Der Fahrer des Wagens hielt an und rief selbst den
+
+                    Rettungsdienst, der den Mann zur Untersuchung in eine Klinik brachte. Die
+
+                    Polizei sucht nun nach Zeugen, die den Unfall beobachtet haben und Angaben
+
+                    zum Ablauf machen können.";
+        let lines = split_lines(text);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(lines[0].text.ends_with("Zeugen gesucht"));
+        assert!(lines[1]
+            .text
+            .starts_with("Musterstadt (ots) – Am Montagmorgen"));
+    }
 }

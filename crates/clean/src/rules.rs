@@ -46,6 +46,11 @@ pub(crate) struct Rules {
     pub caption_markers: HashSet<String>,
     /// Section words glued in front of a headline, lower case, longest first.
     pub kickers: Vec<String>,
+    /// Words that close a glued kicker as the last part of a compound ("Ukraine-News"), lower
+    /// case; with `true`, before a colon too ("… News aktuell:").
+    pub kicker_heads: HashMap<String, bool>,
+    /// Articles, prepositions and conjunctions, lower case.
+    pub function_words: HashSet<String>,
     /// Lower-case agency alias → canonical name.
     pub agencies: HashMap<String, String>,
     /// Lower-case picture-agency alias → canonical name.
@@ -137,6 +142,12 @@ fn load() -> Rules {
                 }
                 "credit-line" => r.credit_lines.push(phrase),
                 "kicker" => r.kickers.push(phrase),
+                "kicker-head" => {
+                    r.kicker_heads.insert(phrase, value == "colon");
+                }
+                "function-word" => {
+                    r.function_words.insert(phrase);
+                }
                 "caption-marker" => {
                     r.caption_markers.insert(phrase);
                 }
