@@ -26,6 +26,16 @@ fn find<'a>(doc: &'a Document, kind: &str, trigger: &str) -> &'a Event {
         .unwrap_or_else(|| panic!("no {kind} on {trigger:?} in {:#?}", doc.events))
 }
 
+/// Whether the event's actor (or target) mentions hold `text`.
+fn has(e: &Event, role: &str, text: &str) -> bool {
+    let m = if role == "actor" {
+        &e.actor_mentions
+    } else {
+        &e.target_mentions
+    };
+    m.iter().any(|m| m.text.contains(text))
+}
+
 #[test]
 fn german_events_actors_modes() {
     let doc = analyze(
@@ -132,14 +142,6 @@ fn german_case_frames_of_round_four() {
          Der Journalist Tomáš Malý wartet auf seine Freilassung.",
     );
     doc.validate_spans().expect("valid spans");
-    let has = |e: &Event, role: &str, text: &str| {
-        let m = if role == "actor" {
-            &e.actor_mentions
-        } else {
-            &e.target_mentions
-        };
-        m.iter().any(|m| m.text.contains(text))
-    };
     // Coordinated verb phrases: the object of the first verb is not the second verb's.
     let accuse = find(&doc, "ACCUSE", "warf");
     assert!(has(accuse, "target", "Novák"), "{accuse:#?}");
@@ -173,14 +175,6 @@ fn german_targets_of_round_five() {
          Hunderte Studenten demonstrierten am Montag gegen die Reform.",
     );
     doc.validate_spans().expect("valid spans");
-    let has = |e: &Event, role: &str, text: &str| {
-        let m = if role == "actor" {
-            &e.actor_mentions
-        } else {
-            &e.target_mentions
-        };
-        m.iter().any(|m| m.text.contains(text))
-    };
     // A genitive plural without article, and the genitive of an event noun's genitive.
     let storm = find(&doc, "ASSAULT", "Erstürmung");
     assert!(has(storm, "target", "Studenten"), "{storm:#?}");
