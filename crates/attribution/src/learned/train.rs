@@ -200,12 +200,7 @@ fn train_whole(rows: &[(Vec<u64>, bool)], epochs: usize, bits: u32, seed: u64) -
     let mut rng = (seed ^ 0x5bd1_e995) | 1;
     let mut trainer = Trainer::new(bits);
     for _ in 0..epochs {
-        for i in (1..order.len()).rev() {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            order.swap(i, (rng % (i as u64 + 1)) as usize);
-        }
+        shuffle(&mut order, &mut rng);
         for &k in &order {
             let (v, yes) = &rows[k];
             trainer.learn(std::slice::from_ref(v), &[if *yes { B } else { O }]);
@@ -348,13 +343,7 @@ fn train_member(
     let inside_outside = role == QUOTATION;
     let mut trainer = Trainer::new(bits);
     for _ in 0..epochs {
-        // Fisher-Yates with a xorshift generator: the same order on every machine.
-        for i in (1..order.len()).rev() {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            order.swap(i, (rng % (i as u64 + 1)) as usize);
-        }
+        shuffle(&mut order, &mut rng);
         for &k in &order {
             let ex = &examples[k];
             for &(a, b) in &ex.sentences {
@@ -374,4 +363,14 @@ fn train_member(
         }
     }
     trainer.finish()
+}
+
+/// Fisher-Yates with a xorshift generator: the same order on every machine.
+fn shuffle(order: &mut [usize], rng: &mut u64) {
+    for i in (1..order.len()).rev() {
+        *rng ^= *rng << 13;
+        *rng ^= *rng >> 7;
+        *rng ^= *rng << 17;
+        order.swap(i, (*rng % (i as u64 + 1)) as usize);
+    }
 }
